@@ -1,0 +1,33 @@
+/**
+ * `npm run bench -- NAME` runs bench/NAME.bench.ts; `npm run bench` runs them all, one child
+ * process each (so that peak memory is each benchmark's own). Each benchmark prints its
+ * figures and ends with one JSON line, with the anchor's figures beside ours.
+ */
+import { readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const available = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.js'))
+  .map((f) => f.slice(0, -'.bench.js'.length))
+  .sort();
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const extra = process.argv.slice(2).filter((a) => a.startsWith('-'));
+for (const name of wanted) {
+  if (!available.includes(name)) {
+    process.stderr.write(`bench: no benchmark named '${name}'; available: ${available.join(', ')}\n`);
+    process.exit(2);
+  }
+}
+let failed = 0;
+for (const name of wanted.length ? wanted : available) {
+  process.stdout.write(`\n== bench ${name}\n`);
+  const r = spawnSync(process.execPath, ['--expose-gc', path.join(here, `${name}.bench.js`), ...extra], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    failed++;
+    process.stderr.write(`bench ${name} failed with exit code ${r.status}\n`);
+  }
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,10 @@
+/**
+ * Every CLI verb, registered in one place. Each stage adds one line here and keeps its
+ * flags and printing in its own file.
+ */
+import type { Command } from 'commander';
+import { registerInit } from './init.js';
+
+export function registerAllCommands(program: Command): void {
+  registerInit(program);
+}

@@ -1,0 +1,101 @@
+/**
+ * The workspace's tables. The raw report text lives only in `reports_raw`; every downstream
+ * stage reads the de-identified `reports.text`.
+ */
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS stages (
+  stage TEXT PRIMARY KEY,
+  params TEXT NOT NULL,
+  input_digest TEXT NOT NULL,
+  package_version TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  summary TEXT NOT NULL
+);
+
+-- Original report text, as received. Identifying: never read by mining stages or exports.
+CREATE TABLE IF NOT EXISTS reports_raw (
+  report_id TEXT PRIMARY KEY,
+  raw_text TEXT NOT NULL
+);
+
+-- De-identified reports: what every mining stage reads.
+CREATE TABLE IF NOT EXISTS reports (
+  report_id TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  accession TEXT,
+  patient_id TEXT,
+  modality TEXT,
+  exam_date TEXT,
+  text TEXT NOT NULL,
+  num_sentences INTEGER NOT NULL,
+  num_tokens INTEGER NOT NULL,
+  num_refs INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reports_accession ON reports(accession);
+
+-- Every input record that was not ingested, with the reason. Counts reconcile:
+-- records seen = reports ingested + rejects.
+CREATE TABLE IF NOT EXISTS rejects (
+  id INTEGER PRIMARY KEY,
+  stage TEXT NOT NULL,
+  source TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  code TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
+
+-- Key-image references found in report text (span offsets are into reports.text).
+CREATE TABLE IF NOT EXISTS refs (
+  id INTEGER PRIMARY KEY,
+  report_id TEXT NOT NULL REFERENCES reports(report_id) ON DELETE CASCADE,
+  sentence_index INTEGER NOT NULL,
+  section TEXT,
+  start INTEGER NOT NULL,
+  end INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  series TEXT NOT NULL,      -- JSON number[]; empty when the report names no series
+  instances TEXT NOT NULL,   -- JSON number[]
+  sentence TEXT NOT NULL,
+  prev_sentence TEXT,
+  next_sentence TEXT
+);
+CREATE INDEX IF NOT EXISTS refs_report ON refs(report_id);
+
+-- One row per (reference, series, instance): the key images a report points at.
+CREATE TABLE IF NOT EXISTS key_images (
+  id INTEGER PRIMARY KEY,
+  ref_id INTEGER NOT NULL REFERENCES refs(id) ON DELETE CASCADE,
+  report_id TEXT NOT NULL,
+  series_number INTEGER,     -- NULL when the reference names no series
+  instance_number INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS key_images_report ON key_images(report_id);
+
+-- The image table: one row per DICOM instance known to the workspace (folder or PACS).
+CREATE TABLE IF NOT EXISTS images (
+  sop_instance_uid TEXT PRIMARY KEY,
+  study_uid TEXT,
+  series_uid TEXT,
+  accession TEXT,
+  patient_id TEXT,
+  modality TEXT,
+  series_number INTEGER,
+  instance_number INTEGER,
+  body_part TEXT,
+  rows INTEGER,
+  columns INTEGER,
+  location TEXT NOT NULL,    -- a file path, or a DICOMweb URL
+  source TEXT NOT NULL       -- 'file' | 'dicomweb'
+);
+CREATE INDEX IF NOT EXISTS images_lookup ON images(accession, series_number, instance_number);
+
+-- Key image -> image instance. method: 'series-instance' (accession + series + instance),
+-- 'instance-only' (accession + instance where the report named no series and only one series matches),
+-- 'accession-only' (the paper's fallback for ~28K images: the report's accession alone).
+CREATE TABLE IF NOT EXISTS links (
+  key_image_id INTEGER NOT NULL REFERENCES key_images(id) ON DELETE CASCADE,
+  sop_instance_uid TEXT NOT NULL,
+  method TEXT NOT NULL,
+  PRIMARY KEY (key_image_id, sop_instance_uid)
+);
+`;

@@ -1,0 +1,65 @@
+/**
+ * pacsmine's error types. Messages say what was expected, what arrived and what to do
+ * (gensim's habit). They never carry report text or DICOM identifiers: cite a record id
+ * and an offset instead, so logs stay free of patient data.
+ */
+export type ErrorCode =
+  | 'OPTIONS'
+  | 'INPUT'
+  | 'FORMAT'
+  | 'WORKER'
+  | 'NOT_FOUND'
+  | 'UNSUPPORTED';
+
+export class PacsmineError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** Bad options or arguments: the caller can fix the call. CLI exit code 2. */
+export class OptionsError extends PacsmineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('OPTIONS', message, options);
+  }
+}
+
+/** One bad input record. Ingest lists it as rejected and goes on. CLI exit code 3. */
+export class InputError extends PacsmineError {
+  readonly recordId: string | undefined;
+  constructor(message: string, recordId?: string, options?: { cause?: unknown }) {
+    super('INPUT', message, options);
+    this.recordId = recordId;
+  }
+}
+
+/** A bad file, model or manifest. CLI exit code 3. */
+export class FormatError extends PacsmineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('FORMAT', message, options);
+  }
+}
+
+/** A worker thread failed; wraps the cause so that it is never swallowed. */
+export class WorkerError extends PacsmineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WORKER', message, options);
+  }
+}
+
+/** The CLI's exit code for an error (0 ok, 1 internal, 2 usage, 3 input/format). */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof OptionsError) return 2;
+  if (error instanceof InputError || error instanceof FormatError) return 3;
+  if (error instanceof PacsmineError && (error.code === 'NOT_FOUND' || error.code === 'UNSUPPORTED')) return 3;
+  return 1;
+}
+
+/** A short, PHI-free description of any thrown value. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
