@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS reports (
   num_refs INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS reports_accession ON reports(accession);
+CREATE INDEX IF NOT EXISTS reports_source ON reports(source);
 
 -- Every input record that was not ingested, with the reason. Counts reconcile:
 -- records seen = reports ingested + rejects.
@@ -64,8 +65,9 @@ CREATE INDEX IF NOT EXISTS refs_report ON refs(report_id);
 -- One row per (reference, series, instance): the key images a report points at.
 CREATE TABLE IF NOT EXISTS key_images (
   id INTEGER PRIMARY KEY,
-  ref_id INTEGER NOT NULL REFERENCES refs(id) ON DELETE CASCADE,
+  ref_id INTEGER REFERENCES refs(id) ON DELETE CASCADE,   -- NULL for origin 'accession'
   report_id TEXT NOT NULL,
+  origin TEXT NOT NULL DEFAULT 'text',                       -- 'text' (a parsed reference) | 'accession' (the PACS's key-image flag)
   series_number INTEGER,     -- NULL when the reference names no series
   instance_number INTEGER NOT NULL
 );
@@ -85,6 +87,7 @@ CREATE TABLE IF NOT EXISTS images (
   rows INTEGER,
   columns INTEGER,
   location TEXT NOT NULL,    -- a file path, or a DICOMweb URL
+  is_key INTEGER NOT NULL DEFAULT 0,  -- flagged as a key image by the archive (e.g. a Key Object Selection document)
   source TEXT NOT NULL       -- 'file' | 'dicomweb'
 );
 CREATE INDEX IF NOT EXISTS images_lookup ON images(accession, series_number, instance_number);

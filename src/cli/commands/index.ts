@@ -4,7 +4,17 @@
  */
 import type { Command } from 'commander';
 import { registerInit } from './init.js';
+import { registerDemo } from './demo.js';
+import { registerIngest } from './ingest.js';
+import { registerLink } from './link.js';
+import { registerStats } from './stats.js';
+import { registerRejects } from './rejects.js';
 
 export function registerAllCommands(program: Command): void {
   registerInit(program);
+  registerDemo(program);
+  registerIngest(program);
+  registerLink(program);
+  registerStats(program);
+  registerRejects(program);
 }

@@ -1,0 +1,94 @@
+/**
+ * Linking: key-image references -> image instances in the image table (filled from a DICOM
+ * folder or a PACS). A reference resolves by the report's accession number plus series and
+ * instance number; a reference that names no series resolves by instance number alone when
+ * exactly one series of that accession has it. As the paper did for ~28K of its images, reports
+ * with no parsable reference can fall back to the accession alone: every image of that accession
+ * that the archive flags as a key image (images.is_key) becomes a key image of the report.
+ */
+import type { Workspace } from '../store/workspace.js';
+
+export interface LinkOptions {
+  /** Link key images by accession alone for reports without references. Default true. */
+  accessionFallback?: boolean;
+}
+
+export interface LinkSummary {
+  /** Key images from parsed references. */
+  keyImages: number;
+  /** Of those, resolved by accession + series + instance. */
+  bySeriesInstance: number;
+  /** Of those, resolved by accession + instance where the report named no series. */
+  byInstanceOnly: number;
+  /** Of those, not found in the image table (listed in rejects, stage 'link'). */
+  unresolved: number;
+  /** Key images added by the accession fallback. */
+  byAccessionOnly: number;
+}
+
+export function linkKeyImages(ws: Workspace, options: LinkOptions = {}): LinkSummary {
+  const db = ws.db;
+  return db.transaction((): LinkSummary => {
+    db.exec(`DELETE FROM links; DELETE FROM key_images WHERE origin = 'accession'; DELETE FROM rejects WHERE stage = 'link';`);
+    const bySeriesInstance = db.prepare(`
+      INSERT OR IGNORE INTO links (key_image_id, sop_instance_uid, method)
+      SELECT k.id, i.sop_instance_uid, 'series-instance'
+      FROM key_images k JOIN reports r ON r.report_id = k.report_id
+      JOIN images i ON i.accession = r.accession AND i.series_number = k.series_number AND i.instance_number = k.instance_number
+      WHERE k.origin = 'text' AND k.series_number IS NOT NULL`).run().changes;
+    const byInstanceOnly = db.prepare(`
+      INSERT OR IGNORE INTO links (key_image_id, sop_instance_uid, method)
+      SELECT k.id, MIN(i.sop_instance_uid), 'instance-only'
+      FROM key_images k JOIN reports r ON r.report_id = k.report_id
+      JOIN images i ON i.accession = r.accession AND i.instance_number = k.instance_number
+      WHERE k.origin = 'text' AND k.series_number IS NULL
+      GROUP BY k.id HAVING COUNT(DISTINCT i.series_uid) = 1`).run().changes;
+    const unresolvedRows = db.prepare(`
+      SELECT k.report_id AS reportId, k.series_number AS series, k.instance_number AS instance, r.accession AS accession
+      FROM key_images k JOIN reports r ON r.report_id = k.report_id
+      WHERE k.origin = 'text' AND NOT EXISTS (SELECT 1 FROM links l WHERE l.key_image_id = k.id)`).all() as Array<{
+      reportId: string; series: number | null; instance: number; accession: string | null;
+    }>;
+    const insertReject = db.prepare("INSERT INTO rejects (stage, source, record_id, code, reason) VALUES ('link', 'key_images', ?, ?, ?)");
+    for (const u of unresolvedRows) {
+      const what = u.series === null ? `image ${u.instance} (no series named)` : `series ${u.series} image ${u.instance}`;
+      if (u.accession === null) insertReject.run(u.reportId, 'NO_ACCESSION', `${what}: the report has no accession number to look it up by`);
+      else insertReject.run(u.reportId, u.series === null ? 'AMBIGUOUS_OR_MISSING' : 'IMAGE_NOT_FOUND',
+        `${what}: no ${u.series === null ? 'single' : ''} matching instance in the image table for the report's accession`.replace('  ', ' '));
+    }
+    let byAccessionOnly = 0;
+    if (options.accessionFallback ?? true) {
+      const flagged = db.prepare(`
+        SELECT r.report_id AS reportId, i.sop_instance_uid AS sop, i.series_number AS series, i.instance_number AS instance
+        FROM reports r JOIN images i ON i.accession = r.accession AND i.is_key = 1
+        WHERE r.num_refs = 0 AND r.accession IS NOT NULL`).all() as Array<{ reportId: string; sop: string; series: number | null; instance: number | null }>;
+      const insertKey = db.prepare("INSERT INTO key_images (ref_id, report_id, series_number, instance_number, origin) VALUES (NULL, ?, ?, ?, 'accession')");
+      const insertLink = db.prepare("INSERT OR IGNORE INTO links (key_image_id, sop_instance_uid, method) VALUES (?, ?, 'accession-only')");
+      for (const f of flagged) {
+        const id = insertKey.run(f.reportId, f.series, f.instance ?? 0).lastInsertRowid;
+        insertLink.run(id, f.sop);
+        byAccessionOnly++;
+      }
+    }
+    const keyImages = (db.prepare("SELECT COUNT(*) FROM key_images WHERE origin = 'text'").pluck().get() as number);
+    return { keyImages, bySeriesInstance, byInstanceOnly, unresolved: unresolvedRows.length, byAccessionOnly };
+  })();
+}
+
+/** A linked key image with where its pixels are. */
+export interface LinkedKeyImage {
+  keyImageId: number;
+  reportId: string;
+  sopInstanceUid: string;
+  location: string;
+  source: string;
+  method: string;
+}
+
+export function listLinkedKeyImages(ws: Workspace): LinkedKeyImage[] {
+  return ws.db.prepare(`
+    SELECT l.key_image_id AS keyImageId, k.report_id AS reportId, l.sop_instance_uid AS sopInstanceUid,
+           i.location AS location, i.source AS source, l.method AS method
+    FROM links l JOIN key_images k ON k.id = l.key_image_id JOIN images i ON i.sop_instance_uid = l.sop_instance_uid
+    ORDER BY l.key_image_id`).all() as LinkedKeyImage[];
+}

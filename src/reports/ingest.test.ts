@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Workspace } from '../store/workspace.js';
+import { ingestItems, listRejects } from './ingest.js';
+import { generateSyntheticReports } from './synthetic.js';
+import type { SourceItem } from '../ingest/source.js';
+
+function tempWorkspace(): { ws: Workspace; done: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pacsmine-ingest-'));
+  const ws = Workspace.open(dir);
+  return { ws, done: () => { ws.close(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+async function* items(list: SourceItem[]): AsyncGenerator<SourceItem> {
+  for (const i of list) yield i;
+}
+
+function syntheticItems(n: number, seed: number): SourceItem[] {
+  return [...generateSyntheticReports(n, seed)].map((r, i) => ({
+    ok: true as const,
+    record: { recordId: r.id, text: r.text, accession: r.accession, patientId: r.patientId, modality: r.modality, examDate: r.examDate, location: `mem:${i + 1}` },
+  }));
+}
+
+function dump(ws: Workspace): unknown {
+  return {
+    reports: ws.db.prepare('SELECT report_id, text, num_sentences, num_tokens, num_refs FROM reports ORDER BY report_id').all(),
+    refs: ws.db.prepare('SELECT report_id, sentence_index, start, end, text, series, instances, sentence, prev_sentence, next_sentence FROM refs ORDER BY report_id, start').all(),
+    keys: ws.db.prepare('SELECT report_id, series_number, instance_number FROM key_images ORDER BY report_id, id').all(),
+  };
+}
+
+test('workers and in-process ingest store exactly the same thing', async () => {
+  const a = tempWorkspace();
+  const b = tempWorkspace();
+  try {
+    const list = syntheticItems(300, 3);
+    const sa = await ingestItems(a.ws, 'mem', items(list), { workers: 0 });
+    const sb = await ingestItems(b.ws, 'mem', items(list), { workers: 2, batchSize: 17 });
+    assert.equal(sa.ingested, 300);
+    assert.equal(sb.ingested, 300);
+    assert.ok(sa.references > 100, `expected many references, got ${sa.references}`);
+    assert.deepEqual(dump(a.ws), dump(b.ws));
+  } finally {
+    a.done();
+    b.done();
+  }
+});
+
+test('references, their sentence windows and key images are stored against the de-identified text', async () => {
+  const t = tempWorkspace();
+  try {
+    const reports = [...generateSyntheticReports(50, 11)];
+    await ingestItems(t.ws, 'mem', items(syntheticItems(50, 11)), { workers: 0 });
+    for (const r of reports) {
+      const stored = t.ws.db.prepare('SELECT text FROM reports WHERE report_id = ?').pluck().get(r.id) as string;
+      const refs = t.ws.db.prepare('SELECT start, end, text, series, instances, sentence FROM refs WHERE report_id = ? ORDER BY start').all(r.id) as Array<{ start: number; end: number; text: string; series: string; instances: string; sentence: string }>;
+      // The generator knows what it wrote; the parser found exactly that, in order.
+      assert.deepEqual(refs.map((x) => ({ series: JSON.parse(x.series)[0] ?? null, instances: JSON.parse(x.instances) })), r.references, r.id);
+      for (const x of refs) {
+        assert.equal(stored.slice(x.start, x.end), x.text);
+        assert.ok(x.sentence.includes(x.text), 'the key sentence contains its reference');
+      }
+      const keys = t.ws.db.prepare('SELECT COUNT(*) FROM key_images WHERE report_id = ?').pluck().get(r.id) as number;
+      assert.equal(keys, r.references.reduce((n, x) => n + x.instances.length, 0));
+      // De-identified: no signature name, no dates, no MRN in what mining reads; raw kept apart.
+      assert.ok(!/signed by: [A-Z][a-z]+ [A-Z]/.test(stored), stored);
+      assert.ok(!/\d{2}\/\d{2}\/\d{4}/.test(stored));
+      const raw = t.ws.db.prepare('SELECT raw_text FROM reports_raw WHERE report_id = ?').pluck().get(r.id) as string;
+      assert.equal(raw, r.text);
+    }
+  } finally {
+    t.done();
+  }
+});
+
+test('rejected and duplicate records are listed with reasons and the counts reconcile', async () => {
+  const t = tempWorkspace();
+  try {
+    const list = syntheticItems(20, 5);
+    list.splice(3, 0, { ok: false, rejected: { recordId: 'bad-1', location: 'mem:4', code: 'EMPTY', reason: 'no report text' } });
+    list.push({ ...(list[0] as SourceItem) }); // a duplicate id
+    const s = await ingestItems(t.ws, 'mem', items(list), { workers: 1, batchSize: 4 });
+    assert.equal(s.seen, 22);
+    assert.equal(s.ingested, 20);
+    assert.equal(s.rejected, 2);
+    assert.equal(s.seen, s.ingested + s.rejected);
+    assert.deepEqual(s.rejectsByCode, { EMPTY: 1, DUPLICATE_ID: 1 });
+    const rejects = listRejects(t.ws);
+    assert.deepEqual(rejects.map((r) => [r.recordId, r.code]), [['bad-1', 'EMPTY'], ['R0000001', 'DUPLICATE_ID']]);
+    assert.match(rejects[1]?.reason ?? '', /already ingested earlier in this source/);
+    // A re-run of the same source replaces, it does not duplicate.
+    const again = await ingestItems(t.ws, 'mem', items(syntheticItems(20, 5)), { workers: 0 });
+    assert.equal(again.ingested, 20);
+    assert.equal(t.ws.db.prepare('SELECT COUNT(*) FROM reports').pluck().get(), 20);
+    assert.equal(listRejects(t.ws).length, 0);
+  } finally {
+    t.done();
+  }
+});
+
+test('strict mode stops at the first rejected record', async () => {
+  const t = tempWorkspace();
+  try {
+    const list: SourceItem[] = [{ ok: false, rejected: { recordId: 'x', location: 'mem:1', code: 'BAD_UTF8', reason: 'invalid UTF-8 at byte 3' } }];
+    await assert.rejects(ingestItems(t.ws, 'mem', items(list), { workers: 0, strict: true }), /record 'x' rejected \(BAD_UTF8\)/);
+  } finally {
+    t.done();
+  }
+});
