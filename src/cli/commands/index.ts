@@ -1,6 +1,6 @@
 /**
- * Every CLI verb, registered in one place. Each stage adds one line here and keeps its
- * flags and printing in its own file.
+ * Every CLI verb, registered in one place. Each stage adds one import and one list entry here
+ * and keeps its flags and printing in its own file.
  */
 import type { Command } from 'commander';
 import { registerInit } from './init.js';
@@ -9,12 +9,18 @@ import { registerIngest } from './ingest.js';
 import { registerLink } from './link.js';
 import { registerStats } from './stats.js';
 import { registerRejects } from './rejects.js';
+import { registerRefs } from './refs.js';
+
+const COMMANDS: Array<(program: Command) => void> = [
+  registerInit,
+  registerDemo,
+  registerIngest,
+  registerRefs,
+  registerLink,
+  registerStats,
+  registerRejects,
+];
 
 export function registerAllCommands(program: Command): void {
-  registerInit(program);
-  registerDemo(program);
-  registerIngest(program);
-  registerLink(program);
-  registerStats(program);
-  registerRejects(program);
+  for (const register of COMMANDS) register(program);
 }
