@@ -1,0 +1,94 @@
+/**
+ * JSON Lines: one object per line. Blank lines are no records. A line that is not valid UTF-8 is
+ * BAD_UTF8, one that does not parse to an object is BAD_JSON (with its line number); the run goes on.
+ */
+import { isUtf8 } from 'node:buffer';
+import path from 'node:path';
+import { readLines, isBlank } from './lines.js';
+import { finishRecord, joinSections, rawRecordLimit, reject, withMeta } from './record.js';
+import type { SourceItem, SourceOptions, SourceRecord } from './source.js';
+
+type Resolved = SourceOptions & { maxReportBytes: number };
+
+/** Field names tried for metadata when the caller names none (first present wins). */
+export const DEFAULT_META_FIELDS = {
+  accession: ['accession', 'accession_number', 'accessionNumber'],
+  patient: ['patient_id', 'patientId', 'patient'],
+  modality: ['modality'],
+  date: ['exam_date', 'examDate', 'study_date', 'studyDate', 'date'],
+} as const;
+
+export async function* readJsonl(file: string, options: Resolved): AsyncGenerator<SourceItem> {
+  const name = path.basename(file);
+  const idField = options.idColumn ?? 'id';
+  const textFields = options.textColumns;
+  const limit = rawRecordLimit(options.maxReportBytes);
+  for await (const line of readLines(file, limit)) {
+    const location = `${name}:line ${line.lineNo}`;
+    if (line.oversize) {
+      yield reject('', location, 'TOO_LARGE', `line is over ${limit} bytes`);
+      continue;
+    }
+    if (isBlank(line.bytes)) continue;
+    const utf8 = isUtf8(line.bytes);
+    let value: unknown;
+    try {
+      value = JSON.parse(line.bytes.toString('utf8'));
+    } catch (error) {
+      yield reject('', location, utf8 ? 'BAD_JSON' : 'BAD_UTF8',
+        utf8 ? `line is not valid JSON (${(error as Error).message.slice(0, 120)})` : 'line is not valid UTF-8');
+      continue;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      yield reject('', location, 'BAD_JSON', 'line is JSON but not an object');
+      continue;
+    }
+    const obj = value as Record<string, unknown>;
+    const recordId = scalar(obj[idField]);
+    if (!utf8) {
+      yield reject(recordId, location, 'BAD_UTF8', 'line is not valid UTF-8');
+      continue;
+    }
+    yield fromObject(obj, recordId, location, textFields, options);
+  }
+}
+
+/** Builds a record from a JSON object (shared with nothing else, but kept apart for reading). */
+function fromObject(obj: Record<string, unknown>, recordId: string, location: string,
+  textFields: string[] | undefined, options: Resolved): SourceItem {
+  let text: string;
+  if (textFields) {
+    const values: (string | undefined)[] = [];
+    for (const f of textFields) values.push(textOf(obj[f]));
+    text = joinSections(textFields, values);
+  } else {
+    text = (textOf(obj['report']) ?? textOf(obj['text']) ?? '').trim();
+  }
+  const record: SourceRecord = { recordId, text, location };
+  withMeta(record,
+    pick(obj, options.accessionColumn, DEFAULT_META_FIELDS.accession),
+    pick(obj, options.patientColumn, DEFAULT_META_FIELDS.patient),
+    pick(obj, options.modalityColumn, DEFAULT_META_FIELDS.modality),
+    pick(obj, options.dateColumn, DEFAULT_META_FIELDS.date));
+  return finishRecord(record, options.maxReportBytes);
+}
+
+/** A string or number as a trimmed string; anything else as ''. */
+function scalar(v: unknown): string {
+  if (typeof v === 'string') return v.trim();
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return '';
+}
+
+function textOf(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' ? v : undefined;
+}
+
+function pick(obj: Record<string, unknown>, named: string | undefined, defaults: readonly string[]): string | undefined {
+  if (named !== undefined) return scalar(obj[named]) || undefined;
+  for (const f of defaults) {
+    const v = scalar(obj[f]);
+    if (v) return v;
+  }
+  return undefined;
+}

@@ -1,0 +1,96 @@
+/**
+ * The streaming report sources: one entry point, `readReports(path, options)`, that turns a
+ * hospital's report export (CSV, JSON Lines, a folder of .txt files, FHIR R4 DiagnosticReport,
+ * HL7 v2 ORU^R01) into records. Every input record yields exactly one item, ok or rejected, in
+ * source order, so that records seen = ok + rejected. Nothing here holds a whole export in
+ * memory (a FHIR Bundle file, one JSON object, is the one exception, up to 512 MiB).
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { OptionsError } from '../util/errors.js';
+import { readCsv } from './csv.js';
+import { readJsonl } from './jsonl.js';
+import { readTxtFiles } from './txt.js';
+import { readFhir } from './fhir.js';
+import { readHl7 } from './hl7.js';
+import { detectFormat } from './detect.js';
+
+export type ReportFormat = 'csv' | 'jsonl' | 'txt' | 'fhir' | 'hl7';
+
+export interface SourceRecord {
+  /** The record's id in its source (CSV id column, JSON id field, file name, FHIR resource id, HL7 OBR-3 / MSH-10). */
+  recordId: string;
+  /** The report text; several text columns are joined as "FINDINGS: …\nIMPRESSION: …". */
+  text: string;
+  accession?: string;
+  patientId?: string;
+  modality?: string;
+  /** ISO yyyy-mm-dd when the source's date parses, else the source's value as is. */
+  examDate?: string;
+  /** Where it came from, for messages: "file.csv:line 17", "bundle.json#entry[3]", "msgs.hl7:message 5". */
+  location: string;
+}
+
+/** A record that could not be read. `code` is one of REJECT_CODES; `reason` never quotes report text. */
+export interface Rejected {
+  recordId: string;
+  location: string;
+  code: string;
+  reason: string;
+}
+
+export type SourceItem = { ok: true; record: SourceRecord } | { ok: false; rejected: Rejected };
+
+export interface SourceOptions {
+  /** auto (default): by extension, folder or first bytes. */
+  format?: ReportFormat | 'auto';
+  /** CSV/JSONL: the id column / field. Default 'id'. */
+  idColumn?: string;
+  /** CSV/JSONL: the text columns / fields. Default ['text'] for CSV; for JSONL the first present of 'report', 'text'. */
+  textColumns?: string[];
+  accessionColumn?: string;
+  patientColumn?: string;
+  modalityColumn?: string;
+  dateColumn?: string;
+  /** Larger reports are rejected TOO_LARGE. Default 1 MiB. */
+  maxReportBytes?: number;
+  /** CSV: one ASCII character. Default ',' (tab for .tsv). */
+  delimiter?: string;
+}
+
+/** Every rejection code a source can give. */
+export const REJECT_CODES = [
+  'BAD_UTF8', 'EMPTY', 'TOO_LARGE', 'NO_ID',
+  'CSV_RAGGED', 'CSV_QUOTE', 'BAD_JSON', 'FHIR_INVALID', 'HL7_INVALID',
+] as const;
+export type RejectCode = (typeof REJECT_CODES)[number];
+
+export const DEFAULT_MAX_REPORT_BYTES = 1024 * 1024;
+
+/** Reads any supported export as a stream of items, one per input record, in source order. */
+export async function* readReports(file: string, options: SourceOptions = {}): AsyncGenerator<SourceItem> {
+  const maxReportBytes = options.maxReportBytes ?? DEFAULT_MAX_REPORT_BYTES;
+  if (!Number.isFinite(maxReportBytes) || maxReportBytes <= 0) {
+    throw new OptionsError(`maxReportBytes must be a positive number of bytes, got ${String(options.maxReportBytes)}`);
+  }
+  const info = await stat(file).catch((cause: unknown) => {
+    throw new OptionsError(`cannot read report source '${file}': ${(cause as Error).message}`, { cause });
+  });
+  const format = options.format === undefined || options.format === 'auto'
+    ? await detectFormat(file, info.isDirectory())
+    : options.format;
+  const resolved = { ...options, maxReportBytes };
+  switch (format) {
+    case 'csv': {
+      const delimiter = options.delimiter ?? (path.extname(file).toLowerCase() === '.tsv' ? '\t' : ',');
+      yield* readCsv(file, { ...resolved, delimiter });
+      return;
+    }
+    case 'jsonl': yield* readJsonl(file, resolved); return;
+    case 'txt': yield* readTxtFiles(file, resolved); return;
+    case 'fhir': yield* readFhir(file, resolved); return;
+    case 'hl7': yield* readHl7(file, resolved); return;
+    default:
+      throw new OptionsError(`unknown report format '${String(format)}'; expected csv, jsonl, txt, fhir, hl7 or auto`);
+  }
+}
