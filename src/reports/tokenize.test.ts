@@ -21,3 +21,10 @@ test('countTokens agrees with tokenize', () => {
   const text = 'No pleural effusion. Stable 5 mm nodule (series 3, image 45).';
   assert.equal(countTokens(text), tokenize(text).length);
 });
+
+test('de-identification placeholders are not tokens; XXXX is recognised as one', async () => {
+  const { isPlaceholderToken } = await import('./tokenize.js');
+  assert.deepEqual(tokenize('Seen on [DATE] by Dr. [NAME] in clinic [sic].'), ['seen', 'clinic', 'sic']);
+  assert.equal(isPlaceholderToken('xxxx'), true);
+  assert.equal(isPlaceholderToken('xanthoma'), false);
+});

@@ -38,7 +38,10 @@ export function scanTokens(text: string, visit: (start: number, end: number) => 
   const n = text.length;
   let i = 0;
   while (i < n) {
-    while (i < n && !isAlnumCode(text.charCodeAt(i))) i++;
+    while (i < n && !isAlnumCode(text.charCodeAt(i))) {
+      // De-identification placeholders ("[DATE]") are not words.
+      i = text.charCodeAt(i) === 91 /* [ */ ? skipPlaceholder(text, i) : i + 1;
+    }
     if (i >= n) break;
     const start = i;
     for (;;) {
@@ -51,6 +54,21 @@ export function scanTokens(text: string, visit: (start: number, end: number) => 
     }
     visit(start, i);
   }
+}
+
+/** If a `[UPPERCASE]` placeholder starts at `i`, the index after it; else i + 1. */
+function skipPlaceholder(text: string, i: number): number {
+  let j = i + 1;
+  while (j < text.length && text.charCodeAt(j) >= CA && text.charCodeAt(j) <= CZ) j++;
+  return j > i + 1 && text.charCodeAt(j) === 93 /* ] */ ? j + 1 : i + 1;
+}
+
+/**
+ * True for placeholders that other de-identification tools leave as words: the Indiana
+ * set's `XXXX` (any run of three or more x's).
+ */
+export function isPlaceholderToken(token: string): boolean {
+  return /^x{3,}$/i.test(token);
 }
 
 /** Lower-cased tokens of at least `minLength` characters, optionally Porter-stemmed. */

@@ -7,7 +7,7 @@
  */
 import type { Workspace } from '../store/workspace.js';
 import { splitSentences } from '../reports/sentences.js';
-import { scanTokens, isNumericToken } from '../reports/tokenize.js';
+import { scanTokens, isNumericToken, isPlaceholderToken } from '../reports/tokenize.js';
 import { isStopWord } from '../reports/stopwords.js';
 
 export interface MeanStat {
@@ -48,7 +48,7 @@ function countWords(text: string, vocab?: Map<string, number>): [number, number]
     all++;
     const w = text.slice(s, e).toLowerCase();
     if (vocab) vocab.set(w, (vocab.get(w) ?? 0) + 1);
-    if (!isNumericToken(w) && !/^\d/.test(w) && !isStopWord(w) && !/^[a-z]$/.test(w)) content++;
+    if (!isNumericToken(w) && !/^\d/.test(w) && !isStopWord(w) && !isPlaceholderToken(w)) content++;
   });
   return [all, content];
 }
@@ -94,7 +94,7 @@ export function computeCorpusStats(ws: Workspace, options: StatsOptions = {}): C
   const topN = options.topN ?? 20;
   const top: Array<{ word: string; count: number }> = [];
   for (const [word, count] of vocab) {
-    if (word.length < 3 || isStopWord(word) || /^\d/.test(word)) continue;
+    if (word.length < 3 || isStopWord(word) || /^\d/.test(word) || isPlaceholderToken(word)) continue;
     top.push({ word, count });
   }
   top.sort((a, b) => b.count - a.count || (a.word < b.word ? -1 : 1));
