@@ -51,9 +51,17 @@ export function isSpaceCode(c: number): boolean {
     c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff || c === 0x1680;
 }
 
-/** Letters of a word: ASCII letters, and anything above U+007F that is neither a space nor a dash (ligatures, accents). */
+/**
+ * Letters of a word: ASCII letters, and characters above U+007F outside the Latin-1 symbols
+ * (U+0080-U+00BF, x and ÷), general punctuation (U+2000-U+206F: dashes, curly quotes,
+ * bullets) and CJK punctuation, so that ligatures ("ﬁ") and accents stay inside words.
+ */
 export function isWordCode(c: number): boolean {
-  return isAsciiLetter(c) || (c > 0x7f && !isSpaceCode(c) && !isDashCode(c) && c !== 0xd7);
+  if (c < 0x80) return isAsciiLetter(c);
+  if (c <= 0xbf || c === 0xd7 || c === 0xf7) return false;
+  if (c >= 0x2000 && c <= 0x206f) return false;
+  if (c >= 0x3000 && c <= 0x303f) return false;
+  return c !== 0x1680 && c !== 0xfeff && c !== 0x2212;
 }
 
 export class Lexer {
