@@ -76,13 +76,19 @@ export class Lexer {
   /** TK_WORD: its keyword id (KW_NONE when not a grammar word). */
   keyword = KW_NONE;
 
+  /** The offset the current token was read from: the parser re-reads the same offset often when it backs up. */
+  private readFrom = -1;
+
   reset(text: string): void {
     this.text = text;
     this.kind = TK_END;
+    this.readFrom = -1;
   }
 
   /** Reads the token at or after `pos` (skipping white space) into this lexer's fields. */
   read(pos: number): void {
+    if (pos === this.readFrom) return;
+    this.readFrom = pos;
     const text = this.text;
     const n = text.length;
     let i = pos;
