@@ -4,6 +4,8 @@
  * substring is ever cut out of the report.
  */
 
+// Keyword ids are typed `number` for the same reason as the lexer's token kinds.
+
 /** Not a grammar word. */
 export const KW_NONE: number = 0;
 /** `series`, `ser`, `se`. */

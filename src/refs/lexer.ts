@@ -6,6 +6,9 @@
  */
 import { KW_NONE, keywordOf } from './keywords.js';
 
+// Token kinds are typed `number`, not literal types: the parser compares lx.kind again after
+// lx.read() has changed it, which literal-type narrowing would wrongly call impossible.
+
 /** End of text. */
 export const TK_END: number = 0;
 /** A run of letters (ASCII or any non-space, non-dash character above U+007F). */
