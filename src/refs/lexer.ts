@@ -6,6 +6,9 @@
  */
 import { KW_NONE, keywordOf } from './keywords.js';
 
+// Token kinds are typed `number`, not literal types: the parser compares lx.kind again after
+// lx.read() has changed it, which literal-type narrowing would wrongly call impossible.
+
 /** End of text. */
 export const TK_END: number = 0;
 /** A run of letters (ASCII or any non-space, non-dash character above U+007F). */
@@ -51,9 +54,17 @@ export function isSpaceCode(c: number): boolean {
     c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff || c === 0x1680;
 }
 
-/** Letters of a word: ASCII letters, and anything above U+007F that is neither a space nor a dash (ligatures, accents). */
+/**
+ * Letters of a word: ASCII letters, and characters above U+007F outside the Latin-1 symbols
+ * (U+0080-U+00BF, x and ÷), general punctuation (U+2000-U+206F: dashes, curly quotes,
+ * bullets) and CJK punctuation, so that ligatures ("ﬁ") and accents stay inside words.
+ */
 export function isWordCode(c: number): boolean {
-  return isAsciiLetter(c) || (c > 0x7f && !isSpaceCode(c) && !isDashCode(c) && c !== 0xd7);
+  if (c < 0x80) return isAsciiLetter(c);
+  if (c <= 0xbf || c === 0xd7 || c === 0xf7) return false;
+  if (c >= 0x2000 && c <= 0x206f) return false;
+  if (c >= 0x3000 && c <= 0x303f) return false;
+  return c !== 0x1680 && c !== 0xfeff && c !== 0x2212;
 }
 
 export class Lexer {
@@ -68,13 +79,19 @@ export class Lexer {
   /** TK_WORD: its keyword id (KW_NONE when not a grammar word). */
   keyword = KW_NONE;
 
+  /** The offset the current token was read from: the parser re-reads the same offset often when it backs up. */
+  private readFrom = -1;
+
   reset(text: string): void {
     this.text = text;
     this.kind = TK_END;
+    this.readFrom = -1;
   }
 
   /** Reads the token at or after `pos` (skipping white space) into this lexer's fields. */
   read(pos: number): void {
+    if (pos === this.readFrom) return;
+    this.readFrom = pos;
     const text = this.text;
     const n = text.length;
     let i = pos;

@@ -94,6 +94,14 @@ test('several references in one sentence', () => {
   ]);
 });
 
+test('curly quotes and bullets do not hide a reference; letters glued before a keyword do', () => {
+  one('\u201cseries 3 image 4\u201d', 'series 3 image 4', [3], [4]);
+  one('\u2022image 5 noted', 'image 5', [], [5]);
+  // "éseries" is not the keyword, and "3 image 4" alone reads as a count.
+  assert.deepEqual(refs('\u00e9series 3 image 4'), []);
+  assert.deepEqual(refs('\u00e9series 3, image 4'), [[[], [4], 'image 4', 11, 18]]);
+});
+
 test('a reference may run across a line break', () => {
   one('soft tissues (series 1001,\nimage 32).', 'series 1001,\nimage 32', [1001], [32]);
 });
