@@ -13,8 +13,11 @@ const available = readdirSync(here)
   .filter((f) => f.endsWith('.bench.js'))
   .map((f) => f.slice(0, -'.bench.js'.length))
   .sort();
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const extra = process.argv.slice(2).filter((a) => a.startsWith('-'));
+// Bench names come first; everything from the first flag on (`--reports 1000`) goes to each benchmark.
+const args = process.argv.slice(2);
+const firstFlag = args.findIndex((a) => a.startsWith('-'));
+const wanted = firstFlag < 0 ? args : args.slice(0, firstFlag);
+const extra = firstFlag < 0 ? [] : args.slice(firstFlag);
 for (const name of wanted) {
   if (!available.includes(name)) {
     process.stderr.write(`bench: no benchmark named '${name}'; available: ${available.join(', ')}\n`);

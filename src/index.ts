@@ -23,7 +23,7 @@ export { splitSentences, sentenceAt } from './reports/sentences.js';
 export type { Sentence } from './reports/sentences.js';
 export { processReport } from './reports/process.js';
 export type { ProcessedReport, ProcessedReference } from './reports/process.js';
-export { ingestReports, ingestItems, listRejects } from './reports/ingest.js';
+export { ingestReports, ingestItems, listRejects, originalText } from './reports/ingest.js';
 export type { IngestOptions, IngestSummary, IngestProgress } from './reports/ingest.js';
 export { generateSyntheticReports } from './reports/synthetic.js';
 export type { SyntheticReport } from './reports/synthetic.js';

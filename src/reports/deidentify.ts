@@ -32,11 +32,13 @@ const INITIAL = '[A-Z]\\.?';
 const PERSON = `(?:${NAME_WORD}|${INITIAL})(?:\\s+(?:${NAME_WORD}|${INITIAL})){0,3}`;
 const CREDENTIAL = '(?:M\\.?D\\.?|D\\.?O\\.?|Ph\\.?D\\.?|R\\.?N\\.?|PA-C|FRCR|MBBS)';
 
+// URLs and e-mails go first, in their own pass, run only when the text has '@' or 'http'/'www.':
+// they contain digits, dots and slashes that the other rules would split, and an e-mail pattern
+// tried at every word start is the costliest part of the combined pattern.
+const WEB_PATTERN = /(?<URL>\b(?:https?:\/\/|www\.)[^\s<>"')\]]+)|(?<EMAIL>\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b)/g;
+
 const PATTERN = new RegExp(
   [
-    // URLs and e-mails first: they contain digits, dots and slashes that other rules would split.
-    `(?<URL>\\b(?:https?://|www\\.)[^\\s<>"')\\]]+)`,
-    `(?<EMAIL>\\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}\\b)`,
     // Social-security-like: 123-45-6789.
     `(?<SSN>\\b\\d{3}-\\d{2}-\\d{4}\\b)`,
     // Phone / fax: (301) 555-1234, 301-555-1234, 301.555.1234, +1 301 555 1234, optional ext.
@@ -72,15 +74,33 @@ function placeholder(kind: PhiKind): string {
 /** Replaces identifiers in `text` with typed placeholders and says what was replaced where. */
 export function deidentify(text: string): DeidentifyResult {
   const spans: PhiSpan[] = [];
+  const hasWeb = text.includes('@') || text.includes('http') || text.includes('www.');
+  if (!hasWeb) return { text: replaceMain(text, 0, spans), spans };
+  // Replace web identifiers, then run the main pass on the pieces between them, so that every
+  // span keeps its offset in the original text.
+  let out = '';
+  let last = 0;
+  WEB_PATTERN.lastIndex = 0;
+  for (let m = WEB_PATTERN.exec(text); m; m = WEB_PATTERN.exec(text)) {
+    out += replaceMain(text.slice(last, m.index), last, spans);
+    const kind: PhiKind = m.groups?.['URL'] !== undefined ? 'URL' : 'EMAIL';
+    spans.push({ kind, start: m.index, end: m.index + m[0].length });
+    out += placeholder(kind);
+    last = m.index + m[0].length;
+  }
+  out += replaceMain(text.slice(last), last, spans);
+  return { text: out, spans };
+}
+
+/** The single-pass replacement of everything but URLs and e-mails; `base` is `text`'s offset in the original. */
+function replaceMain(text: string, base: number, spans: PhiSpan[]): string {
   PATTERN.lastIndex = 0;
-  const out = text.replace(PATTERN, (match: string, ...rest: unknown[]) => {
+  return text.replace(PATTERN, (match: string, ...rest: unknown[]) => {
     const groups = rest[rest.length - 1] as Record<string, string | undefined>;
-    const offset = rest[rest.length - 3] as number;
+    const offset = base + (rest[rest.length - 3] as number);
     const record = (kind: PhiKind, start: number, end: number): void => {
       spans.push({ kind, start, end });
     };
-    if (groups['URL'] !== undefined) return record('URL', offset, offset + match.length), placeholder('URL');
-    if (groups['EMAIL'] !== undefined) return record('EMAIL', offset, offset + match.length), placeholder('EMAIL');
     if (groups['SSN'] !== undefined) return record('SSN', offset, offset + match.length), placeholder('SSN');
     if (groups['PHONE'] !== undefined) return record('PHONE', offset, offset + match.length), placeholder('PHONE');
     if (groups['LABELLED_VALUE'] !== undefined) {
@@ -107,7 +127,6 @@ export function deidentify(text: string): DeidentifyResult {
     if (groups['LONG_NUMBER'] !== undefined) return record('ID', offset, offset + match.length), placeholder('ID');
     return match;
   });
-  return { text: out, spans };
 }
 
 /** De-identified text only. */

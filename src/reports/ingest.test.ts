@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Workspace } from '../store/workspace.js';
-import { ingestItems, listRejects } from './ingest.js';
+import { ingestItems, listRejects, originalText } from './ingest.js';
 import { generateSyntheticReports } from './synthetic.js';
 import type { SourceItem } from '../ingest/source.js';
 
@@ -71,6 +71,7 @@ test('references, their sentence windows and key images are stored against the d
       assert.ok(!/\d{2}\/\d{2}\/\d{4}/.test(stored));
       const raw = t.ws.db.prepare('SELECT raw_text FROM reports_raw WHERE report_id = ?').pluck().get(r.id) as string;
       assert.equal(raw, r.text);
+      assert.equal(originalText(t.ws, r.id), r.text);
     }
   } finally {
     t.done();

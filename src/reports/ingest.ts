@@ -201,7 +201,9 @@ class ReportWriter {
           this.reject({ recordId: rec.recordId, location: rec.location, code: 'DUPLICATE_ID', reason: `report id already ingested ${where}` }, strict);
           continue;
         }
-        this.insertRaw.run(rec.recordId, rec.text);
+        // The original is kept only where de-identification changed something: elsewhere it
+        // equals the stored text, and writing every report twice would halve ingest speed.
+        if (p.numPhi > 0) this.insertRaw.run(rec.recordId, rec.text);
         for (const ref of p.refs) {
           const refId = this.insertRef.run(
             rec.recordId, ref.sentenceIndex, ref.section, ref.start, ref.end, ref.text,
@@ -242,6 +244,14 @@ class ReportWriter {
       rejectsByCode: { ...this.rejectsByCode },
     };
   }
+}
+
+/** A report's original text (the store's raw table, or the stored text where nothing was replaced). */
+export function originalText(ws: Workspace, reportId: string): string | undefined {
+  return ws.db
+    .prepare('SELECT COALESCE(w.raw_text, r.text) FROM reports r LEFT JOIN reports_raw w ON w.report_id = r.report_id WHERE r.report_id = ?')
+    .pluck()
+    .get(reportId) as string | undefined;
 }
 
 /** The rejects of a stage, for `pacsmine rejects` and reconciliation checks. */

@@ -66,8 +66,26 @@ function skipSpace(text: string, i: number): number {
   return i;
 }
 
+/**
+ * A header is short and ends in a colon before any period or line break: looking for that colon
+ * first keeps the header regex off the great majority of sentence starts.
+ */
+function colonAhead(text: string, pos: number): boolean {
+  const limit = Math.min(text.length, pos + 200);
+  let depth = 0;
+  for (let k = pos; k < limit; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 58 /* : */) return true;
+    if (c === 40 /* ( */) depth++;
+    else if (c === 41 /* ) */) depth--;
+    else if ((c === 46 /* . */ && depth <= 0) || c === 10) return false;
+  }
+  return false;
+}
+
 /** Tries to read a header at `pos`; returns [label, end] or undefined. */
 function readHeader(text: string, pos: number): [string, number] | undefined {
+  if (!colonAhead(text, pos)) return undefined;
   HEADER.lastIndex = pos;
   const m = HEADER.exec(text);
   if (!m) return undefined;

@@ -12,7 +12,8 @@ CREATE TABLE IF NOT EXISTS stages (
   summary TEXT NOT NULL
 );
 
--- Original report text, as received. Identifying: never read by mining stages or exports.
+-- Original report text, as received, for the reports that de-identification changed (elsewhere the
+-- original equals reports.text). Identifying: never read by mining stages or exports.
 CREATE TABLE IF NOT EXISTS reports_raw (
   report_id TEXT PRIMARY KEY,
   raw_text TEXT NOT NULL
