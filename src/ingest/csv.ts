@@ -50,27 +50,26 @@ export async function* readCsv(file: string, options: Resolved): AsyncGenerator<
   let columns: Columns | undefined;
   let fatal: Error | undefined;
 
-  function onRecord(bytes: Buffer, startLine: number, problem: RecordProblem): void {
-    if (fatal || isBlank(bytes)) return; // a blank line is no record
-    let end = bytes.length;
-    if (end > 0 && bytes[end - 1] === 10) end--;
-    if (end > 0 && bytes[end - 1] === 13) end--;
+  function onRecord(bytes: Buffer, start: number, end: number, startLine: number, problem: RecordProblem): void {
+    if (fatal || isBlank(bytes, start, end)) return; // a blank line is no record
+    if (end > start && bytes[end - 1] === 10) end--;
+    if (end > start && bytes[end - 1] === 13) end--;
     const location = `${name}:line ${startLine}`;
     if (columns === undefined) {
       if (problem !== null) {
         fatal = new FormatError(`${location}: the CSV header ${problem === 'quote' ? 'is badly quoted' : 'is too large'}`);
         return;
       }
-      let header = bytes.toString('utf8', 0, end);
+      let header = bytes.toString('utf8', start, end);
       if (header.charCodeAt(0) === 0xfeff) header = header.slice(1);
       try { columns = resolveColumns(splitCsvFields(header, delimiter), options); } catch (error) { fatal = error as Error; }
       return;
     }
     if (problem === null) {
-      queue.push(toItem(splitCsvFields(bytes.toString('utf8', 0, end), delimiter), columns, location, maxReportBytes));
+      queue.push(toItem(splitCsvFields(bytes.toString('utf8', start, end), delimiter), columns, location, maxReportBytes));
       return;
     }
-    const recordId = salvageId(bytes.subarray(0, end), columns.id, delimiter);
+    const recordId = salvageId(bytes.subarray(start, end), columns.id, delimiter);
     queue.push(problem === 'quote'
       ? reject(recordId, location, 'CSV_QUOTE', 'record is badly quoted (a quote inside an unquoted field, text after a closing quote, or a quote never closed)')
       : reject(recordId, location, 'TOO_LARGE', `record is over ${rawRecordLimit(maxReportBytes)} bytes`));
