@@ -110,3 +110,9 @@ test('CSV: 50,000 generated rows stream through, every row accounted for', async
   assert.equal(ok, n);
   assert.equal(last, `R${n - 1}`);
 });
+
+test('CSV: a record over maxRecordBytes is not held; it is rejected under its id and reading goes on', async () => {
+  const file = write('huge.csv', `id,text\n1,small\n2,"${'q'.repeat(3 * 1024 * 1024)}\n"\n3,after\n`);
+  const items = await collect(readReports(file, { maxRecordBytes: 1024 * 1024 }));
+  assert.deepEqual(summary(items), ['ok 1', 'TOO_LARGE 2 @huge.csv:line 3', 'ok 3']);
+});

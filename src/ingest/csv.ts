@@ -13,10 +13,10 @@ import { FormatError, OptionsError } from '../util/errors.js';
 import { CsvRecordSplitter, type RecordProblem } from './csv-split.js';
 import { splitCsvFields } from './csv-fields.js';
 import { isBlank } from './lines.js';
-import { finishRecord, joinSections, rawRecordLimit, reject, withMeta } from './record.js';
-import type { SourceItem, SourceOptions, SourceRecord } from './source.js';
+import { finishRecord, joinSections, reject, withMeta } from './record.js';
+import type { ResolvedSourceOptions, SourceItem, SourceRecord } from './source.js';
 
-type Resolved = SourceOptions & { maxReportBytes: number; delimiter: string };
+type Resolved = ResolvedSourceOptions & { delimiter: string };
 
 /** Header names tried for metadata when the caller names no column (case-insensitive, first present wins). */
 export const DEFAULT_META_COLUMNS = {
@@ -72,10 +72,10 @@ export async function* readCsv(file: string, options: Resolved): AsyncGenerator<
     const recordId = salvageId(bytes.subarray(start, end), columns.id, delimiter);
     queue.push(problem === 'quote'
       ? reject(recordId, location, 'CSV_QUOTE', 'record is badly quoted (a quote inside an unquoted field, text after a closing quote, or a quote never closed)')
-      : reject(recordId, location, 'TOO_LARGE', `record is over ${rawRecordLimit(maxReportBytes)} bytes`));
+      : reject(recordId, location, 'TOO_LARGE', `record is over ${options.maxRecordBytes} bytes (maxRecordBytes)`));
   }
 
-  const splitter = new CsvRecordSplitter(delimiter.charCodeAt(0), rawRecordLimit(maxReportBytes), onRecord);
+  const splitter = new CsvRecordSplitter(delimiter.charCodeAt(0), options.maxRecordBytes, onRecord);
   const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {

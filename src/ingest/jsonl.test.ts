@@ -71,8 +71,7 @@ test('JSON Lines: each bad line is rejected with its line number and the run goe
 
 test('JSON Lines: a line over the raw limit is dropped without being held, and the next line is read', async () => {
   const file = path.join(tmp, 'huge.jsonl');
-  // maxReportBytes 1 KiB gives a raw line limit of 64 MiB; use a smaller report limit and a line just over it
-  writeFileSync(file, `{"id":"x","text":"${'z'.repeat(70 * 1024 * 1024)}"}\n{"id":"y","text":"after"}\n`);
-  const items = await collect(readReports(file, { maxReportBytes: 1024 }));
+  writeFileSync(file, `{"id":"x","text":"${'z'.repeat(3 * 1024 * 1024)}"}\n{"id":"y","text":"after"}\n`);
+  const items = await collect(readReports(file, { maxRecordBytes: 1024 * 1024 }));
   assert.deepEqual(summary(items), ['TOO_LARGE  @huge.jsonl:line 1', 'ok y']);
 });
