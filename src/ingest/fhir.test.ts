@@ -78,3 +78,11 @@ test('FHIR: a Bundle file that is not JSON is one FHIR_INVALID rejection', async
   writeFileSync(file, '{"resourceType": "Bundle", "entry": [');
   assert.deepEqual(summary(await collect(readReports(file))), ['FHIR_INVALID broken.json @broken.json']);
 });
+
+test('FHIR: NDJSON saved as .json is read line by line', async () => {
+  const rng = new Rng(4);
+  const a = fhirDiagnosticReport(syntheticReport(rng, 0)), b = fhirDiagnosticReport(syntheticReport(rng, 1));
+  const file = path.join(tmp, 'lines.json');
+  writeFileSync(file, `${JSON.stringify(a)}\n${JSON.stringify(b)}\n`);
+  assert.deepEqual(summary(await collect(readReports(file))), [`ok ${a['id'] as string}`, `ok ${b['id'] as string}`]);
+});

@@ -37,6 +37,11 @@ async function* readBundleFile(file: string, options: Resolved): AsyncGenerator<
   try {
     value = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
+    if (looksLikeNdjson(bytes)) {
+      // NDJSON saved as .json: read it line by line instead.
+      yield* readNdjson(file, options);
+      return;
+    }
     yield reject(name, name, 'FHIR_INVALID', `file is not valid JSON (${(error as Error).message.slice(0, 120)})`);
     return;
   }
@@ -58,6 +63,18 @@ async function* readNdjson(file: string, options: Resolved): AsyncGenerator<Sour
       continue;
     }
     yield* fromResource(value, location, options.maxReportBytes, isUtf8(line.bytes));
+  }
+}
+
+/** More than one line, and the first line is a whole JSON object on its own. */
+function looksLikeNdjson(bytes: Buffer): boolean {
+  const nl = bytes.indexOf(10);
+  if (nl < 0) return false;
+  try {
+    const first: unknown = JSON.parse(bytes.toString('utf8', 0, nl));
+    return isObject(first);
+  } catch {
+    return false;
   }
 }
 
