@@ -38,3 +38,7 @@ export type { LinkOptions, LinkSummary, LinkedKeyImage } from './linking/link.js
 export { runDemo, writeSyntheticReports } from './pipeline/demo.js';
 export type { DemoOptions, DemoSummary } from './pipeline/demo.js';
 export { WorkerPool, defaultWorkerCount } from './util/pool.js';
+// Ingest: streaming report sources (CSV, JSON Lines, .txt folder, FHIR DiagnosticReport, HL7 ORU^R01)
+export { readReports, REJECT_CODES, DEFAULT_MAX_REPORT_BYTES } from './ingest/source.js';
+export type { ReportFormat, SourceRecord, Rejected, SourceItem, SourceOptions, ResolvedSourceOptions, RejectCode } from './ingest/source.js';
+export { detectFormat } from './ingest/detect.js';

@@ -7,14 +7,15 @@
  */
 export type RecordProblem = 'quote' | 'oversize' | null;
 
-/** Receives each record's bytes (terminator included) and its first line number. */
-export type RecordSink = (bytes: Buffer, startLine: number, problem: RecordProblem) => void;
+/** Receives each record as bytes[start, end) (terminator included) and its first line number. */
+export type RecordSink = (bytes: Buffer, start: number, end: number, startLine: number, problem: RecordProblem) => void;
 
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;
 /** Bytes kept of an oversize record, enough to find its id. */
 const OVERSIZE_PREFIX_BYTES = 65536;
+const all0 = Buffer.alloc(0);
 
 export class CsvRecordSplitter {
   #parts: Buffer[] = [];
@@ -56,12 +57,12 @@ export class CsvRecordSplitter {
           const start = this.#startLine;
           this.#line = start + 1;
           this.#startLine = start + 1;
-          this.sink(buf.subarray(recStart, nl + 1), start, 'quote');
+          this.sink(buf, recStart, nl + 1, start, 'quote');
           recStart = nl + 1;
           i = nl;
         } else {
           this.#malformed = malformed;
-          this.#emit(buf.subarray(recStart, i + 1));
+          this.#emit(buf, recStart, i + 1);
           recStart = i + 1;
         }
         quoted = false; afterQuote = false; fieldStart = true; malformed = false;
@@ -94,7 +95,7 @@ export class CsvRecordSplitter {
       const nl = all.indexOf(LF);
       const start = this.#startLine;
       this.#reset();
-      this.sink(nl < 0 ? all : all.subarray(0, nl + 1), start, 'quote');
+      this.sink(all, 0, nl < 0 ? all.length : nl + 1, start, 'quote');
       if (nl < 0) return;
       this.#line = start + 1;
       this.#startLine = start + 1;
@@ -102,7 +103,7 @@ export class CsvRecordSplitter {
     }
     if (this.#partsBytes === 0 && !this.#oversize) return;
     if (this.#quoted) this.#malformed = true;
-    this.#emit(Buffer.alloc(0));
+    this.#emit(all0, 0, 0);
   }
 
   #append(piece: Buffer): void {
@@ -118,18 +119,21 @@ export class CsvRecordSplitter {
     this.#partsBytes += piece.length;
   }
 
-  #emit(tail: Buffer): void {
-    let bytes: Buffer;
-    if (this.#partsBytes === 0 && !this.#oversize) bytes = tail;
-    else {
-      this.#append(tail);
-      bytes = this.#parts.length === 1 ? this.#parts[0]! : Buffer.concat(this.#parts, this.#partsBytes);
-    }
+  #emit(buf: Buffer, from: number, to: number): void {
     const problem: RecordProblem = this.#oversize ? 'oversize' : this.#malformed ? 'quote' : null;
-    const start = this.#startLine;
+    const startLine = this.#startLine;
+    if (this.#partsBytes === 0 && !this.#oversize) {
+      this.#reset();
+      this.#startLine = this.#line;
+      this.sink(buf, from, to, startLine, problem);
+      return;
+    }
+    if (to > from) this.#append(buf.subarray(from, to));
+    const bytes = this.#parts.length === 1 ? this.#parts[0]! : Buffer.concat(this.#parts, this.#partsBytes);
+    const oversize = this.#oversize;
     this.#reset();
     this.#startLine = this.#line;
-    this.sink(bytes, start, problem);
+    this.sink(bytes, 0, bytes.length, startLine, oversize ? 'oversize' : problem);
   }
 
   #reset(): void {

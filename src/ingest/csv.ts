@@ -13,10 +13,10 @@ import { FormatError, OptionsError } from '../util/errors.js';
 import { CsvRecordSplitter, type RecordProblem } from './csv-split.js';
 import { splitCsvFields } from './csv-fields.js';
 import { isBlank } from './lines.js';
-import { finishRecord, joinSections, rawRecordLimit, reject, withMeta } from './record.js';
-import type { SourceItem, SourceOptions, SourceRecord } from './source.js';
+import { finishRecord, joinSections, reject, withMeta } from './record.js';
+import type { ResolvedSourceOptions, SourceItem, SourceRecord } from './source.js';
 
-type Resolved = SourceOptions & { maxReportBytes: number; delimiter: string };
+type Resolved = ResolvedSourceOptions & { delimiter: string };
 
 /** Header names tried for metadata when the caller names no column (case-insensitive, first present wins). */
 export const DEFAULT_META_COLUMNS = {
@@ -50,33 +50,32 @@ export async function* readCsv(file: string, options: Resolved): AsyncGenerator<
   let columns: Columns | undefined;
   let fatal: Error | undefined;
 
-  function onRecord(bytes: Buffer, startLine: number, problem: RecordProblem): void {
-    if (fatal || isBlank(bytes)) return; // a blank line is no record
-    let end = bytes.length;
-    if (end > 0 && bytes[end - 1] === 10) end--;
-    if (end > 0 && bytes[end - 1] === 13) end--;
+  function onRecord(bytes: Buffer, start: number, end: number, startLine: number, problem: RecordProblem): void {
+    if (fatal || isBlank(bytes, start, end)) return; // a blank line is no record
+    if (end > start && bytes[end - 1] === 10) end--;
+    if (end > start && bytes[end - 1] === 13) end--;
     const location = `${name}:line ${startLine}`;
     if (columns === undefined) {
       if (problem !== null) {
         fatal = new FormatError(`${location}: the CSV header ${problem === 'quote' ? 'is badly quoted' : 'is too large'}`);
         return;
       }
-      let header = bytes.toString('utf8', 0, end);
+      let header = bytes.toString('utf8', start, end);
       if (header.charCodeAt(0) === 0xfeff) header = header.slice(1);
       try { columns = resolveColumns(splitCsvFields(header, delimiter), options); } catch (error) { fatal = error as Error; }
       return;
     }
     if (problem === null) {
-      queue.push(toItem(splitCsvFields(bytes.toString('utf8', 0, end), delimiter), columns, location, maxReportBytes));
+      queue.push(toItem(splitCsvFields(bytes.toString('utf8', start, end), delimiter), columns, location, maxReportBytes));
       return;
     }
-    const recordId = salvageId(bytes.subarray(0, end), columns.id, delimiter);
+    const recordId = salvageId(bytes.subarray(start, end), columns.id, delimiter);
     queue.push(problem === 'quote'
       ? reject(recordId, location, 'CSV_QUOTE', 'record is badly quoted (a quote inside an unquoted field, text after a closing quote, or a quote never closed)')
-      : reject(recordId, location, 'TOO_LARGE', `record is over ${rawRecordLimit(maxReportBytes)} bytes`));
+      : reject(recordId, location, 'TOO_LARGE', `record is over ${options.maxRecordBytes} bytes (maxRecordBytes)`));
   }
 
-  const splitter = new CsvRecordSplitter(delimiter.charCodeAt(0), rawRecordLimit(maxReportBytes), onRecord);
+  const splitter = new CsvRecordSplitter(delimiter.charCodeAt(0), options.maxRecordBytes, onRecord);
   const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {

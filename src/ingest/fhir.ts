@@ -10,10 +10,10 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FormatError } from '../util/errors.js';
 import { readLines, isBlank } from './lines.js';
-import { finishRecord, overByteLimit, rawRecordLimit, reject, withMeta } from './record.js';
-import type { SourceItem, SourceOptions, SourceRecord } from './source.js';
+import { finishRecord, overByteLimit, reject, withMeta } from './record.js';
+import type { ResolvedSourceOptions, SourceItem, SourceRecord } from './source.js';
 
-type Resolved = SourceOptions & { maxReportBytes: number };
+type Resolved = ResolvedSourceOptions;
 
 export const MAX_BUNDLE_BYTES = 512 * 1024 * 1024;
 /** DICOM's code system; its codes in category/code are modalities (CT, MR, CR, DX, …). */
@@ -37,6 +37,11 @@ async function* readBundleFile(file: string, options: Resolved): AsyncGenerator<
   try {
     value = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
+    if (looksLikeNdjson(bytes)) {
+      // NDJSON saved as .json: read it line by line instead.
+      yield* readNdjson(file, options);
+      return;
+    }
     yield reject(name, name, 'FHIR_INVALID', `file is not valid JSON (${(error as Error).message.slice(0, 120)})`);
     return;
   }
@@ -45,10 +50,10 @@ async function* readBundleFile(file: string, options: Resolved): AsyncGenerator<
 
 async function* readNdjson(file: string, options: Resolved): AsyncGenerator<SourceItem> {
   const name = path.basename(file);
-  const limit = rawRecordLimit(options.maxReportBytes);
+  const limit = options.maxRecordBytes;
   for await (const line of readLines(file, limit)) {
     const location = `${name}:line ${line.lineNo}`;
-    if (line.oversize) { yield reject('', location, 'TOO_LARGE', `line is over ${limit} bytes`); continue; }
+    if (line.oversize) { yield reject('', location, 'TOO_LARGE', `line is over ${limit} bytes (maxRecordBytes)`); continue; }
     if (isBlank(line.bytes)) continue;
     let value: unknown;
     try {
@@ -58,6 +63,18 @@ async function* readNdjson(file: string, options: Resolved): AsyncGenerator<Sour
       continue;
     }
     yield* fromResource(value, location, options.maxReportBytes, isUtf8(line.bytes));
+  }
+}
+
+/** More than one line, and the first line is a whole JSON object on its own. */
+function looksLikeNdjson(bytes: Buffer): boolean {
+  const nl = bytes.indexOf(10);
+  if (nl < 0) return false;
+  try {
+    const first: unknown = JSON.parse(bytes.toString('utf8', 0, nl));
+    return isObject(first);
+  } catch {
+    return false;
   }
 }
 

@@ -7,10 +7,10 @@
 import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import { readLines, isBlank } from './lines.js';
-import { finishRecord, rawRecordLimit, reject, withMeta } from './record.js';
-import type { SourceItem, SourceOptions, SourceRecord } from './source.js';
+import { finishRecord, reject, withMeta } from './record.js';
+import type { ResolvedSourceOptions, SourceItem, SourceRecord } from './source.js';
 
-type Resolved = SourceOptions & { maxReportBytes: number };
+type Resolved = ResolvedSourceOptions;
 
 const TEXT_VALUE_TYPES = new Set(['TX', 'FT', 'ST']);
 /** DICOM modality codes recognised as a word of OBR-4 when OBR-24 is empty. */
@@ -25,11 +25,11 @@ interface Pending {
 
 export async function* readHl7(file: string, options: Resolved): AsyncGenerator<SourceItem> {
   const name = path.basename(file);
-  const limit = rawRecordLimit(options.maxReportBytes);
+  const limit = options.maxRecordBytes;
   let pending: Pending | undefined;
   let messageNo = 0;
   const finish = (p: Pending, n: number): SourceItem =>
-    parseMessage(p, n === 0 ? `${name}:before message 1` : `${name}:message ${n}`, options.maxReportBytes);
+    parseMessage(p, n === 0 ? `${name}:before message 1` : `${name}:message ${n}`, options);
   for await (const line of readLines(file, limit, true)) {
     if (!line.oversize && isBlank(line.bytes)) continue;
     const startsMsh = line.bytes.length >= 3 && line.bytes[0] === 77 && line.bytes[1] === 83 && line.bytes[2] === 72;
@@ -53,7 +53,8 @@ export async function* readHl7(file: string, options: Resolved): AsyncGenerator<
 
 interface Encoding { field: string; component: string; repetition: string; escape: string; subcomponent: string }
 
-function parseMessage(p: Pending, location: string, maxReportBytes: number): SourceItem {
+function parseMessage(p: Pending, location: string, options: Resolved): SourceItem {
+  const maxReportBytes = options.maxReportBytes;
   const msh = p.segments[0] ?? '';
   if (!msh.startsWith('MSH')) {
     return reject('', location, 'HL7_INVALID', 'segments before the first MSH segment (no message header)');
@@ -77,7 +78,7 @@ function parseMessage(p: Pending, location: string, maxReportBytes: number): Sou
   const controlId = first(mshFields[9], enc);
   const filler = first(obr?.[3], enc);
   const recordId = filler || controlId;
-  if (p.oversize) return reject(recordId, location, 'TOO_LARGE', `message is over ${rawRecordLimit(maxReportBytes)} bytes`);
+  if (p.oversize) return reject(recordId, location, 'TOO_LARGE', `message is over ${options.maxRecordBytes} bytes (maxRecordBytes)`);
   if (p.badUtf8) return reject(recordId, location, 'BAD_UTF8', 'message is not valid UTF-8');
   const type = (mshFields[8] ?? '').split(enc.component);
   if (type[0] !== 'ORU' || type[1] !== 'R01') {

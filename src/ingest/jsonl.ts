@@ -5,10 +5,10 @@
 import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import { readLines, isBlank } from './lines.js';
-import { finishRecord, joinSections, rawRecordLimit, reject, withMeta } from './record.js';
-import type { SourceItem, SourceOptions, SourceRecord } from './source.js';
+import { finishRecord, joinSections, reject, withMeta } from './record.js';
+import type { ResolvedSourceOptions, SourceItem, SourceRecord } from './source.js';
 
-type Resolved = SourceOptions & { maxReportBytes: number };
+type Resolved = ResolvedSourceOptions;
 
 /** Field names tried for metadata when the caller names none (first present wins). */
 export const DEFAULT_META_FIELDS = {
@@ -22,11 +22,11 @@ export async function* readJsonl(file: string, options: Resolved): AsyncGenerato
   const name = path.basename(file);
   const idField = options.idColumn ?? 'id';
   const textFields = options.textColumns;
-  const limit = rawRecordLimit(options.maxReportBytes);
+  const limit = options.maxRecordBytes;
   for await (const line of readLines(file, limit)) {
     const location = `${name}:line ${line.lineNo}`;
     if (line.oversize) {
-      yield reject('', location, 'TOO_LARGE', `line is over ${limit} bytes`);
+      yield reject('', location, 'TOO_LARGE', `line is over ${limit} bytes (maxRecordBytes)`);
       continue;
     }
     if (isBlank(line.bytes)) continue;

@@ -74,8 +74,8 @@ export async function* readLines(file: string, maxLineBytes: number, crIsBreak =
 }
 
 /** True when the bytes hold only ASCII blanks (a line that is no record). */
-export function isBlank(bytes: Buffer): boolean {
-  for (let i = 0; i < bytes.length; i++) {
+export function isBlank(bytes: Buffer, start = 0, end = bytes.length): boolean {
+  for (let i = start; i < end; i++) {
     const c = bytes[i]!;
     if (c !== 32 && c !== 9 && c !== 13 && c !== 10) return false;
   }

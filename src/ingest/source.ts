@@ -14,6 +14,7 @@ import { readTxtFiles } from './txt.js';
 import { readFhir } from './fhir.js';
 import { readHl7 } from './hl7.js';
 import { detectFormat } from './detect.js';
+import { rawRecordLimit } from './record.js';
 
 export type ReportFormat = 'csv' | 'jsonl' | 'txt' | 'fhir' | 'hl7';
 
@@ -56,7 +57,16 @@ export interface SourceOptions {
   maxReportBytes?: number;
   /** CSV: one ASCII character. Default ',' (tab for .tsv). */
   delimiter?: string;
+  /**
+   * The most bytes of one raw record (CSV record, JSON line, HL7 message) held before it is parsed;
+   * a longer one is rejected TOO_LARGE without being kept. Default max(4 × maxReportBytes + 64 KiB, 64 MiB),
+   * so that a report a little over maxReportBytes is still parsed and rejected under its own id.
+   */
+  maxRecordBytes?: number;
 }
+
+/** Options after defaults: what each format's reader receives. */
+export type ResolvedSourceOptions = SourceOptions & { maxReportBytes: number; maxRecordBytes: number };
 
 /** Every rejection code a source can give. */
 export const REJECT_CODES = [
@@ -79,7 +89,11 @@ export async function* readReports(file: string, options: SourceOptions = {}): A
   const format = options.format === undefined || options.format === 'auto'
     ? await detectFormat(file, info.isDirectory())
     : options.format;
-  const resolved = { ...options, maxReportBytes };
+  const maxRecordBytes = options.maxRecordBytes ?? rawRecordLimit(maxReportBytes);
+  if (!Number.isFinite(maxRecordBytes) || maxRecordBytes <= 0) {
+    throw new OptionsError(`maxRecordBytes must be a positive number of bytes, got ${String(options.maxRecordBytes)}`);
+  }
+  const resolved: ResolvedSourceOptions = { ...options, maxReportBytes, maxRecordBytes };
   switch (format) {
     case 'csv': {
       const delimiter = options.delimiter ?? (path.extname(file).toLowerCase() === '.tsv' ? '\t' : ',');

@@ -8,9 +8,9 @@ import { isUtf8 } from 'node:buffer';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { finishRecord, reject } from './record.js';
-import type { SourceItem, SourceOptions } from './source.js';
+import type { ResolvedSourceOptions, SourceItem } from './source.js';
 
-type Resolved = SourceOptions & { maxReportBytes: number };
+type Resolved = ResolvedSourceOptions;
 
 export async function* readTxtFiles(root: string, options: Resolved): AsyncGenerator<SourceItem> {
   const info = await stat(root);
