@@ -1,0 +1,143 @@
+/**
+ * `pacsmine sample`: writes a synthetic hospital export — DICOM Part 10 files, the reports
+ * (CSV and JSONL) and the ground truth (JSONL) — one study at a time, so that memory stays flat
+ * whatever the number of studies.
+ */
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { OptionsError } from '../util/errors.js';
+import { imageDataset, instanceUid, writePart10 } from './dicom.js';
+import { renderImage } from './phantom.js';
+import { planStudy, type StudyPlan } from './plan.js';
+import { writeReport } from './report.js';
+
+export interface GenerateOptions {
+  outDir: string;
+  /** Number of studies (≥ 1). */
+  studies: number;
+  seed?: number;
+  /** Rows = Columns of each image. Default 512; tests use 64. */
+  size?: number;
+  /** Slices per CT/MR series. Default 40. */
+  slices?: number;
+  /** Distinct patients; default about 0.6 per study (many patients have several studies). */
+  patients?: number;
+  /** Write the report and ground truth only, no DICOM files (for very large text-only runs). */
+  reportsOnly?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface GenerateSummary {
+  outDir: string;
+  studies: number;
+  patients: number;
+  files: number;
+  keyImages: number;
+  reportsCsv: string;
+  reportsJsonl: string;
+  truthJsonl: string;
+  dicomDir: string;
+}
+
+/** What the ground-truth file holds per study (one JSON object per line). */
+export interface TruthRecord {
+  reportId: string;
+  studyUid: string;
+  accession: string;
+  patientId: string;
+  modality: string;
+  studyDate: string;
+  region: string;
+  regions: string[];
+  bodyPart: string;
+  category: string;
+  findings: { id: number; type: string; organ: string; region: string; level: string; side: string; sizeMm: number; series: number[]; slices: number[] }[];
+  keyImages: { series: number; instance: number; finding: number; sopInstanceUid: string | null }[];
+  references: { text: string; form: string; seriesNamed: boolean }[];
+}
+
+const csvCell = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+const isoDate = (d: string): string => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
+
+/** Relative path of one image inside the archive's dicom/ folder. */
+export function imagePath(plan: StudyPlan, seriesNumber: number, instance: number): string {
+  return path.join(plan.patientId, plan.accession, `S${String(seriesNumber).padStart(4, '0')}`, `I${String(instance).padStart(4, '0')}.dcm`);
+}
+
+export function truthRecord(plan: StudyPlan, reportId: string, references: { text: string; form: string; seriesNamed: boolean }[]): TruthRecord {
+  const uidOf = (series: number, instance: number): string | null => {
+    const s = plan.series.find((x) => x.seriesNumber === series);
+    return s && instance >= 1 && instance <= s.numInstances ? instanceUid(plan, s, instance) : null;
+  };
+  return {
+    reportId, studyUid: plan.studyUid, accession: plan.accession, patientId: plan.patientId, modality: plan.modality,
+    studyDate: isoDate(plan.studyDate), region: plan.regions.length > 1 ? plan.regions.join('-') : (plan.regions[0] as string),
+    regions: plan.regions, bodyPart: plan.bodyPart, category: plan.category,
+    findings: plan.findings.map((f) => ({ id: f.id, type: f.type, organ: f.organ, region: f.region, level: f.level, side: f.side, sizeMm: f.sizeMm, series: f.series, slices: f.slices })),
+    keyImages: plan.keyImages.map((k) => ({ ...k, sopInstanceUid: uidOf(k.series, k.instance) })),
+    references,
+  };
+}
+
+/** Generates the archive. Deterministic: the same options give byte-identical files. */
+export function generateArchive(options: GenerateOptions): GenerateSummary {
+  const studies = options.studies;
+  if (!Number.isInteger(studies) || studies < 1) throw new OptionsError(`studies must be a positive integer, got ${studies}`);
+  const size = options.size ?? 512;
+  if (!Number.isInteger(size) || size < 16 || size > 2048) throw new OptionsError(`size must be an integer in 16..2048, got ${size}`);
+  const slices = options.slices ?? 40;
+  if (!Number.isInteger(slices) || slices < 1 || slices > 2000) throw new OptionsError(`slices must be an integer in 1..2000, got ${slices}`);
+  const seed = options.seed ?? 1;
+  const numPatients = options.patients ?? Math.max(1, Math.ceil(studies * 0.6));
+  const outDir = path.resolve(options.outDir);
+  const dicomDir = path.join(outDir, 'dicom');
+  mkdirSync(dicomDir, { recursive: true });
+  const reportsCsv = path.join(outDir, 'reports.csv');
+  const reportsJsonl = path.join(outDir, 'reports.jsonl');
+  const truthJsonl = path.join(outDir, 'truth.jsonl');
+  const csv = openSync(reportsCsv, 'w');
+  const jsonl = openSync(reportsJsonl, 'w');
+  const truth = openSync(truthJsonl, 'w');
+  writeSync(csv, 'report_id,accession,patient_id,modality,exam_date,text\n');
+  let files = 0;
+  let keyImages = 0;
+  const patients = new Set<string>();
+  const madeDirs = new Set<string>();
+  try {
+    for (let i = 0; i < studies; i++) {
+      const plan = planStudy(i, { seed, size, slices, numPatients });
+      const report = writeReport(plan);
+      const reportId = `R${String(i + 1).padStart(8, '0')}`;
+      patients.add(plan.patientId);
+      if (!options.reportsOnly) {
+        for (const series of plan.series) {
+          for (let k = 1; k <= series.numInstances; k++) {
+            const file = path.join(dicomDir, imagePath(plan, series.seriesNumber, k));
+            const dir = path.dirname(file);
+            if (!madeDirs.has(dir)) {
+              mkdirSync(dir, { recursive: true });
+              madeDirs.add(dir);
+            }
+            writeFileSync(file, writePart10(imageDataset(plan, series, k, renderImage(plan, series, k))));
+            files++;
+          }
+        }
+        madeDirs.clear();
+      }
+      const date = isoDate(plan.studyDate);
+      writeSync(csv, `${[reportId, plan.accession, plan.patientId, plan.modality, date, report.text].map(csvCell).join(',')}\n`);
+      writeSync(jsonl, `${JSON.stringify({ report_id: reportId, accession: plan.accession, patient_id: plan.patientId, modality: plan.modality, exam_date: date, text: report.text })}\n`);
+      const refs = report.references.map((r) => ({ text: r.text, form: r.form, seriesNamed: r.seriesNamed }));
+      writeSync(truth, `${JSON.stringify(truthRecord(plan, reportId, refs))}\n`);
+      keyImages += plan.keyImages.length;
+      options.onProgress?.(i + 1, studies);
+    }
+  } finally {
+    closeSync(csv);
+    closeSync(jsonl);
+    closeSync(truth);
+  }
+  const summary: GenerateSummary = { outDir, studies, patients: patients.size, files, keyImages, reportsCsv, reportsJsonl, truthJsonl, dicomDir };
+  writeFileSync(path.join(outDir, 'manifest.json'), `${JSON.stringify({ format: 'pacsmine.sample', version: 1, seed, size, slices, ...summary, outDir: undefined }, null, 2)}\n`);
+  return summary;
+}
