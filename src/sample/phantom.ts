@@ -13,8 +13,8 @@ const CT_HU = new Float32Array([-1000, -850, -100, 8, 45, 55, 65, 60, 160, 220, 
 const MR_T1 = new Float32Array([0, 40, 1700, 300, 800, 650, 950, 850, 800, 150, 120, 1450, 700, 950, 600, 250, 700, 500, 750]);
 const MR_T2 = new Float32Array([0, 40, 1300, 2000, 900, 500, 600, 1000, 1300, 100, 100, 1100, 1000, 800, 1500, 1950, 1000, 1500, 1100]);
 const MR_T1C = new Float32Array([0, 40, 1700, 300, 950, 700, 1150, 1050, 1400, 1600, 120, 1450, 750, 950, 1650, 250, 1100, 600, 1000]);
-// Radiographs: the exposure reaching the detector is high behind air and low behind bone.
-const XR = new Float32Array([3600, 3000, 2200, 1900, 1900, 1800, 1900, 1900, 1900, 1800, 500, 800, 1900, 1900, 1300, 1900, 1800, 1800, 1900]);
+// Radiographs (for presentation, MONOCHROME2): dark behind air, bright behind bone.
+const XR = new Float32Array([500, 1100, 1900, 2200, 2200, 2300, 2200, 2200, 2200, 2300, 3600, 3300, 2200, 2200, 2800, 2200, 2300, 2300, 2200]);
 
 /** A point inside an organ, in normalised coordinates, at fraction t through its region. */
 export function organPoint(organ: Organ, t: number, rng: Rng): { x: number; y: number } {
@@ -214,7 +214,7 @@ function paintFinding(map: LabelMap, plan: StudyPlan, f: FindingPlan, instance: 
     case 'fracture': {
       if (plan.regions[0] === 'spine') return rect(map, 0.05, -0.72 + 2 * 0.36, 0.25, 0.02, Tissue.Soft);
       const y = f.y;
-      line(map, -0.2, y - 0.03, 0.2, y + 0.03, Math.max(0.012, minR / 2), Tissue.Soft);
+      line(map, -0.2, y - 0.03, 0.2, y + 0.03, Math.max(0.02, minR), Tissue.Soft);
       return;
     }
     default: return ellipse(map, f.x, f.y, r, r, Tissue.LesionSolid);
