@@ -53,7 +53,16 @@ export interface TruthRecord {
   category: string;
   findings: { id: number; type: string; organ: string; region: string; level: string; side: string; sizeMm: number; series: number[]; slices: number[] }[];
   keyImages: { series: number; instance: number; finding: number; sopInstanceUid: string | null }[];
-  references: { text: string; form: string; seriesNamed: boolean }[];
+  /** Each reference as written, with the images it points at (series null when the text names none). */
+  references: TruthReference[];
+}
+
+export interface TruthReference {
+  text: string;
+  form: string;
+  seriesNamed: boolean;
+  finding: number;
+  images: { series: number | null; instance: number }[];
 }
 
 const csvCell = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
@@ -64,7 +73,7 @@ export function imagePath(plan: StudyPlan, seriesNumber: number, instance: numbe
   return path.join(plan.patientId, plan.accession, `S${String(seriesNumber).padStart(4, '0')}`, `I${String(instance).padStart(4, '0')}.dcm`);
 }
 
-export function truthRecord(plan: StudyPlan, reportId: string, references: { text: string; form: string; seriesNamed: boolean }[]): TruthRecord {
+export function truthRecord(plan: StudyPlan, reportId: string, references: TruthReference[]): TruthRecord {
   const uidOf = (series: number, instance: number): string | null => {
     const s = plan.series.find((x) => x.seriesNumber === series);
     return s && instance >= 1 && instance <= s.numInstances ? instanceUid(plan, s, instance) : null;
@@ -127,7 +136,10 @@ export function generateArchive(options: GenerateOptions): GenerateSummary {
       const date = isoDate(plan.studyDate);
       writeSync(csv, `${[reportId, plan.accession, plan.patientId, plan.modality, date, report.text].map(csvCell).join(',')}\n`);
       writeSync(jsonl, `${JSON.stringify({ report_id: reportId, accession: plan.accession, patient_id: plan.patientId, modality: plan.modality, exam_date: date, text: report.text })}\n`);
-      const refs = report.references.map((r) => ({ text: r.text, form: r.form, seriesNamed: r.seriesNamed }));
+      const refs: TruthReference[] = report.references.map((r) => ({
+        text: r.text, form: r.form, seriesNamed: r.seriesNamed, finding: r.images[0]?.finding ?? 0,
+        images: r.images.map((k) => ({ series: r.seriesNamed ? k.series : null, instance: k.instance })),
+      }));
       writeSync(truth, `${JSON.stringify(truthRecord(plan, reportId, refs))}\n`);
       keyImages += plan.keyImages.length;
       options.onProgress?.(i + 1, studies);
