@@ -15,3 +15,36 @@ export { STOP_WORDS, isStopWord } from './reports/stopwords.js';
 export { extractReferences, keyImagePairs } from './refs/extract.js';
 export type { ImageReference, KeyImagePair } from './refs/extract.js';
 export { MAX_INSTANCES_PER_REFERENCE } from './refs/ranges.js';
+
+// Synthetic archive, DICOM index, pixel pipeline, de-identified export, PACS over DICOMweb:
+// src/sample, src/images, src/pacs; docs/archive.md, docs/images.md, docs/pacs.md
+export { generateArchive, imagePath } from './sample/generate.js';
+export type { GenerateOptions, GenerateSummary, TruthRecord, TruthReference } from './sample/generate.js';
+export { planStudy } from './sample/plan.js';
+export type { StudyPlan, FindingPlan, SeriesPlan, KeyImage } from './sample/plan.js';
+export { CATEGORIES, REGIONS } from './sample/catalog.js';
+export type { Modality, Region, FindingType, CategorySpec } from './sample/catalog.js';
+export { readImageHeader, SUPPORTED_TRANSFER_SYNTAXES, HeaderProblem } from './images/header.js';
+export type { ImageHeader } from './images/header.js';
+export { indexDicomFolder, INDEX_STAGE } from './images/indexer.js';
+export type { IndexSummary } from './images/indexer.js';
+export { decodeImage } from './images/pixels.js';
+export type { DecodedImage } from './images/pixels.js';
+export { applyWindow, chooseWindow, CT_PRESETS } from './images/window.js';
+export { renderKeyImage, convertToPng, pngChunkTypes } from './images/png.js';
+export type { PngOptions, PngResult } from './images/png.js';
+export { convertKeyImages, CONVERT_STAGE } from './images/convert.js';
+export type { ConvertOptions, ConvertSummary } from './images/convert.js';
+export { deidentifyPart10, mapUid, BASIC_PROFILE, DEIDENTIFICATION_METHOD } from './images/deid.js';
+export { exportKeyImages, workspaceSalt } from './images/export.js';
+export type { ExportOptions, ExportSummary } from './images/export.js';
+export { listRejects } from './images/rejects.js';
+export type { RejectRow } from './images/rejects.js';
+export { DicomwebClient, parseMultipart } from './pacs/dicomweb.js';
+export type { DicomwebAuth, DicomJson } from './pacs/dicomweb.js';
+export { startOrthanc, freePort, orthancConfig } from './pacs/orthanc.js';
+export type { OrthancServer, OrthancOptions } from './pacs/orthanc.js';
+export { pushToPacs } from './pacs/push.js';
+export type { PushSummary } from './pacs/push.js';
+export { resolveReferencesViaDicomweb, fetchInstances, linkKeyImagesViaDicomweb } from './pacs/link.js';
+export type { ReferenceQuery, ResolvedImage, UnresolvedImage, LinkSummary } from './pacs/link.js';

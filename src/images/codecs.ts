@@ -8,13 +8,15 @@ import { decodeRle } from './rle.js';
 
 const require = createRequire(import.meta.url);
 
-type Factory = () => Promise<Record<string, new () => PacsmineWasmDecoder>>;
+type Factory = (module?: { print?: (s: string) => void; printErr?: (s: string) => void }) => Promise<Record<string, new () => PacsmineWasmDecoder>>;
 const loaded = new Map<string, Promise<Record<string, new () => PacsmineWasmDecoder>>>();
 
 function codec(pkg: string): Promise<Record<string, new () => PacsmineWasmDecoder>> {
   let p = loaded.get(pkg);
   if (!p) {
-    p = (require(pkg) as Factory)();
+    // Silence the codecs' Emscripten stdout ("[INFO] Start to read j2k main header"): it would corrupt --json output.
+    const quiet = (): void => undefined;
+    p = (require(pkg) as Factory)({ print: quiet, printErr: quiet });
     loaded.set(pkg, p);
   }
   return p;
@@ -61,8 +63,8 @@ export async function decodeCompressedFrame(transferSyntax: string, frame: Uint8
       return (await wasmDecode('@cornerstonejs/codec-charls', 'JpegLSDecoder', frame)).bytes;
     case '1.2.840.10008.1.2.4.57':
     case '1.2.840.10008.1.2.4.70': {
-      const { lossless } = require('jpeg-lossless-decoder-js') as { lossless: { Decoder: new () => { decode(b: ArrayBuffer, o: number, l: number, n?: number): ArrayBufferView | ArrayBuffer } } };
-      const out = new lossless.Decoder().decode(frame.buffer as ArrayBuffer, frame.byteOffset, frame.length, g.bitsAllocated > 8 ? 2 : 1);
+      const { Decoder } = require('jpeg-lossless-decoder-js') as { Decoder: new () => { decompress(b: ArrayBuffer, o: number, l: number): ArrayBuffer | ArrayBufferView } };
+      const out = new Decoder().decompress(frame.buffer as ArrayBuffer, frame.byteOffset, frame.length);
       return out instanceof ArrayBuffer ? new Uint8Array(out) : new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     }
     default:
