@@ -66,19 +66,20 @@ const int = (ds: DataSet, tag: string): number | undefined => {
  */
 export function parseDataSet(bytes: Uint8Array, options: { untilPixelData?: boolean } = {}): DataSet {
   const opts = options.untilPixelData ? { untilTag: 'x7fe00010' } : undefined;
+  const hasPrefix = bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
+  if (!hasPrefix) {
+    // Headerless datasets (no preamble) are legal in old archives: try implicit little endian.
+    try {
+      const ds = dicomParser.parseDicom(bytes, { ...opts, TransferSyntaxUID: '1.2.840.10008.1.2' });
+      if (ds.string('x00080018') || ds.string('x00080016')) return ds;
+    } catch { /* not a dataset either */ }
+    throw new HeaderProblem('not-dicom', 'not a DICOM file (no DICM prefix and no readable dataset)');
+  }
   try {
     return dicomParser.parseDicom(bytes, opts);
   } catch (error) {
     const message = typeof error === 'string' ? error : error instanceof Error ? error.message : String((error as { exception?: unknown }).exception ?? error);
-    if (/DICM prefix not found|dicom prefix/i.test(message)) {
-      // Headerless datasets (no preamble) are legal in old archives: try implicit little endian.
-      try {
-        const ds = dicomParser.parseDicom(bytes, { ...opts, TransferSyntaxUID: '1.2.840.10008.1.2' });
-        if (ds.string('x00080018')) return ds;
-      } catch { /* not a dataset either */ }
-      throw new HeaderProblem('not-dicom', 'not a DICOM file (no DICM prefix and no readable dataset)');
-    }
-    if (/overread|buffer|beyond|truncat|length/i.test(message)) throw new HeaderProblem('truncated', `truncated DICOM file (${message.slice(0, 120)})`);
+    if (/overread|buffer|beyond|truncat|length|end of/i.test(message)) throw new HeaderProblem('truncated', `truncated DICOM file (${message.slice(0, 120)})`);
     throw new HeaderProblem('not-dicom', `unreadable DICOM (${message.slice(0, 120)})`);
   }
 }

@@ -40,7 +40,7 @@ export function writeReference(finding: FindingPlan, seriesNumbers: number[], rn
   const last = slices[slices.length - 1] as number;
   const forms: ReferenceForm[] = ['comma', 'eg', 'hash', 'abbrev', 'of', 'bare-range'];
   if (slices.length >= 2) forms.push('range', 'through', 'and');
-  if (slices.length >= 4) forms.push('list');
+  if (slices.length >= 3) forms.push('list');
   if (seriesNumbers.length >= 2) forms.push('slash', 'slash');
   const form = rng.pick(forms);
   const img = (series: number, instance: number): KeyImage => ({ series, instance, finding: finding.id });
