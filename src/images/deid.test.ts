@@ -69,7 +69,7 @@ test('export writes de-identified DICOM and PNG key images with no header identi
   const dir = tmp();
   const ws = Workspace.open(path.join(dir, 'ws'));
   try {
-    const s = generateArchive({ outDir: path.join(dir, 'archive'), studies: 4, seed: 8, size: 32, slices: 4 });
+    const s = await generateArchive({ outDir: path.join(dir, 'archive'), studies: 4, seed: 8, size: 32, slices: 4 });
     indexDicomFolder(ws, s.dicomDir);
     seedReferencesFromArchive(ws, s.reportsJsonl);
     assert.ok(linkKeyImagesToFiles(ws) > 0);

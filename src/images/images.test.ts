@@ -123,7 +123,7 @@ test('bad input is rejected with the file and the reason, and nothing else stops
   const wsDir = tmp();
   const ws = Workspace.open(wsDir);
   try {
-    const s = generateArchive({ outDir: path.join(dir, 'archive'), studies: 2, seed: 4, size: 32, slices: 3 });
+    const s = await generateArchive({ outDir: path.join(dir, 'archive'), studies: 2, seed: 4, size: 32, slices: 3 });
     const good = readdirSync(s.dicomDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name));
     const bytes = readFileSync(good[0] as string);
     const bad = path.join(dir, 'bad');
@@ -173,7 +173,7 @@ test('bad input is rejected with the file and the reason, and nothing else stops
 test('PNG exports hold pixels only: no text chunks, 256x256 grey', async () => {
   const dir = tmp();
   try {
-    const s = generateArchive({ outDir: dir, studies: 1, seed: 2, size: 64, slices: 2 });
+    const s = await generateArchive({ outDir: dir, studies: 1, seed: 2, size: 64, slices: 2 });
     const file = readdirSync(s.dicomDir, { recursive: true, withFileTypes: true }).find((e) => e.isFile());
     assert.ok(file);
     const r = await renderKeyImage(path.join(file.parentPath ?? file.path, file.name));

@@ -31,7 +31,7 @@ test('a generated archive pushed to Orthanc: references resolve over DICOMweb an
   const pacs = await startOrthanc();
   const ws = Workspace.open(path.join(dir, 'ws'));
   try {
-    const s = generateArchive({ outDir: path.join(dir, 'archive'), studies: 8, seed: 13, size: 32, slices: 6 });
+    const s = await generateArchive({ outDir: path.join(dir, 'archive'), studies: 8, seed: 13, size: 32, slices: 6 });
     const client = new DicomwebClient(pacs.dicomwebUrl, pacs.auth);
     // The server refuses requests without the password.
     assert.equal((await fetch(`${pacs.dicomwebUrl}/studies`)).status, 401);

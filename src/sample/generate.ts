@@ -4,12 +4,16 @@
  * whatever the number of studies.
  */
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { OptionsError } from '../util/errors.js';
-import { imageDataset, instanceUid, writePart10 } from './dicom.js';
-import { renderImage } from './phantom.js';
-import { planStudy, type StudyPlan } from './plan.js';
+import { Worker } from 'node:worker_threads';
+import { OptionsError, WorkerError } from '../util/errors.js';
+import { instanceUid } from './dicom.js';
+import { planStudy, type PlanOptions, type StudyPlan } from './plan.js';
 import { writeReport } from './report.js';
+import { imagePath, writeStudyImages } from './write-images.js';
+
+export { imagePath };
 
 export interface GenerateOptions {
   outDir: string;
@@ -24,6 +28,8 @@ export interface GenerateOptions {
   patients?: number;
   /** Write the report and ground truth only, no DICOM files (for very large text-only runs). */
   reportsOnly?: boolean;
+  /** Worker threads rendering images; 1 = in-process. Default: min(4, CPUs). Output does not depend on it. */
+  workers?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -68,11 +74,6 @@ export interface TruthReference {
 const csvCell = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 const isoDate = (d: string): string => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
 
-/** Relative path of one image inside the archive's dicom/ folder. */
-export function imagePath(plan: StudyPlan, seriesNumber: number, instance: number): string {
-  return path.join(plan.patientId, plan.accession, `S${String(seriesNumber).padStart(4, '0')}`, `I${String(instance).padStart(4, '0')}.dcm`);
-}
-
 export function truthRecord(plan: StudyPlan, reportId: string, references: TruthReference[]): TruthRecord {
   const uidOf = (series: number, instance: number): string | null => {
     const s = plan.series.find((x) => x.seriesNumber === series);
@@ -88,8 +89,25 @@ export function truthRecord(plan: StudyPlan, reportId: string, references: Truth
   };
 }
 
-/** Generates the archive. Deterministic: the same options give byte-identical files. */
-export function generateArchive(options: GenerateOptions): GenerateSummary {
+/** Renders the DICOM files with worker threads (or in-process for one worker). */
+async function writeImages(plan: PlanOptions, dicomDir: string, studies: number, numWorkers: number): Promise<number> {
+  if (numWorkers <= 1) {
+    let files = 0;
+    for (let i = 0; i < studies; i++) files += writeStudyImages(i, plan, dicomDir);
+    return files;
+  }
+  const counts = await Promise.all(Array.from({ length: numWorkers }, (_, workerIndex) => new Promise<number>((resolve, reject) => {
+    const worker = new Worker(new URL('./images.worker.js', import.meta.url), { workerData: { plan, dicomDir, studies, workerIndex, numWorkers } });
+    let files = 0;
+    worker.on('message', (m: { type: string; files: number }) => { files = m.files; });
+    worker.on('error', (e) => reject(new WorkerError(`image worker ${workerIndex} failed: ${e.message}`, { cause: e })));
+    worker.on('exit', (code) => (code === 0 ? resolve(files) : reject(new WorkerError(`image worker ${workerIndex} exited with code ${code}`))));
+  })));
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+/** Generates the archive. Deterministic: the same options give byte-identical files (whatever `workers`). */
+export async function generateArchive(options: GenerateOptions): Promise<GenerateSummary> {
   const studies = options.studies;
   if (!Number.isInteger(studies) || studies < 1) throw new OptionsError(`studies must be a positive integer, got ${studies}`);
   const size = options.size ?? 512;
@@ -98,41 +116,28 @@ export function generateArchive(options: GenerateOptions): GenerateSummary {
   if (!Number.isInteger(slices) || slices < 1 || slices > 2000) throw new OptionsError(`slices must be an integer in 1..2000, got ${slices}`);
   const seed = options.seed ?? 1;
   const numPatients = options.patients ?? Math.max(1, Math.ceil(studies * 0.6));
+  const numWorkers = Math.max(1, Math.min(options.workers ?? Math.min(4, os.availableParallelism()), studies));
   const outDir = path.resolve(options.outDir);
   const dicomDir = path.join(outDir, 'dicom');
   mkdirSync(dicomDir, { recursive: true });
   const reportsCsv = path.join(outDir, 'reports.csv');
   const reportsJsonl = path.join(outDir, 'reports.jsonl');
   const truthJsonl = path.join(outDir, 'truth.jsonl');
+  const planOptions: PlanOptions = { seed, size, slices, numPatients };
+  // Images first (in workers), then the text files: both depend only on the plans.
+  const files = options.reportsOnly ? 0 : await writeImages(planOptions, dicomDir, studies, numWorkers);
   const csv = openSync(reportsCsv, 'w');
   const jsonl = openSync(reportsJsonl, 'w');
   const truth = openSync(truthJsonl, 'w');
   writeSync(csv, 'report_id,accession,patient_id,modality,exam_date,text\n');
-  let files = 0;
   let keyImages = 0;
   const patients = new Set<string>();
-  const madeDirs = new Set<string>();
   try {
     for (let i = 0; i < studies; i++) {
-      const plan = planStudy(i, { seed, size, slices, numPatients });
+      const plan = planStudy(i, planOptions);
       const report = writeReport(plan);
       const reportId = `R${String(i + 1).padStart(8, '0')}`;
       patients.add(plan.patientId);
-      if (!options.reportsOnly) {
-        for (const series of plan.series) {
-          for (let k = 1; k <= series.numInstances; k++) {
-            const file = path.join(dicomDir, imagePath(plan, series.seriesNumber, k));
-            const dir = path.dirname(file);
-            if (!madeDirs.has(dir)) {
-              mkdirSync(dir, { recursive: true });
-              madeDirs.add(dir);
-            }
-            writeFileSync(file, writePart10(imageDataset(plan, series, k, renderImage(plan, series, k))));
-            files++;
-          }
-        }
-        madeDirs.clear();
-      }
       const date = isoDate(plan.studyDate);
       writeSync(csv, `${[reportId, plan.accession, plan.patientId, plan.modality, date, report.text].map(csvCell).join(',')}\n`);
       writeSync(jsonl, `${JSON.stringify({ report_id: reportId, accession: plan.accession, patient_id: plan.patientId, modality: plan.modality, exam_date: date, text: report.text })}\n`);
@@ -150,6 +155,6 @@ export function generateArchive(options: GenerateOptions): GenerateSummary {
     closeSync(truth);
   }
   const summary: GenerateSummary = { outDir, studies, patients: patients.size, files, keyImages, reportsCsv, reportsJsonl, truthJsonl, dicomDir };
-  writeFileSync(path.join(outDir, 'manifest.json'), `${JSON.stringify({ format: 'pacsmine.sample', version: 1, seed, size, slices, ...summary, outDir: undefined }, null, 2)}\n`);
+  writeFileSync(path.join(outDir, 'manifest.json'), `${JSON.stringify({ format: 'pacsmine.sample', version: 1, seed, size, slices, studies, patients: patients.size, files, keyImages }, null, 2)}\n`);
   return summary;
 }
