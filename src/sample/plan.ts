@@ -173,8 +173,15 @@ function seriesFor(spec: CategorySpec, rng: Rng, studyUid: string, slices: numbe
 export function planStudy(index: number, opts: PlanOptions): StudyPlan {
   const rng = new Rng(mixSeed(opts.seed * 1_000_003 + index));
   const spec = pickCategory(rng);
-  const patientIndex = rng.int(Math.max(1, opts.numPatients));
-  const patient = patientOf(opts.seed, patientIndex);
+  let patientIndex = rng.int(Math.max(1, opts.numPatients));
+  let patient = patientOf(opts.seed, patientIndex);
+  // Uterine and breast studies go to a female patient: the next one in the patient list.
+  if (spec.name === 'pelvic-mass' || spec.name === 'breast-mass') {
+    for (let tries = 0; patient.sex !== 'F' && tries < 64; tries++) {
+      patientIndex = (patientIndex + 1) % Math.max(1, opts.numPatients);
+      patient = patientOf(opts.seed, patientIndex);
+    }
+  }
   const day = new Date(Date.UTC(2008, 0, 1) + rng.int(12 * 365) * 86_400_000);
   const age = Math.max(18, day.getUTCFullYear() - patient.birth.getUTCFullYear());
   const studyUid = derivedUid(opts.seed, 'study', index);

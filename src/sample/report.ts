@@ -21,6 +21,7 @@ function describe(f: FindingPlan, p: StudyPlan, ref: string, rng: Rng): string {
   const w = f.sizeMm;
   const h = Math.max(2, Math.round(w * (0.7 + 0.25 * rng.next())));
   const two = `${cm(w)} x ${cm(h)} cm`;
+  if (f.type === 'lymph-node' && f.region === 'pelvis') return `Enlarged ${side} external iliac lymph node measuring ${cm(w)} cm (${ref}).`;
   switch (`${f.type}/${f.organ}`) {
     case 'metastasis/liver': return `There is a ${two} hypodense lesion in the ${side === 'right' ? 'right' : 'left'} hepatic lobe, consistent with metastasis (${ref}).`;
     case 'metastasis/lung': return `A ${w < 10 ? `${w} mm` : `${cm(w)} cm`} pulmonary nodule in the ${lobe(f)} is compatible with metastatic disease (${ref}).`;
@@ -42,7 +43,6 @@ function describe(f: FindingPlan, p: StudyPlan, ref: string, rng: Rng): string {
     case 'fracture/vertebra': return `Compression fracture of the L3 vertebral body with approximately 30% height loss (${ref}).`;
     case 'fracture/bone': return `Transverse fracture of the distal radial shaft with ${Math.max(1, Math.round(w / 8))} mm dorsal displacement (${ref}).`;
     case 'mass/breast': return `Irregular enhancing mass in the ${side} breast at ${side === 'right' ? 10 : 2} o'clock measuring ${cm(w)} cm (${ref}).`;
-    case 'lymph-node/pelvis': return `Enlarged ${side} external iliac lymph node measuring ${cm(w)} cm (${ref}).`;
     default: return `${FINDING_WORDS[f.type]} in the ${f.organ} measuring ${cm(w)} cm (${ref}).`;
   }
 }
