@@ -11,7 +11,7 @@ import { OptionsError, WorkerError } from '../util/errors.js';
 import { instanceUid } from './dicom.js';
 import { planStudy, type PlanOptions, type StudyPlan } from './plan.js';
 import { writeReport } from './report.js';
-import { imagePath, writeStudyImages } from './write-images.js';
+import { imagePath, writeStudyImages, type Compression } from './write-images.js';
 
 export { imagePath };
 
@@ -28,6 +28,8 @@ export interface GenerateOptions {
   patients?: number;
   /** Write the report and ground truth only, no DICOM files (for very large text-only runs). */
   reportsOnly?: boolean;
+  /** 'rle' writes RLE Lossless (1.2.840.10008.1.2.5) files, as many archives hold. Default 'none'. */
+  compression?: Compression;
   /** Worker threads rendering images; 1 = in-process. Default: min(4, CPUs). Output does not depend on it. */
   workers?: number;
   onProgress?: (done: number, total: number) => void;
@@ -90,14 +92,14 @@ export function truthRecord(plan: StudyPlan, reportId: string, references: Truth
 }
 
 /** Renders the DICOM files with worker threads (or in-process for one worker). */
-async function writeImages(plan: PlanOptions, dicomDir: string, studies: number, numWorkers: number): Promise<number> {
+async function writeImages(plan: PlanOptions, dicomDir: string, studies: number, numWorkers: number, compression: Compression): Promise<number> {
   if (numWorkers <= 1) {
     let files = 0;
-    for (let i = 0; i < studies; i++) files += writeStudyImages(i, plan, dicomDir);
+    for (let i = 0; i < studies; i++) files += writeStudyImages(i, plan, dicomDir, compression);
     return files;
   }
   const counts = await Promise.all(Array.from({ length: numWorkers }, (_, workerIndex) => new Promise<number>((resolve, reject) => {
-    const worker = new Worker(new URL('./images.worker.js', import.meta.url), { workerData: { plan, dicomDir, studies, workerIndex, numWorkers } });
+    const worker = new Worker(new URL('./images.worker.js', import.meta.url), { workerData: { plan, dicomDir, studies, workerIndex, numWorkers, compression } });
     let files = 0;
     worker.on('message', (m: { type: string; files: number }) => { files = m.files; });
     worker.on('error', (e) => reject(new WorkerError(`image worker ${workerIndex} failed: ${e.message}`, { cause: e })));
@@ -115,6 +117,7 @@ export async function generateArchive(options: GenerateOptions): Promise<Generat
   const slices = options.slices ?? 40;
   if (!Number.isInteger(slices) || slices < 1 || slices > 2000) throw new OptionsError(`slices must be an integer in 1..2000, got ${slices}`);
   const seed = options.seed ?? 1;
+  if (options.compression !== undefined && !['none', 'rle'].includes(options.compression)) throw new OptionsError(`compression must be none or rle, got ${options.compression}`);
   const numPatients = options.patients ?? Math.max(1, Math.ceil(studies * 0.6));
   const numWorkers = Math.max(1, Math.min(options.workers ?? Math.min(4, os.availableParallelism()), studies));
   const outDir = path.resolve(options.outDir);
@@ -125,7 +128,7 @@ export async function generateArchive(options: GenerateOptions): Promise<Generat
   const truthJsonl = path.join(outDir, 'truth.jsonl');
   const planOptions: PlanOptions = { seed, size, slices, numPatients };
   // Images first (in workers), then the text files: both depend only on the plans.
-  const files = options.reportsOnly ? 0 : await writeImages(planOptions, dicomDir, studies, numWorkers);
+  const files = options.reportsOnly ? 0 : await writeImages(planOptions, dicomDir, studies, numWorkers, options.compression ?? 'none');
   const csv = openSync(reportsCsv, 'w');
   const jsonl = openSync(reportsJsonl, 'w');
   const truth = openSync(truthJsonl, 'w');
@@ -155,6 +158,6 @@ export async function generateArchive(options: GenerateOptions): Promise<Generat
     closeSync(truth);
   }
   const summary: GenerateSummary = { outDir, studies, patients: patients.size, files, keyImages, reportsCsv, reportsJsonl, truthJsonl, dicomDir };
-  writeFileSync(path.join(outDir, 'manifest.json'), `${JSON.stringify({ format: 'pacsmine.sample', version: 1, seed, size, slices, studies, patients: patients.size, files, keyImages }, null, 2)}\n`);
+  writeFileSync(path.join(outDir, 'manifest.json'), `${JSON.stringify({ format: 'pacsmine.sample', version: 1, seed, size, slices, compression: options.compression ?? 'none', studies, patients: patients.size, files, keyImages }, null, 2)}\n`);
   return summary;
 }

@@ -135,3 +135,26 @@ test('generated CT files carry Hounsfield units: air about -1000, soft tissue 0-
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an RLE Lossless archive holds the same pixels as the uncompressed one', async () => {
+  const a = tmp();
+  const b = tmp();
+  try {
+    const opts = { studies: 2, seed: 6, size: 32, slices: 3, workers: 1 };
+    const plain = await generateArchive({ outDir: a, ...opts });
+    const rle = await generateArchive({ outDir: b, ...opts, compression: 'rle' });
+    assert.equal(rle.files, plain.files);
+    const files = readdirSync(plain.dicomDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    for (const e of files) {
+      const rel = path.relative(plain.dicomDir, path.join(e.parentPath ?? e.path, e.name));
+      const x = new Uint8Array(readFileSync(path.join(plain.dicomDir, rel)));
+      const y = new Uint8Array(readFileSync(path.join(rle.dicomDir, rel)));
+      assert.equal(readImageHeader(y).transferSyntax, '1.2.840.10008.1.2.5');
+      assert.ok(y.length < x.length, `${rel} is smaller compressed`);
+      assert.deepEqual((await decodeImage(y)).values, (await decodeImage(x)).values, rel);
+    }
+  } finally {
+    rmSync(a, { recursive: true, force: true });
+    rmSync(b, { recursive: true, force: true });
+  }
+});

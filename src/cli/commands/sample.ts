@@ -19,13 +19,14 @@ export function registerSample(program: Command): void {
     .option('--size <px>', 'rows = columns of every image', int('size'), 512)
     .option('--slices <n>', 'slices per CT/MR series', int('slices'), 40)
     .option('--patients <n>', 'number of distinct patients (default 0.6 per study)', int('patients'))
+    .option('--compression <c>', 'none or rle (RLE Lossless files)', 'none')
     .option('--reports-only', 'write reports and ground truth only, no DICOM files')
     .option('--workers <n>', 'worker threads rendering images (default min(4, CPUs))', int('workers'))
     .option('--json', 'print JSON')
-    .action(async (opts: { out: string; studies: number; seed: number; size: number; slices: number; patients?: number; reportsOnly?: boolean; workers?: number; json?: boolean }) => {
+    .action(async (opts: { out: string; studies: number; seed: number; size: number; slices: number; patients?: number; reportsOnly?: boolean; workers?: number; compression: 'none' | 'rle'; json?: boolean }) => {
       const summary = await generateArchive({
         outDir: opts.out, studies: opts.studies, seed: opts.seed, size: opts.size, slices: opts.slices,
-        ...(opts.patients !== undefined ? { patients: opts.patients } : {}), reportsOnly: opts.reportsOnly ?? false, ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+        ...(opts.patients !== undefined ? { patients: opts.patients } : {}), reportsOnly: opts.reportsOnly ?? false, compression: opts.compression, ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
         onProgress: opts.json ? undefined : (done, total) => {
           if (done % 1000 === 0 || done === total) process.stderr.write(`\rsample: ${done}/${total} studies`);
         },
