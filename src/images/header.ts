@@ -2,6 +2,7 @@
  * Reads what the image table needs from a DICOM file's header with dicom-parser (fast: it only
  * walks the element list), and classifies what is wrong with files that cannot be indexed.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import dicomParser from 'dicom-parser';
 
 export type DataSet = dicomParser.DataSet;
@@ -84,9 +85,38 @@ export function parseDataSet(bytes: Uint8Array, options: { untilPixelData?: bool
   }
 }
 
+/** Bytes read from the start of a file for its header; most headers are a few KB. */
+const HEAD_BYTES = 64 * 1024;
+
+/**
+ * Reads a file's header only: the first 64 KB, parsed up to Pixel Data (whose declared length is
+ * checked against the file size). Falls back to the whole file when the header is longer.
+ */
+export function readImageHeaderFromFile(file: string): ImageHeader {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const head = new Uint8Array(Math.min(size, HEAD_BYTES));
+    readSync(fd, head, 0, head.length, 0);
+    if (size > head.length) {
+      try {
+        return readImageHeader(head, { untilPixelData: true, fileSize: size });
+      } catch (error) {
+        if (!(error instanceof HeaderProblem && error.code === 'truncated')) throw error;
+      }
+      const all = new Uint8Array(size);
+      readSync(fd, all, 0, size, 0);
+      return readImageHeader(all);
+    }
+    return readImageHeader(head);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads the header fields; checks that the file is an image the pipeline can decode. */
-export function readImageHeader(bytes: Uint8Array): ImageHeader {
-  const ds = parseDataSet(bytes);
+export function readImageHeader(bytes: Uint8Array, options: { untilPixelData?: boolean; fileSize?: number } = {}): ImageHeader {
+  const ds = parseDataSet(bytes, { untilPixelData: options.untilPixelData ?? false });
   if (str(ds, 'x00020002') === MEDIA_DIRECTORY || ds.elements['x00041220']) throw new HeaderProblem('dicomdir', 'a DICOMDIR (media directory), not an image');
   const sopInstanceUid = str(ds, 'x00080018') ?? str(ds, 'x00020003');
   if (!sopInstanceUid) throw new HeaderProblem('no-sop-uid', 'no SOP Instance UID (0008,0018)');
@@ -94,8 +124,9 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader {
   const hasPixelData = pixel !== undefined;
   if (!hasPixelData) throw new HeaderProblem('no-pixel-data', 'no Pixel Data (7FE0,0010): not an image (e.g. a structured report)');
   // A pixel element whose declared length runs past the end of the file is a truncated file.
-  if (pixel.length !== undefined && pixel.length !== 0xffffffff && pixel.dataOffset + pixel.length > bytes.length) {
-    throw new HeaderProblem('truncated', `truncated: Pixel Data needs ${pixel.length} bytes, the file has ${bytes.length - pixel.dataOffset}`);
+  const fileSize = options.fileSize ?? bytes.length;
+  if (pixel.length !== undefined && pixel.length !== 0xffffffff && pixel.dataOffset + pixel.length > fileSize) {
+    throw new HeaderProblem('truncated', `truncated: Pixel Data needs ${pixel.length} bytes, the file has ${fileSize - pixel.dataOffset}`);
   }
   const transferSyntax = str(ds, 'x00020010') ?? '1.2.840.10008.1.2';
   if (!SUPPORTED_TRANSFER_SYNTAXES.has(transferSyntax)) {

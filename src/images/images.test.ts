@@ -147,12 +147,19 @@ test('bad input is rejected with the file and the reason, and nothing else stops
     const series = plan.series[0] as SeriesPlan;
     const ds = imageDataset(plan, series, 1, renderImage(plan, series, 1));
     writeFileSync(path.join(bad, 'mpeg.dcm'), writePart10({ ...ds, SOPInstanceUID: '2.25.1' }, '1.2.840.10008.1.2.4.100'));
+    // A large file (header read from its first 64 KB only) cut inside its Pixel Data.
+    const bigPlan = planStudy(0, { seed: 4, size: 256, slices: 3, numPatients: 2 });
+    const bigSeries = bigPlan.series[0] as SeriesPlan;
+    const big = writePart10(imageDataset(bigPlan, bigSeries, 1, renderImage(bigPlan, bigSeries, 1)));
+    assert.ok(big.length > 100_000);
+    writeFileSync(path.join(bad, 'truncated-large.dcm'), big.subarray(0, 90_000));
     const sum = indexDicomFolder(ws, bad);
     assert.equal(sum.indexed, 0);
-    assert.equal(sum.rejected, 4);
+    assert.equal(sum.rejected, 5);
     assert.equal(indexDicomFolder(ws, s.dicomDir).indexed, good.length);
     const byFile = new Map(listRejects(ws, 'images-index').map((r) => [path.basename(r.record_id), r]));
     assert.equal(byFile.get('truncated.dcm')?.code, 'truncated');
+    assert.equal(byFile.get('truncated-large.dcm')?.code, 'truncated');
     assert.equal(byFile.get('notes.txt')?.code, 'not-dicom');
     assert.equal(byFile.get('nopixels.dcm')?.code, 'no-pixel-data');
     assert.equal(byFile.get('mpeg.dcm')?.code, 'unsupported-transfer-syntax');

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Workspace } from '../store/workspace.js';
 import { OptionsError, describeError } from '../util/errors.js';
-import { HeaderProblem, dicomdirFiles, readImageHeader, type ImageHeader } from './header.js';
+import { HeaderProblem, dicomdirFiles, readImageHeaderFromFile, type ImageHeader } from './header.js';
 import { Rejects } from './rejects.js';
 
 export const INDEX_STAGE = 'images-index';
@@ -103,7 +103,7 @@ export function indexDicomFolder(ws: Workspace, dir: string, options: IndexOptio
       summary.scanned++;
       let header: ImageHeader;
       try {
-        header = readImageHeader(new Uint8Array(readFileSync(file)));
+        header = readImageHeaderFromFile(file);
       } catch (error) {
         const code = error instanceof HeaderProblem ? error.code : 'unreadable';
         if (code === 'dicomdir') { // a directory under another name (DICOMDIR-copy): nothing to index
