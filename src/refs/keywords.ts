@@ -4,6 +4,8 @@
  * substring is ever cut out of the report.
  */
 
+// Keyword ids are typed `number` for the same reason as the lexer's token kinds.
+
 /** Not a grammar word. */
 export const KW_NONE: number = 0;
 /** `series`, `ser`, `se`. */
@@ -41,7 +43,7 @@ const WORDS: ReadonlyArray<readonly [string, number]> = [
   ...['mm', 'cm', 'm', 'cc', 'ml', 'l', 's', 'sec', 'secs', 'second', 'seconds', 'ms', 'min', 'mins', 'minute',
     'minutes', 'h', 'hr', 'hrs', 'hour', 'hours', 'day', 'days', 'week', 'weeks', 'month', 'months', 'year',
     'years', 'yo', 'kv', 'kvp', 'ma', 'mas', 'mgy', 'msv', 'mg', 'g', 'kg', 'hu', 'x', 'times', 'cps', 'fps',
-    'mhz', 'hz', 't', 'mci', 'mbq', 'mbq'].map((w) => [w, KW_UNIT] as const),
+    'mhz', 'hz', 't', 'mci', 'mbq'].map((w) => [w, KW_UNIT] as const),
 ];
 
 /** WORDS grouped by length, each word as lowercase char codes. */

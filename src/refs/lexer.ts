@@ -6,6 +6,9 @@
  */
 import { KW_NONE, keywordOf } from './keywords.js';
 
+// Token kinds are typed `number`, not literal types: the parser compares lx.kind again after
+// lx.read() has changed it, which literal-type narrowing would wrongly call impossible.
+
 /** End of text. */
 export const TK_END: number = 0;
 /** A run of letters (ASCII or any non-space, non-dash character above U+007F). */
@@ -76,13 +79,19 @@ export class Lexer {
   /** TK_WORD: its keyword id (KW_NONE when not a grammar word). */
   keyword = KW_NONE;
 
+  /** The offset the current token was read from: the parser re-reads the same offset often when it backs up. */
+  private readFrom = -1;
+
   reset(text: string): void {
     this.text = text;
     this.kind = TK_END;
+    this.readFrom = -1;
   }
 
   /** Reads the token at or after `pos` (skipping white space) into this lexer's fields. */
   read(pos: number): void {
+    if (pos === this.readFrom) return;
+    this.readFrom = pos;
     const text = this.text;
     const n = text.length;
     let i = pos;

@@ -27,7 +27,10 @@ export function rangeEnd(lo: number, loDigits: number, hiValue: number, hiDigits
  */
 export function expandItems(lo: Int32Array, hi: Int32Array, numItems: number): number[] {
   const out: number[] = [];
-  const seen = new Set<number>();
+  // Most references name a handful of images: a linear search beats building a Set.
+  let total = 0;
+  for (let i = 0; i < numItems; i++) if (lo[i]! >= 0) total += hi[i]! - lo[i]! + 1;
+  const seen = total > 32 ? new Set<number>() : undefined;
   for (let i = 0; i < numItems; i++) {
     const a = lo[i]!;
     const b = hi[i]!;
@@ -42,7 +45,11 @@ export function expandItems(lo: Int32Array, hi: Int32Array, numItems: number): n
   return out;
 }
 
-function pushNew(out: number[], seen: Set<number>, v: number): void {
+function pushNew(out: number[], seen: Set<number> | undefined, v: number): void {
+  if (seen === undefined) {
+    if (!out.includes(v)) out.push(v);
+    return;
+  }
   if (seen.has(v)) return;
   seen.add(v);
   out.push(v);
