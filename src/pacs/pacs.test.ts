@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { needsExecutable, requirement } from '../testing/requirements.js';
+import { spawnSync } from 'node:child_process';
+import { needsExecutable, repoRoot, requirement } from '../testing/requirements.js';
 import { existsSync } from 'node:fs';
 import { Workspace } from '../store/workspace.js';
 import { generateArchive, type TruthRecord } from '../sample/generate.js';
@@ -88,6 +89,15 @@ test('a generated archive pushed to Orthanc: references resolve over DICOMweb an
     assert.equal(row['source'], 'dicomweb');
     assert.ok(String(row['location']).startsWith(pacs.dicomwebUrl));
     assert.equal(listRejects(ws, 'pacs-link').length, ambiguous.size);
+    // The CLI: `pacs push` with the password from the environment; re-pushing the same files is fine.
+    const cli = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'pacs', 'push', s.dicomDir, '--url', pacs.dicomwebUrl, '--user', pacs.auth.user, '--json'],
+      { encoding: 'utf8', env: { ...process.env, PACSMINE_PACS_PASSWORD: pacs.auth.password } });
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.equal((JSON.parse(cli.stdout) as { stored: number }).stored, s.files);
+    const wrong = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'pacs', 'push', s.dicomDir, '--url', pacs.dicomwebUrl, '--user', pacs.auth.user],
+      { encoding: 'utf8', env: { ...process.env, PACSMINE_PACS_PASSWORD: 'wrong' } });
+    assert.notEqual(wrong.status, 0);
+    assert.match(wrong.stderr, /401/);
     // Key images convert straight from the PACS.
     const c = await convertKeyImages(ws, { client, size: 64 });
     assert.equal(c.converted, expected.size);

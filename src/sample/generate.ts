@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { OptionsError, WorkerError } from '../util/errors.js';
 import { instanceUid } from './dicom.js';
+import type { FindingType } from './catalog.js';
 import { planStudy, type PlanOptions, type StudyPlan } from './plan.js';
 import { writeReport } from './report.js';
 import { imagePath, writeStudyImages, type Compression } from './write-images.js';
@@ -60,7 +61,10 @@ export interface TruthRecord {
   bodyPart: string;
   category: string;
   findings: { id: number; type: string; organ: string; region: string; level: string; side: string; sizeMm: number; series: number[]; slices: number[] }[];
-  keyImages: { series: number; instance: number; finding: number; sopInstanceUid: string | null }[];
+  /** Every image the report's references point at, with the finding it shows. */
+  keyImages: { series: number; instance: number; finding: number; type: string; region: string; sopInstanceUid: string | null }[];
+  /** Words a report of this study must contain (finding and organ words), for keyword recall. */
+  keywords: string[];
   /** Each reference as written, with the images it points at (series null when the text names none). */
   references: TruthReference[];
 }
@@ -72,6 +76,12 @@ export interface TruthReference {
   finding: number;
   images: { series: number | null; instance: number }[];
 }
+
+/** Words the report writer always uses for a finding type (report.ts), for keyword-recall scoring. */
+const FINDING_KEYWORDS: Record<FindingType, string[]> = {
+  mass: ['mass'], metastasis: ['metastasis'], cyst: ['cyst'], nodule: ['nodule'], effusion: ['effusion'],
+  fracture: ['fracture'], 'lymph-node': ['lymph', 'node'], 'disc-herniation': ['disc', 'protrusion'], consolidation: ['consolidation'],
+};
 
 const csvCell = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 const isoDate = (d: string): string => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
@@ -86,7 +96,11 @@ export function truthRecord(plan: StudyPlan, reportId: string, references: Truth
     studyDate: isoDate(plan.studyDate), region: plan.regions.length > 1 ? plan.regions.join('-') : (plan.regions[0] as string),
     regions: plan.regions, bodyPart: plan.bodyPart, category: plan.category,
     findings: plan.findings.map((f) => ({ id: f.id, type: f.type, organ: f.organ, region: f.region, level: f.level, side: f.side, sizeMm: f.sizeMm, series: f.series, slices: f.slices })),
-    keyImages: plan.keyImages.map((k) => ({ ...k, sopInstanceUid: uidOf(k.series, k.instance) })),
+    keyImages: plan.keyImages.map((k) => {
+      const f = plan.findings.find((x) => x.id === k.finding);
+      return { ...k, type: f?.type ?? '', region: f?.region ?? '', sopInstanceUid: uidOf(k.series, k.instance) };
+    }),
+    keywords: [...new Set(plan.findings.flatMap((f) => FINDING_KEYWORDS[f.type]))].sort(),
     references,
   };
 }

@@ -24,7 +24,7 @@ function describe(f: FindingPlan, p: StudyPlan, ref: string, rng: Rng): string {
   if (f.type === 'lymph-node' && f.region === 'pelvis') return `Enlarged ${side} external iliac lymph node measuring ${cm(w)} cm (${ref}).`;
   switch (`${f.type}/${f.organ}`) {
     case 'metastasis/liver': return `There is a ${two} hypodense lesion in the ${side === 'right' ? 'right' : 'left'} hepatic lobe, consistent with metastasis (${ref}).`;
-    case 'metastasis/lung': return `A ${w < 10 ? `${w} mm` : `${cm(w)} cm`} pulmonary nodule in the ${lobe(f)} is compatible with metastatic disease (${ref}).`;
+    case 'metastasis/lung': return `A ${w < 10 ? `${w} mm` : `${cm(w)} cm`} pulmonary nodule in the ${lobe(f)} is compatible with metastasis (${ref}).`;
     case 'metastasis/vertebra': return `Lytic lesion in the ${f.level} vertebral body measuring ${cm(w)} cm, consistent with osseous metastasis (${ref}).`;
     case 'metastasis/pelvic-bone': return `Lytic lesion in the ${side} iliac bone measuring ${cm(w)} cm, suspicious for metastasis (${ref}).`;
     case 'metastasis/brain': return `Enhancing ${w} mm lesion in the ${side} parietal lobe, consistent with metastasis (${ref}).`;

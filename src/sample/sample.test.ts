@@ -71,6 +71,11 @@ test('parsed report references point at the slices where the ground truth put th
       }
     }
     assert.ok(checked > 400, `checked ${checked} references`);
+    // Every ground-truth keyword appears in its report (what keyword recall is scored against).
+    for (let i = 0; i < truth.length; i++) {
+      const lower = (reports[i] as { text: string }).text.toLowerCase();
+      for (const k of (truth[i] as TruthRecord).keywords) assert.ok(lower.includes(k), `${(truth[i] as TruthRecord).reportId} mentions ${k}`);
+    }
     for (const form of ['comma', 'eg', 'range', 'list', 'bare-range', 'and', 'slash', 'hash', 'abbrev', 'of', 'through']) {
       assert.ok(forms.has(form), `form ${form} appears`);
     }
