@@ -65,41 +65,47 @@ async function frameBytes(ds: DataSet, bytes: Uint8Array, frame: number, g: { ro
 /**
  * Stored values -> modality values. `data` holds little- or big-endian samples; BitsStored bits are
  * kept (sign-extended when PixelRepresentation is 1) and the linear modality LUT applied.
+ * Output: [numPixels] row-major; colour becomes luminance (Rec. 601), YBR its Y channel.
  */
 export function modalityValues(data: Uint8Array, bigEndian: boolean, numPixels: number, samples: number, planar: boolean,
   bitsAllocated: number, bitsStored: number, signed: boolean, slope: number, intercept: number, photometric: string): Float32Array {
-  const out = new Float32Array(numPixels);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  // Samples as integers first: [numPixels × samples] (interleaved) or [samples × numPixels] (planar).
+  const count = numPixels * samples;
+  const ints = new Int32Array(count);
   const shift = 32 - bitsStored;
-  const mask = bitsStored >= 32 ? 0xffffffff : (2 ** bitsStored) - 1;
-  const bytes = bitsAllocated / 8;
-  const read = (k: number): number => {
-    let v: number;
-    if (bytes === 1) v = data[k] as number;
-    else if (bytes === 2) v = view.getUint16(k * 2, !bigEndian);
-    else v = view.getUint32(k * 4, !bigEndian);
-    if (signed) return (v << shift) >> shift;
-    return bitsStored < 32 ? v & mask : v;
-  };
+  const mask = bitsStored >= 32 ? -1 : (2 ** bitsStored) - 1;
+  if (bitsAllocated === 8) {
+    for (let k = 0; k < count; k++) ints[k] = data[k] as number;
+  } else if (bitsAllocated === 16 && !bigEndian && data.byteOffset % 2 === 0) {
+    const u16 = new Uint16Array(data.buffer, data.byteOffset, count); // aligned: read in place
+    for (let k = 0; k < count; k++) ints[k] = u16[k] as number;
+  } else {
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    const little = !bigEndian;
+    if (bitsAllocated === 16) for (let k = 0; k < count; k++) ints[k] = view.getUint16(k * 2, little);
+    else for (let k = 0; k < count; k++) ints[k] = view.getUint32(k * 4, little) | 0;
+  }
+  if (signed) for (let k = 0; k < count; k++) ints[k] = ((ints[k] as number) << shift) >> shift;
+  else if (bitsStored < 32) for (let k = 0; k < count; k++) ints[k] = (ints[k] as number) & mask;
+  const out = new Float32Array(numPixels);
   if (samples === 1) {
-    for (let i = 0; i < numPixels; i++) out[i] = read(i) * slope + intercept;
+    for (let i = 0; i < numPixels; i++) out[i] = (ints[i] as number) * slope + intercept;
     return out;
   }
-  // Colour: luminance (Rec. 601) for RGB; the Y channel for YBR.
   const ybr = photometric.startsWith('YBR');
+  const step = planar ? numPixels : 1;
   for (let i = 0; i < numPixels; i++) {
     const k0 = planar ? i : i * samples;
-    const step = planar ? numPixels : 1;
-    const r = read(k0);
-    out[i] = ybr ? r : 0.299 * r + 0.587 * read(k0 + step) + 0.114 * read(k0 + 2 * step);
+    const r = ints[k0] as number;
+    const v = ybr ? r : 0.299 * r + 0.587 * (ints[k0 + step] as number) + 0.114 * (ints[k0 + 2 * step] as number);
+    out[i] = v * slope + intercept;
   }
   return out;
 }
 
 /** Decodes frame `frame` (0-based) of a DICOM file to modality values. */
-export async function decodeImage(input: Uint8Array | DataSet, frame = 0, bytesIn?: Uint8Array): Promise<DecodedImage> {
-  const bytes = input instanceof Uint8Array ? input : (bytesIn as Uint8Array);
-  const ds = input instanceof Uint8Array ? parseDataSet(input) : input;
+export async function decodeImage(bytes: Uint8Array, frame = 0): Promise<DecodedImage> {
+  const ds = parseDataSet(bytes);
   if (!ds.elements['x7fe00010']) throw new HeaderProblem('no-pixel-data', 'no Pixel Data (7FE0,0010)');
   const rows = ds.uint16('x00280010') ?? 0;
   const columns = ds.uint16('x00280011') ?? 0;
