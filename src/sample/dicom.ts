@@ -52,8 +52,10 @@ function storedPixels(plan: StudyPlan, values: Float32Array): Uint16Array | Int1
 
 /** The DICOM dataset (dcmjs naturalised form) of one image. */
 export function imageDataset(plan: StudyPlan, series: SeriesPlan, instance: number, values: Float32Array): Record<string, unknown> {
-  const pixelMm = plan.fovMm / plan.size;
-  const z = -(instance - 0.5) * plan.sliceSpacingMm;
+  // Decimal strings (DS) hold at most 16 characters: keep 4 decimals.
+  const ds4 = (x: number): number => Math.round(x * 1e4) / 1e4;
+  const pixelMm = ds4(plan.fovMm / plan.size);
+  const z = ds4(-(instance - 0.5) * plan.sliceSpacingMm);
   const [wc, ww] = window(plan, series);
   const pixels = storedPixels(plan, values);
   const signed = pixels instanceof Int16Array;
@@ -87,7 +89,7 @@ export function imageDataset(plan: StudyPlan, series: SeriesPlan, instance: numb
     ImageOrientationPatient: [1, 0, 0, 0, 1, 0],
     FrameOfReferenceUID: derivedUid(plan.studyUid, 'frame'),
     SliceLocation: z,
-    SliceThickness: plan.sliceSpacingMm,
+    SliceThickness: ds4(plan.sliceSpacingMm),
     SamplesPerPixel: 1,
     PhotometricInterpretation: plan.monochrome1 ? 'MONOCHROME1' : 'MONOCHROME2',
     Rows: plan.size,

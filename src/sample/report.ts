@@ -112,7 +112,10 @@ export function writeReport(plan: StudyPlan): WrittenReport {
   const byRegion = new Map<string, string[]>();
   for (const f of plan.findings) {
     // Radiograph views are one image each: reference the view that shows the finding.
-    const ref = writeReference(f, seriesNumbers, rng);
+    // Radiologists cite the lung-kernel series for lung findings, the soft-tissue series otherwise.
+    const lungFinding = f.organ === 'lung' || f.organ === 'pleura';
+    const eligible = plan.series.filter((se) => lungFinding || se.flavour !== 'lung').map((se) => se.seriesNumber);
+    const ref = writeReference(f, eligible.length ? eligible : seriesNumbers, rng);
     references.push(ref);
     plan.keyImages.push(...ref.images);
     const region = f.region.toUpperCase();
