@@ -40,7 +40,7 @@ export interface UnresolvedImage {
   keyImageId: number | undefined;
   seriesNumber: number | null;
   instanceNumber: number;
-  code: 'no-study' | 'no-series' | 'no-instance' | 'ambiguous-series' | 'pacs-error';
+  code: 'no-study' | 'no-series' | 'no-instance' | 'ambiguous-series' | 'pacs-error' | 'no-accession';
   reason: string;
 }
 
@@ -188,7 +188,7 @@ export interface LinkSummary {
  */
 export async function linkKeyImagesViaDicomweb(ws: Workspace, client: DicomwebClient): Promise<LinkSummary> {
   const rows = ws.db.prepare(`SELECT k.id, k.report_id, k.ref_id, k.series_number, k.instance_number, r.accession
-    FROM key_images k JOIN reports r ON r.report_id = k.report_id WHERE r.accession IS NOT NULL ORDER BY k.id`).all() as
+    FROM key_images k JOIN reports r ON r.report_id = k.report_id WHERE r.accession IS NOT NULL AND r.accession <> '' ORDER BY k.id`).all() as
     { id: number; report_id: string; ref_id: number; series_number: number | null; instance_number: number; accession: string }[];
   // One query per reference (ref_id), so a reference naming no series is judged as a whole.
   const byRef = new Map<number, ReferenceQuery>();
@@ -203,13 +203,20 @@ export async function linkKeyImagesViaDicomweb(ws: Workspace, client: DicomwebCl
     q.keyImageIds?.set(`${r.series_number}:${r.instance_number}`, r.id);
   }
   const { resolved, unresolved, queries } = await resolveReferencesViaDicomweb(client, [...byRef.values()]);
+  // Key images of reports without an accession number cannot be looked up on a PACS.
+  const orphans = ws.db.prepare(`SELECT k.id, k.report_id, k.series_number, k.instance_number FROM key_images k
+    JOIN reports r ON r.report_id = k.report_id WHERE r.accession IS NULL OR r.accession = '' ORDER BY k.id`).all() as
+    { id: number; report_id: string; series_number: number | null; instance_number: number }[];
+  for (const o of orphans) {
+    unresolved.push({ reportId: o.report_id, keyImageId: o.id, seriesNumber: o.series_number, instanceNumber: o.instance_number, code: 'no-accession', reason: 'the report has no accession number' });
+  }
   const rejects = new Rejects(ws, PACS_LINK_STAGE, client.baseUrl);
   const upsertImage = ws.db.prepare(`INSERT INTO images (sop_instance_uid, study_uid, series_uid, accession, patient_id, modality,
       series_number, instance_number, body_part, rows, columns, location, source)
     VALUES (?, ?, ?, ?, NULL, ?, ?, ?, NULL, ?, ?, ?, 'dicomweb') ON CONFLICT(sop_instance_uid) DO NOTHING`);
   const insertLink = ws.db.prepare('INSERT OR IGNORE INTO links (key_image_id, sop_instance_uid, method) VALUES (?, ?, ?)');
   const accessionOf = new Map([...byRef.values()].map((q) => [q.reportId, q.accession]));
-  const summary: LinkSummary = { keyImages: rows.length, linked: 0, unresolved: unresolved.length, queries, unresolvedCodes: {} };
+  const summary: LinkSummary = { keyImages: rows.length + orphans.length, linked: 0, unresolved: unresolved.length, queries, unresolvedCodes: {} };
   ws.db.transaction(() => {
     rejects.clear();
     for (const r of resolved) {
