@@ -10,6 +10,10 @@ import { registerLink } from './link.js';
 import { registerStats } from './stats.js';
 import { registerRejects } from './rejects.js';
 import { registerRefs } from './refs.js';
+import { registerSample } from './sample.js';
+import { registerImages } from './images.js';
+import { registerPacs } from './pacs.js';
+import { registerExport } from './export.js';
 
 const COMMANDS: Array<(program: Command) => void> = [
   registerInit,
@@ -23,4 +27,10 @@ const COMMANDS: Array<(program: Command) => void> = [
 
 export function registerAllCommands(program: Command): void {
   for (const register of COMMANDS) register(program);
+  registerInit(program);
+  registerRefs(program);
+  registerSample(program);
+  registerImages(program);
+  registerPacs(program);
+  registerExport(program);
 }

@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { withWorkspace } from '../../store/workspace.js';
+import { DicomwebClient, type DicomwebAuth } from '../../pacs/dicomweb.js';
+import { pushToPacs } from '../../pacs/push.js';
+import { linkKeyImagesViaDicomweb } from '../../pacs/link.js';
+import { startOrthanc } from '../../pacs/orthanc.js';
+import { printResult, workspaceDir } from '../output.js';
+
+/** Credentials from --user and $PACSMINE_PACS_PASSWORD (never a password on the command line). */
+export function pacsAuth(user?: string): DicomwebAuth | undefined {
+  const u = user ?? process.env['PACSMINE_PACS_USER'];
+  if (!u) return undefined;
+  return { user: u, password: process.env['PACSMINE_PACS_PASSWORD'] ?? '' };
+}
+
+export function registerPacs(program: Command): void {
+  const pacs = program.command('pacs').description('a PACS over DICOMweb: push an archive, resolve key images, run a local Orthanc');
+  pacs
+    .command('push')
+    .description('upload every DICOM file under a folder with STOW-RS')
+    .argument('<dir>', 'folder of DICOM files')
+    .requiredOption('--url <dicomweb>', 'DICOMweb root, e.g. http://127.0.0.1:8042/dicom-web')
+    .option('--user <user>', 'user (password from $PACSMINE_PACS_PASSWORD)')
+    .option('--batch <n>', 'files per request', (v) => Number(v), 50)
+    .option('--json', 'print JSON')
+    .action(async (dir: string, opts: { url: string; user?: string; batch: number; json?: boolean }) => {
+      const summary = await pushToPacs(dir, opts.url, pacsAuth(opts.user), { batchSize: opts.batch });
+      printResult(summary, opts.json, (s) => `stored ${s.stored} of ${s.files} files in ${s.requests} requests (${s.failed} failed, ${s.skipped} not DICOM)`);
+    });
+  pacs
+    .command('link')
+    .description("resolve the workspace's key-image references on the PACS (QIDO-RS) into the image and links tables")
+    .requiredOption('--url <dicomweb>', 'DICOMweb root')
+    .option('--user <user>', 'user (password from $PACSMINE_PACS_PASSWORD)')
+    .option('--workspace <dir>', 'workspace folder')
+    .option('--json', 'print JSON')
+    .action(async (opts: { url: string; user?: string; workspace?: string; json?: boolean }) => {
+      const client = new DicomwebClient(opts.url, pacsAuth(opts.user));
+      const summary = await withWorkspace(workspaceDir(opts.workspace), (ws) => linkKeyImagesViaDicomweb(ws, client));
+      printResult(summary, opts.json, (s) => `linked ${s.linked} of ${s.keyImages} key images with ${s.queries} queries; ${s.unresolved} unresolved (see the rejects table)`);
+    });
+  pacs
+    .command('orthanc')
+    .description('run a local Orthanc (127.0.0.1, temporary storage) until interrupted; prints its URL and credentials')
+    .option('--port <n>', 'HTTP port (default: a free one)', (v) => Number(v))
+    .action(async (opts: { port?: number }) => {
+      const server = await startOrthanc(opts.port !== undefined ? { port: opts.port } : {});
+      process.stdout.write(`${JSON.stringify({ dicomweb: server.dicomwebUrl, user: server.auth.user, password: server.auth.password, pid: server.pid })}\n`);
+      const stop = (): void => { void server.stop().then(() => process.exit(0)); };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      await new Promise(() => undefined);
+    });
+}

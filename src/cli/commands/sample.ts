@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { generateArchive } from '../../sample/generate.js';
+import { OptionsError } from '../../util/errors.js';
+import { printResult } from '../output.js';
+
+const int = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new OptionsError(`--${name} must be an integer, got '${v}'`);
+  return n;
+};
+
+export function registerSample(program: Command): void {
+  program
+    .command('sample')
+    .description('write a synthetic archive: DICOM files, reports (CSV + JSONL) and ground truth (truth.jsonl)')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--studies <n>', 'number of studies', int('studies'), 100)
+    .option('--seed <s>', 'random seed (same seed = same archive)', int('seed'), 1)
+    .option('--size <px>', 'rows = columns of every image', int('size'), 512)
+    .option('--slices <n>', 'slices per CT/MR series', int('slices'), 40)
+    .option('--patients <n>', 'number of distinct patients (default 0.6 per study)', int('patients'))
+    .option('--compression <c>', 'none or rle (RLE Lossless files)', 'none')
+    .option('--reports-only', 'write reports and ground truth only, no DICOM files')
+    .option('--workers <n>', 'worker threads rendering images (default min(4, CPUs))', int('workers'))
+    .option('--json', 'print JSON')
+    .action(async (opts: { out: string; studies: number; seed: number; size: number; slices: number; patients?: number; reportsOnly?: boolean; workers?: number; compression: 'none' | 'rle'; json?: boolean }) => {
+      const summary = await generateArchive({
+        outDir: opts.out, studies: opts.studies, seed: opts.seed, size: opts.size, slices: opts.slices,
+        ...(opts.patients !== undefined ? { patients: opts.patients } : {}), reportsOnly: opts.reportsOnly ?? false, compression: opts.compression, ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+        onProgress: opts.json ? undefined : (done, total) => {
+          if (done % 1000 === 0 || done === total) process.stderr.write(`\rsample: ${done}/${total} studies`);
+        },
+      });
+      if (!opts.json) process.stderr.write('\n');
+      printResult(summary, opts.json, (s) =>
+        `wrote ${s.studies} studies of ${s.patients} patients: ${s.files} DICOM files in ${s.dicomDir}, ${s.keyImages} key images\n` +
+        `reports: ${s.reportsCsv} and ${s.reportsJsonl}\nground truth: ${s.truthJsonl}`);
+    });
+}

@@ -1,0 +1,132 @@
+/**
+ * `pacsmine images index DIR`: scans a folder (recursively, and through any DICOMDIR) and fills
+ * the workspace's image table from the headers. Bad files (not DICOM, truncated, no pixel data,
+ * unsupported transfer syntax) and duplicate instances go to the rejects table with the file and
+ * the reason; nothing stops the scan.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Workspace } from '../store/workspace.js';
+import { OptionsError, describeError } from '../util/errors.js';
+import { HeaderProblem, dicomdirFiles, readImageHeaderFromFile, type ImageHeader } from './header.js';
+import { Rejects } from './rejects.js';
+
+export const INDEX_STAGE = 'images-index';
+
+export interface IndexSummary {
+  root: string;
+  /** Files looked at (DICOMDIR files excluded). */
+  scanned: number;
+  /** Instances now in the image table from this scan (re-indexed unchanged files included). */
+  indexed: number;
+  /** Files whose SOP Instance UID was already indexed from another file. */
+  duplicates: number;
+  /** Files that could not be indexed (see the rejects table). */
+  rejected: number;
+  /** DICOMDIR files read. */
+  dicomdirs: number;
+  /** Rejected files by reason code. */
+  rejectCodes: Record<string, number>;
+}
+
+export interface IndexOptions {
+  onProgress?: (done: number) => void;
+}
+
+/** Every file under `root` (or `root` itself), DICOMDIRs first listed separately. */
+function listFiles(root: string): { files: string[]; dicomdirs: string[] } {
+  const files: string[] = [];
+  const dicomdirs: string[] = [];
+  const visit = (p: string): void => {
+    for (const entry of readdirSync(p, { withFileTypes: true })) {
+      const full = path.join(p, entry.name);
+      if (entry.isDirectory()) visit(full);
+      else if (entry.isFile()) (entry.name.toUpperCase() === 'DICOMDIR' ? dicomdirs : files).push(full);
+    }
+  };
+  if (statSync(root).isDirectory()) visit(root);
+  else (path.basename(root).toUpperCase() === 'DICOMDIR' ? dicomdirs : files).push(root);
+  files.sort();
+  return { files, dicomdirs };
+}
+
+/** Inserts one parsed header; returns the path already indexed for this SOP UID, if another. */
+export function imageRowWriter(ws: Workspace): (h: ImageHeader, location: string, source: 'file' | 'dicomweb') => string | undefined {
+  const find = ws.db.prepare('SELECT location FROM images WHERE sop_instance_uid = ?');
+  const upsert = ws.db.prepare(`INSERT INTO images (sop_instance_uid, study_uid, series_uid, accession, patient_id, modality,
+      series_number, instance_number, body_part, rows, columns, location, source)
+    VALUES (@sop, @study, @series, @accession, @patient, @modality, @seriesNumber, @instanceNumber, @bodyPart, @rows, @columns, @location, @source)
+    ON CONFLICT(sop_instance_uid) DO UPDATE SET study_uid = excluded.study_uid, series_uid = excluded.series_uid,
+      accession = excluded.accession, patient_id = excluded.patient_id, modality = excluded.modality,
+      series_number = excluded.series_number, instance_number = excluded.instance_number, body_part = excluded.body_part,
+      rows = excluded.rows, columns = excluded.columns, location = excluded.location, source = excluded.source`);
+  return (h, location, source) => {
+    const existing = find.get(h.sopInstanceUid) as { location: string } | undefined;
+    // A different file with the same instance (or one fetched from a PACS) keeps the first location.
+    if (existing && existing.location !== location && existsSync(existing.location)) return existing.location;
+    upsert.run({
+      sop: h.sopInstanceUid, study: h.studyUid ?? null, series: h.seriesUid ?? null, accession: h.accession ?? null,
+      patient: h.patientId ?? null, modality: h.modality ?? null, seriesNumber: h.seriesNumber ?? null,
+      instanceNumber: h.instanceNumber ?? null, bodyPart: h.bodyPart ?? null, rows: h.rows ?? null, columns: h.columns ?? null,
+      location, source,
+    });
+    return undefined;
+  };
+}
+
+/** Indexes a folder (or one file, or a DICOMDIR) into `ws`'s image table. */
+export function indexDicomFolder(ws: Workspace, dir: string, options: IndexOptions = {}): IndexSummary {
+  const root = path.resolve(dir);
+  if (!existsSync(root)) throw new OptionsError(`no such folder or file: ${dir}`);
+  const rejects = new Rejects(ws, INDEX_STAGE, root);
+  rejects.clear();
+  const { files, dicomdirs } = listFiles(root);
+  const seen = new Set(files);
+  for (const d of dicomdirs) {
+    try {
+      for (const rel of dicomdirFiles(new Uint8Array(readFileSync(d)))) {
+        const full = path.resolve(path.dirname(d), rel);
+        if (seen.has(full)) continue;
+        seen.add(full);
+        if (existsSync(full)) files.push(full);
+        else rejects.add(full, 'missing-file', `listed in ${path.relative(root, d) || 'DICOMDIR'} but not on disk`);
+      }
+    } catch (error) {
+      rejects.add(d, error instanceof HeaderProblem ? error.code : 'unreadable', `DICOMDIR unreadable: ${describeError(error)}`);
+    }
+  }
+  const summary: IndexSummary = { root, scanned: 0, indexed: 0, duplicates: 0, rejected: 0, dicomdirs: dicomdirs.length, rejectCodes: {} };
+  const write = imageRowWriter(ws);
+  const BATCH = 500;
+  const runBatch = ws.db.transaction((batch: string[]) => {
+    for (const file of batch) {
+      summary.scanned++;
+      let header: ImageHeader;
+      try {
+        header = readImageHeaderFromFile(file);
+      } catch (error) {
+        const code = error instanceof HeaderProblem ? error.code : 'unreadable';
+        if (code === 'dicomdir') { // a directory under another name (DICOMDIR-copy): nothing to index
+          summary.scanned--;
+          summary.dicomdirs++;
+          continue;
+        }
+        rejects.add(file, code, describeError(error));
+        summary.rejected++;
+        summary.rejectCodes[code] = (summary.rejectCodes[code] ?? 0) + 1;
+        continue;
+      }
+      const first = write(header, file, 'file');
+      if (first !== undefined) {
+        rejects.add(file, 'duplicate', `same SOP Instance UID as ${first}; kept the first`);
+        summary.duplicates++;
+      } else summary.indexed++;
+    }
+  });
+  for (let i = 0; i < files.length; i += BATCH) {
+    runBatch(files.slice(i, i + BATCH));
+    options.onProgress?.(Math.min(files.length, i + BATCH));
+  }
+  ws.recordStage(INDEX_STAGE, { root }, String(files.length), summary);
+  return summary;
+}

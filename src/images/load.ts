@@ -1,0 +1,19 @@
+/** Reads an indexed instance's bytes from where the image table says it is (a file or a PACS). */
+import { readFileSync } from 'node:fs';
+import { PacsmineError } from '../util/errors.js';
+import type { DicomwebClient } from '../pacs/dicomweb.js';
+
+export interface ImageLocation {
+  location: string;
+  source: string;
+}
+
+const WADO_PATH = /\/studies\/([^/]+)\/series\/([^/]+)\/instances\/([^/?]+)$/;
+
+export async function loadImageBytes(img: ImageLocation, client?: DicomwebClient): Promise<Uint8Array> {
+  if (img.source !== 'dicomweb') return new Uint8Array(readFileSync(img.location));
+  const m = WADO_PATH.exec(img.location);
+  if (!m) throw new PacsmineError('INPUT', 'image location is not a WADO-RS instance URL');
+  if (!client) throw new PacsmineError('OPTIONS', 'this image is on a PACS: pass --url (and credentials) to fetch it');
+  return client.retrieveInstance(m[1] as string, m[2] as string, m[3] as string);
+}

@@ -1,0 +1,234 @@
+/**
+ * Resolves key-image references (accession + series number + instance number) against a PACS
+ * with QIDO-RS, and fetches only the key images with WADO-RS. Series and instance numbers are
+ * matched here, client-side, because servers compare IS values as exact strings.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Workspace } from '../store/workspace.js';
+import { describeError } from '../util/errors.js';
+import { Rejects } from '../images/rejects.js';
+import { DicomwebClient, TAG, jsonInt, jsonString } from './dicomweb.js';
+
+export interface ReferenceQuery {
+  reportId: string;
+  accession: string;
+  /** Series numbers named by the reference; [] when it names none. */
+  series: number[];
+  instances: number[];
+  /** The workspace's key_images.id per (series, instance), when resolving from a workspace. */
+  keyImageIds?: Map<string, number>;
+}
+
+export interface ResolvedImage {
+  reportId: string;
+  keyImageId: number | undefined;
+  seriesNumber: number;
+  instanceNumber: number;
+  studyUid: string;
+  seriesUid: string;
+  sopInstanceUid: string;
+  rows: number | undefined;
+  columns: number | undefined;
+  modality: string | undefined;
+  url: string;
+  method: 'series-instance' | 'instance-only';
+}
+
+export interface UnresolvedImage {
+  reportId: string;
+  keyImageId: number | undefined;
+  seriesNumber: number | null;
+  instanceNumber: number;
+  code: 'no-study' | 'no-series' | 'no-instance' | 'ambiguous-series' | 'pacs-error' | 'no-accession';
+  reason: string;
+}
+
+interface SeriesEntry { studyUid: string; seriesUid: string; number: number | undefined; modality: string | undefined; instances?: Map<number, { sop: string; rows?: number; columns?: number }[]> }
+
+/** Per-accession cache of the PACS's series and instances, so each is queried once. */
+class PacsCatalog {
+  readonly #series = new Map<string, Promise<SeriesEntry[]>>();
+  queries = 0;
+  constructor(readonly client: DicomwebClient) {}
+
+  series(accession: string): Promise<SeriesEntry[]> {
+    let p = this.#series.get(accession);
+    if (!p) {
+      p = (async () => {
+        this.queries++;
+        const studies = await this.client.searchStudies(accession);
+        const out: SeriesEntry[] = [];
+        for (const st of studies) {
+          const studyUid = jsonString(st, TAG.StudyInstanceUID);
+          if (!studyUid) continue;
+          this.queries++;
+          for (const se of await this.client.searchSeries(studyUid)) {
+            const seriesUid = jsonString(se, TAG.SeriesInstanceUID);
+            if (seriesUid) out.push({ studyUid, seriesUid, number: jsonInt(se, TAG.SeriesNumber), modality: jsonString(se, TAG.Modality) });
+          }
+        }
+        return out;
+      })();
+      this.#series.set(accession, p);
+    }
+    return p;
+  }
+
+  async instances(entry: SeriesEntry): Promise<Map<number, { sop: string; rows?: number; columns?: number }[]>> {
+    if (!entry.instances) {
+      this.queries++;
+      const map = new Map<number, { sop: string; rows?: number; columns?: number }[]>();
+      for (const ins of await this.client.searchInstances(entry.studyUid, entry.seriesUid)) {
+        const n = jsonInt(ins, TAG.InstanceNumber);
+        const sop = jsonString(ins, TAG.SOPInstanceUID);
+        if (n === undefined || !sop) continue;
+        const list = map.get(n) ?? [];
+        const rows = jsonInt(ins, TAG.Rows);
+        const columns = jsonInt(ins, TAG.Columns);
+        list.push({ sop, ...(rows !== undefined ? { rows } : {}), ...(columns !== undefined ? { columns } : {}) });
+        map.set(n, list);
+      }
+      entry.instances = map;
+    }
+    return entry.instances;
+  }
+}
+
+/**
+ * Resolves references to instances on the PACS. A reference that names no series resolves only
+ * when exactly one series of the study has that instance number (the 'instance-only' rule).
+ */
+export async function resolveReferencesViaDicomweb(client: DicomwebClient, queries: ReferenceQuery[]): Promise<{ resolved: ResolvedImage[]; unresolved: UnresolvedImage[]; queries: number }> {
+  const catalog = new PacsCatalog(client);
+  const resolved: ResolvedImage[] = [];
+  const unresolved: UnresolvedImage[] = [];
+  for (const q of queries) {
+    const miss = (seriesNumber: number | null, instanceNumber: number, code: UnresolvedImage['code'], reason: string): void => {
+      unresolved.push({ reportId: q.reportId, keyImageId: q.keyImageIds?.get(`${seriesNumber}:${instanceNumber}`), seriesNumber, instanceNumber, code, reason });
+    };
+    let series: SeriesEntry[];
+    try {
+      series = await catalog.series(q.accession);
+    } catch (error) {
+      for (const n of q.instances) for (const s of q.series.length ? q.series : [null]) miss(s, n, 'pacs-error', describeError(error));
+      continue;
+    }
+    if (series.length === 0) {
+      for (const n of q.instances) for (const s of q.series.length ? q.series : [null]) miss(s, n, 'no-study', 'no study with the report\'s accession number on the PACS');
+      continue;
+    }
+    const hit = (entry: SeriesEntry, n: number, match: { sop: string; rows?: number; columns?: number }, method: ResolvedImage['method'], named: number | null): void => {
+      resolved.push({
+        reportId: q.reportId, keyImageId: q.keyImageIds?.get(`${named}:${n}`), seriesNumber: entry.number ?? -1, instanceNumber: n,
+        studyUid: entry.studyUid, seriesUid: entry.seriesUid, sopInstanceUid: match.sop, rows: match.rows, columns: match.columns,
+        modality: entry.modality, url: client.instanceUrl(entry.studyUid, entry.seriesUid, match.sop), method,
+      });
+    };
+    for (const n of q.instances) {
+      if (q.series.length === 0) {
+        const candidates: { entry: SeriesEntry; match: { sop: string; rows?: number; columns?: number } }[] = [];
+        for (const entry of series) for (const match of (await catalog.instances(entry)).get(n) ?? []) candidates.push({ entry, match });
+        const only = candidates[0];
+        if (candidates.length === 1 && only) hit(only.entry, n, only.match, 'instance-only', null);
+        else if (candidates.length === 0) miss(null, n, 'no-instance', `no image ${n} in any series of the study`);
+        else miss(null, n, 'ambiguous-series', `image ${n} exists in ${candidates.length} series and the reference names none`);
+        continue;
+      }
+      for (const s of q.series) {
+        const entries = series.filter((e) => e.number === s);
+        if (entries.length === 0) {
+          miss(s, n, 'no-series', `no series ${s} in the study`);
+          continue;
+        }
+        let found = false;
+        for (const entry of entries) {
+          for (const match of (await catalog.instances(entry)).get(n) ?? []) {
+            hit(entry, n, match, 'series-instance', s);
+            found = true;
+          }
+        }
+        if (!found) miss(s, n, 'no-instance', `no image ${n} in series ${s}`);
+      }
+    }
+  }
+  return { resolved, unresolved, queries: catalog.queries };
+}
+
+/** WADO-RS: fetches the given instances into `outDir` as `<SOPInstanceUID>.dcm`; returns the paths. */
+export async function fetchInstances(client: DicomwebClient, images: Pick<ResolvedImage, 'studyUid' | 'seriesUid' | 'sopInstanceUid'>[], outDir: string): Promise<string[]> {
+  mkdirSync(outDir, { recursive: true });
+  const paths: string[] = [];
+  const done = new Set<string>();
+  for (const img of images) {
+    if (done.has(img.sopInstanceUid)) continue;
+    done.add(img.sopInstanceUid);
+    const bytes = await client.retrieveInstance(img.studyUid, img.seriesUid, img.sopInstanceUid);
+    const file = path.join(outDir, `${img.sopInstanceUid}.dcm`);
+    writeFileSync(file, bytes);
+    paths.push(file);
+  }
+  return paths;
+}
+
+export const PACS_LINK_STAGE = 'pacs-link';
+
+export interface LinkSummary {
+  keyImages: number;
+  linked: number;
+  unresolved: number;
+  queries: number;
+  unresolvedCodes: Record<string, number>;
+}
+
+/**
+ * Links the workspace's key images (reports' references) to instances on the PACS: fills the image
+ * table with source 'dicomweb' (location = the WADO-RS URL) and the links table; every reference
+ * that does not resolve goes to the rejects table with the reason.
+ */
+export async function linkKeyImagesViaDicomweb(ws: Workspace, client: DicomwebClient): Promise<LinkSummary> {
+  const rows = ws.db.prepare(`SELECT k.id, k.report_id, k.ref_id, k.series_number, k.instance_number, r.accession
+    FROM key_images k JOIN reports r ON r.report_id = k.report_id WHERE r.accession IS NOT NULL AND r.accession <> '' ORDER BY k.id`).all() as
+    { id: number; report_id: string; ref_id: number; series_number: number | null; instance_number: number; accession: string }[];
+  // One query per reference (ref_id), so a reference naming no series is judged as a whole.
+  const byRef = new Map<number, ReferenceQuery>();
+  for (const r of rows) {
+    let q = byRef.get(r.ref_id);
+    if (!q) {
+      q = { reportId: r.report_id, accession: r.accession, series: [], instances: [], keyImageIds: new Map() };
+      byRef.set(r.ref_id, q);
+    }
+    if (r.series_number !== null && !q.series.includes(r.series_number)) q.series.push(r.series_number);
+    if (!q.instances.includes(r.instance_number)) q.instances.push(r.instance_number);
+    q.keyImageIds?.set(`${r.series_number}:${r.instance_number}`, r.id);
+  }
+  const { resolved, unresolved, queries } = await resolveReferencesViaDicomweb(client, [...byRef.values()]);
+  // Key images of reports without an accession number cannot be looked up on a PACS.
+  const orphans = ws.db.prepare(`SELECT k.id, k.report_id, k.series_number, k.instance_number FROM key_images k
+    JOIN reports r ON r.report_id = k.report_id WHERE r.accession IS NULL OR r.accession = '' ORDER BY k.id`).all() as
+    { id: number; report_id: string; series_number: number | null; instance_number: number }[];
+  for (const o of orphans) {
+    unresolved.push({ reportId: o.report_id, keyImageId: o.id, seriesNumber: o.series_number, instanceNumber: o.instance_number, code: 'no-accession', reason: 'the report has no accession number' });
+  }
+  const rejects = new Rejects(ws, PACS_LINK_STAGE, client.baseUrl);
+  const upsertImage = ws.db.prepare(`INSERT INTO images (sop_instance_uid, study_uid, series_uid, accession, patient_id, modality,
+      series_number, instance_number, body_part, rows, columns, location, source)
+    VALUES (?, ?, ?, ?, NULL, ?, ?, ?, NULL, ?, ?, ?, 'dicomweb') ON CONFLICT(sop_instance_uid) DO NOTHING`);
+  const insertLink = ws.db.prepare('INSERT OR IGNORE INTO links (key_image_id, sop_instance_uid, method) VALUES (?, ?, ?)');
+  const accessionOf = new Map([...byRef.values()].map((q) => [q.reportId, q.accession]));
+  const summary: LinkSummary = { keyImages: rows.length + orphans.length, linked: 0, unresolved: unresolved.length, queries, unresolvedCodes: {} };
+  ws.db.transaction(() => {
+    rejects.clear();
+    for (const r of resolved) {
+      upsertImage.run(r.sopInstanceUid, r.studyUid, r.seriesUid, accessionOf.get(r.reportId) ?? null, r.modality ?? null, r.seriesNumber, r.instanceNumber, r.rows ?? null, r.columns ?? null, r.url);
+      if (r.keyImageId !== undefined && insertLink.run(r.keyImageId, r.sopInstanceUid, r.method).changes > 0) summary.linked++;
+    }
+    for (const u of unresolved) {
+      const where = u.seriesNumber === null ? `image ${u.instanceNumber}` : `series ${u.seriesNumber} image ${u.instanceNumber}`;
+      rejects.add(`${u.reportId}#${u.keyImageId ?? '?'}`, u.code, `${where}: ${u.reason}`);
+      summary.unresolvedCodes[u.code] = (summary.unresolvedCodes[u.code] ?? 0) + 1;
+    }
+  })();
+  ws.recordStage(PACS_LINK_STAGE, { url: client.baseUrl }, String(rows.length), summary);
+  return summary;
+}

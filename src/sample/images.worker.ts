@@ -1,0 +1,18 @@
+/**
+ * Worker for `generateArchive`: renders and writes the DICOM files of every study whose index
+ * is congruent to `workerIndex` modulo `numWorkers`. Plans depend only on (seed, index), so a
+ * worker's files are the same whatever the number of workers.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { writeStudyImages, type Compression } from './write-images.js';
+import type { PlanOptions } from './plan.js';
+
+interface Job { plan: PlanOptions; dicomDir: string; studies: number; workerIndex: number; numWorkers: number; compression: Compression }
+
+const job = workerData as Job;
+let files = 0;
+for (let i = job.workerIndex; i < job.studies; i += job.numWorkers) {
+  files += writeStudyImages(i, job.plan, job.dicomDir, job.compression);
+  parentPort?.postMessage({ type: 'study', files });
+}
+parentPort?.postMessage({ type: 'done', files });

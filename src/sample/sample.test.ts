@@ -1,0 +1,165 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { generateArchive, imagePath, type TruthRecord } from './generate.js';
+import { planStudy } from './plan.js';
+import { renderImage } from './phantom.js';
+import { extractReferences } from '../refs/extract.js';
+import { decodeImage } from '../images/pixels.js';
+import { readImageHeader } from '../images/header.js';
+
+const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'pacsmine-sample-'));
+const readJsonl = <T>(file: string): T[] => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as T);
+
+function digestTree(dir: string): string {
+  const hash = createHash('sha256');
+  const visit = (p: string): void => {
+    for (const name of readdirSync(p).sort()) {
+      const full = path.join(p, name);
+      if (statSync(full).isDirectory()) visit(full);
+      else hash.update(path.relative(dir, full)).update(readFileSync(full));
+    }
+  };
+  visit(dir);
+  return hash.digest('hex');
+}
+
+test('the generator is deterministic for a seed (whatever the number of workers), and another seed gives another archive', async () => {
+  const a = tmp();
+  const b = tmp();
+  const c = tmp();
+  try {
+    const opts = { studies: 6, size: 32, slices: 6 };
+    await generateArchive({ outDir: a, seed: 11, ...opts, workers: 1 });
+    await generateArchive({ outDir: b, seed: 11, ...opts, workers: 2 });
+    await generateArchive({ outDir: c, seed: 12, ...opts });
+    assert.equal(digestTree(a), digestTree(b));
+    assert.notEqual(digestTree(a), digestTree(c));
+  } finally {
+    for (const d of [a, b, c]) rmSync(d, { recursive: true, force: true });
+  }
+});
+
+test('parsed report references point at the slices where the ground truth put the findings', async () => {
+  const dir = tmp();
+  try {
+    const s = await generateArchive({ outDir: dir, studies: 400, seed: 5, size: 32, slices: 12, reportsOnly: true });
+    const truth = readJsonl<TruthRecord>(s.truthJsonl);
+    const reports = readJsonl<{ report_id: string; text: string }>(s.reportsJsonl);
+    const forms = new Set<string>();
+    let checked = 0;
+    for (let i = 0; i < truth.length; i++) {
+      const t = truth[i] as TruthRecord;
+      const parsed = extractReferences((reports[i] as { text: string }).text);
+      assert.equal(parsed.length, t.references.length, `${t.reportId}: every written reference is found once`);
+      for (const ref of t.references) {
+        forms.add(ref.form);
+        const inner = ref.text.replace(/^\(e\.g\. /, '').replace(/\)$/, '');
+        const p = parsed.find((x) => x.text === ref.text || x.text === inner);
+        assert.ok(p, `${t.reportId}: reference "${ref.text}" parsed`);
+        const got = (p.series.length ? p.series : [null]).flatMap((se) => p.instances.map((n) => `${se}:${n}`)).sort();
+        const want = ref.images.map((k) => `${k.series}:${k.instance}`).sort();
+        assert.deepEqual([...new Set(got)], [...new Set(want)], `${t.reportId}: "${ref.text}"`);
+        const finding = t.findings.find((f) => f.id === ref.finding);
+        assert.ok(finding);
+        for (const n of p.instances) assert.ok(finding.slices.includes(n), `${t.reportId}: image ${n} shows finding ${finding.id}`);
+        for (const se of p.series) assert.ok(finding.series.includes(se));
+        checked++;
+      }
+    }
+    assert.ok(checked > 400, `checked ${checked} references`);
+    // Every ground-truth keyword appears in its report (what keyword recall is scored against).
+    for (let i = 0; i < truth.length; i++) {
+      const lower = (reports[i] as { text: string }).text.toLowerCase();
+      for (const k of (truth[i] as TruthRecord).keywords) assert.ok(lower.includes(k), `${(truth[i] as TruthRecord).reportId} mentions ${k}`);
+    }
+    for (const form of ['comma', 'eg', 'range', 'list', 'bare-range', 'and', 'slash', 'hash', 'abbrev', 'of', 'through']) {
+      assert.ok(forms.has(form), `form ${form} appears`);
+    }
+    // Metastatic disease across regions is the most common category, as topic 77 in the paper.
+    const byCategory = new Map<string, number>();
+    for (const t of truth) byCategory.set(t.category, (byCategory.get(t.category) ?? 0) + 1);
+    const top = [...byCategory.entries()].sort((x, y) => y[1] - x[1])[0];
+    assert.equal(top?.[0], 'metastatic');
+    assert.ok(new Set(truth.map((t) => t.modality)).size === 4, 'CT, MR, CR and DX all appear');
+    const text = readFileSync(s.reportsCsv, 'utf8');
+    for (const part of ['TECHNIQUE:', 'COMPARISON:', 'FINDINGS:', 'IMPRESSION:', 'Electronically signed by: Dr. ', '\n1. ']) assert.ok(text.includes(part), part);
+    assert.match(text, /COMPARISON: .* dated \d\d\/\d\d\/\d{4}\./);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('findings are drawn on exactly the slices the ground truth lists', () => {
+  let studies = 0;
+  for (let i = 0; i < 40; i++) {
+    const plan = planStudy(i, { seed: 3, size: 64, slices: 10, numPatients: 20 });
+    for (const f of plan.findings) {
+      const series = plan.series[0];
+      assert.ok(series);
+      for (let k = 1; k <= series.numInstances; k++) {
+        const withF = renderImage(plan, series, k, true);
+        const without = renderImage(plan, series, k, false);
+        let differ = 0;
+        for (let p = 0; p < withF.length; p++) if (Math.abs((withF[p] as number) - (without[p] as number)) > 1e-3) differ++;
+        if (f.slices.includes(k)) assert.ok(differ > 0, `study ${i} finding ${f.id} (${f.type}) visible on slice ${k}`);
+        else if (!plan.findings.some((g) => g.slices.includes(k))) assert.equal(differ, 0, `slice ${k} has no finding`);
+      }
+    }
+    studies++;
+  }
+  assert.equal(studies, 40);
+});
+
+test('generated CT files carry Hounsfield units: air about -1000, soft tissue 0-100', async () => {
+  const dir = tmp();
+  try {
+    const s = await generateArchive({ outDir: dir, studies: 30, seed: 9, size: 64, slices: 6 });
+    const truth = readJsonl<TruthRecord>(s.truthJsonl);
+    const ct = truth.find((t) => t.modality === 'CT');
+    assert.ok(ct, 'an archive of 30 studies has a CT');
+    const plan = planStudy(Number(ct.reportId.slice(1)) - 1, { seed: 9, size: 64, slices: 6, numPatients: 18 });
+    const file = path.join(s.dicomDir, imagePath(plan, plan.series[0]?.seriesNumber ?? 0, 3));
+    const bytes = new Uint8Array(readFileSync(file));
+    const h = readImageHeader(bytes);
+    assert.equal(h.accession, ct.accession);
+    assert.equal(h.studyUid, ct.studyUid);
+    assert.equal(h.instanceNumber, 3);
+    assert.equal(h.rows, 64);
+    const img = await decodeImage(bytes);
+    assert.equal(img.values[0], -1000); // corner: air outside the body
+    const centre = img.values[32 * 64 + 32] as number;
+    assert.ok(centre > -200 && centre < 1200, `centre ${centre} is tissue or bone`);
+    const sorted = Float32Array.from(img.values).sort();
+    const median = sorted[Math.floor(sorted.length * 0.75)] as number;
+    assert.ok(median > 0 && median < 100, `upper quartile ${median} HU is soft tissue`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an RLE Lossless archive holds the same pixels as the uncompressed one', async () => {
+  const a = tmp();
+  const b = tmp();
+  try {
+    const opts = { studies: 2, seed: 6, size: 32, slices: 3, workers: 1 };
+    const plain = await generateArchive({ outDir: a, ...opts });
+    const rle = await generateArchive({ outDir: b, ...opts, compression: 'rle' });
+    assert.equal(rle.files, plain.files);
+    const files = readdirSync(plain.dicomDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    for (const e of files) {
+      const rel = path.relative(plain.dicomDir, path.join(e.parentPath ?? e.path, e.name));
+      const x = new Uint8Array(readFileSync(path.join(plain.dicomDir, rel)));
+      const y = new Uint8Array(readFileSync(path.join(rle.dicomDir, rel)));
+      assert.equal(readImageHeader(y).transferSyntax, '1.2.840.10008.1.2.5');
+      assert.ok(y.length < x.length, `${rel} is smaller compressed`);
+      assert.deepEqual((await decodeImage(y)).values, (await decodeImage(x)).values, rel);
+    }
+  } finally {
+    rmSync(a, { recursive: true, force: true });
+    rmSync(b, { recursive: true, force: true });
+  }
+});

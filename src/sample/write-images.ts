@@ -1,0 +1,38 @@
+/** Writes one planned study's DICOM files (used in-process and by the generator's workers). */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { encodeRle } from '../images/rle.js';
+import { imageDataset, writePart10 } from './dicom.js';
+import { renderImage } from './phantom.js';
+import { planStudy, type PlanOptions, type StudyPlan } from './plan.js';
+
+/** Relative path of one image inside the archive's dicom/ folder. */
+export function imagePath(plan: StudyPlan, seriesNumber: number, instance: number): string {
+  return path.join(plan.patientId, plan.accession, `S${String(seriesNumber).padStart(4, '0')}`, `I${String(instance).padStart(4, '0')}.dcm`);
+}
+
+export type Compression = 'none' | 'rle';
+export const RLE_LOSSLESS = '1.2.840.10008.1.2.5';
+
+/** One image as Part 10 bytes, uncompressed or RLE Lossless. */
+function imageFile(plan: StudyPlan, series: StudyPlan['series'][number], k: number, compression: Compression): Buffer {
+  const ds = imageDataset(plan, series, k, renderImage(plan, series, k));
+  if (compression === 'none') return writePart10(ds);
+  const stored = new Uint8Array((ds['PixelData'] as ArrayBuffer[])[0] as ArrayBuffer);
+  const rle = encodeRle(stored, plan.size * plan.size, 1, 16);
+  return writePart10({ ...ds, PixelData: [rle.buffer], _vrMap: { PixelData: 'OB' } }, RLE_LOSSLESS);
+}
+
+/** Renders and writes every image of study `index`; returns the number of files. */
+export function writeStudyImages(index: number, opts: PlanOptions, dicomDir: string, compression: Compression = 'none'): number {
+  const plan = planStudy(index, opts);
+  let files = 0;
+  for (const series of plan.series) {
+    mkdirSync(path.join(dicomDir, path.dirname(imagePath(plan, series.seriesNumber, 1))), { recursive: true });
+    for (let k = 1; k <= series.numInstances; k++) {
+      writeFileSync(path.join(dicomDir, imagePath(plan, series.seriesNumber, k)), imageFile(plan, series, k, compression));
+      files++;
+    }
+  }
+  return files;
+}
