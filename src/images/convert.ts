@@ -10,7 +10,7 @@ import type { DicomwebClient } from '../pacs/dicomweb.js';
 import { HeaderProblem } from './header.js';
 import { loadImageBytes } from './load.js';
 import { convertToPng, type PngOptions } from './png.js';
-import { Rejects } from './rejects.js';
+import { Rejects } from '../store/rejects.js';
 import { IMAGES_SCHEMA } from './schema.js';
 
 export const CONVERT_STAGE = 'images-convert';

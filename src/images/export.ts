@@ -13,7 +13,7 @@ import { deidentifyPart10, mapUid } from './deid.js';
 import { HeaderProblem } from './header.js';
 import { loadImageBytes } from './load.js';
 import { renderKeyImage } from './png.js';
-import { Rejects } from './rejects.js';
+import { Rejects } from '../store/rejects.js';
 
 export const EXPORT_STAGE = 'export';
 

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { Workspace } from '../store/workspace.js';
 import { needsSharedData, requirement, sharedDataDir, repoRoot } from '../testing/requirements.js';
 import { indexDicomFolder } from './indexer.js';
-import { listRejects } from './rejects.js';
+import { listRejects } from '../store/rejects.js';
 import { decodeImage } from './pixels.js';
 import { convertToPng, pngChunkTypes, renderKeyImage } from './png.js';
 import { convertKeyImages } from './convert.js';
@@ -34,7 +34,7 @@ test('all 100 real TCIA CT slices index (95 instances, 5 duplicates reported) an
     assert.equal(dups.length, 5);
     for (const d of dups) {
       assert.equal(d.code, 'duplicate');
-      assert.ok(d.record_id.startsWith(dir) && d.reason.includes('same SOP Instance UID'), 'names the file and the reason');
+      assert.ok(d.recordId.startsWith(dir) && d.reason.includes('same SOP Instance UID'), 'names the file and the reason');
     }
     const row = ws.db.prepare("SELECT modality, rows, columns, study_uid, series_uid, patient_id, source FROM images LIMIT 1").get() as Record<string, unknown>;
     assert.deepEqual([row['modality'], row['rows'], row['columns'], row['source']], ['CT', 512, 512, 'file']);
@@ -107,8 +107,8 @@ test('pydicom samples and the DICOMDIR set index with their series and instance 
     assert.deepEqual(mr700.map((r) => r.instance_number), [1, 2, 3, 4, 5, 6, 7]);
     // Structured reports and other non-images are reported, not indexed, and nothing stops.
     const rejects = listRejects(ws, 'images-index');
-    assert.ok(rejects.some((r) => r.record_id.endsWith('test-SR.dcm') && r.code === 'no-pixel-data'));
-    assert.ok(rejects.some((r) => r.record_id.endsWith('README.txt') && r.code === 'not-dicom'));
+    assert.ok(rejects.some((r) => r.recordId.endsWith('test-SR.dcm') && r.code === 'no-pixel-data'));
+    assert.ok(rejects.some((r) => r.recordId.endsWith('README.txt') && r.code === 'not-dicom'));
 
     // A DICOMDIR given directly indexes the files it lists.
     const ws2 = Workspace.open(path.join(wsDir, 'second'));
@@ -157,7 +157,7 @@ test('bad input is rejected with the file and the reason, and nothing else stops
     assert.equal(sum.indexed, 0);
     assert.equal(sum.rejected, 5);
     assert.equal(indexDicomFolder(ws, s.dicomDir).indexed, good.length);
-    const byFile = new Map(listRejects(ws, 'images-index').map((r) => [path.basename(r.record_id), r]));
+    const byFile = new Map(listRejects(ws, 'images-index').map((r) => [path.basename(r.recordId), r]));
     assert.equal(byFile.get('truncated.dcm')?.code, 'truncated');
     assert.equal(byFile.get('truncated-large.dcm')?.code, 'truncated');
     assert.equal(byFile.get('notes.txt')?.code, 'not-dicom');
@@ -175,7 +175,7 @@ test('bad input is rejected with the file and the reason, and nothing else stops
     assert.equal(c.rejected, 1);
     assert.equal(c.converted, c.images - 1);
     const rej = listRejects(ws, 'images-convert');
-    assert.equal(rej[0]?.record_id, first.location);
+    assert.equal(rej[0]?.recordId, first.location);
     const pngs = ws.db.prepare('SELECT path FROM key_image_png').all() as { path: string }[];
     assert.equal(pngs.length, c.converted);
     for (const p of pngs) assert.ok(existsSync(p.path));

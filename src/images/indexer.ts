@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Workspace } from '../store/workspace.js';
 import { OptionsError, describeError } from '../util/errors.js';
 import { HeaderProblem, dicomdirFiles, readImageHeaderFromFile, type ImageHeader } from './header.js';
-import { Rejects } from './rejects.js';
+import { Rejects } from '../store/rejects.js';
 
 export const INDEX_STAGE = 'images-index';
 

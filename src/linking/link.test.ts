@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { listRejects } from '../store/rejects.js';
 import { Workspace } from '../store/workspace.js';
-import { ingestItems, listRejects } from '../reports/ingest.js';
+import { ingestItems } from '../reports/ingest.js';
 import { linkKeyImages, listLinkedKeyImages } from './link.js';
 import type { SourceItem } from '../ingest/source.js';
 

@@ -7,6 +7,7 @@
  * that the archive flags as a key image (images.is_key) becomes a key image of the report.
  */
 import type { Workspace } from '../store/workspace.js';
+import { Rejects } from '../store/rejects.js';
 
 export interface LinkOptions {
   /** Link key images by accession alone for reports without references. Default true. */
@@ -29,7 +30,9 @@ export interface LinkSummary {
 export function linkKeyImages(ws: Workspace, options: LinkOptions = {}): LinkSummary {
   const db = ws.db;
   return db.transaction((): LinkSummary => {
-    db.exec(`DELETE FROM links; DELETE FROM key_images WHERE origin = 'accession'; DELETE FROM rejects WHERE stage = 'link';`);
+    const rejects = new Rejects(ws, 'link', 'key_images');
+    rejects.clear();
+    db.exec(`DELETE FROM links; DELETE FROM key_images WHERE origin = 'accession';`);
     const bySeriesInstance = db.prepare(`
       INSERT OR IGNORE INTO links (key_image_id, sop_instance_uid, method)
       SELECT k.id, i.sop_instance_uid, 'series-instance'
@@ -49,11 +52,10 @@ export function linkKeyImages(ws: Workspace, options: LinkOptions = {}): LinkSum
       WHERE k.origin = 'text' AND NOT EXISTS (SELECT 1 FROM links l WHERE l.key_image_id = k.id)`).all() as Array<{
       reportId: string; series: number | null; instance: number; accession: string | null;
     }>;
-    const insertReject = db.prepare("INSERT INTO rejects (stage, source, record_id, code, reason) VALUES ('link', 'key_images', ?, ?, ?)");
     for (const u of unresolvedRows) {
       const what = u.series === null ? `image ${u.instance} (no series named)` : `series ${u.series} image ${u.instance}`;
-      if (u.accession === null) insertReject.run(u.reportId, 'NO_ACCESSION', `${what}: the report has no accession number to look it up by`);
-      else insertReject.run(u.reportId, u.series === null ? 'AMBIGUOUS_OR_MISSING' : 'IMAGE_NOT_FOUND',
+      if (u.accession === null) rejects.add(u.reportId, 'NO_ACCESSION', `${what}: the report has no accession number to look it up by`);
+      else rejects.add(u.reportId, u.series === null ? 'AMBIGUOUS_OR_MISSING' : 'IMAGE_NOT_FOUND',
         `${what}: no ${u.series === null ? 'single' : ''} matching instance in the image table for the report's accession`.replace('  ', ' '));
     }
     let byAccessionOnly = 0;

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Workspace } from '../store/workspace.js';
 import { describeError } from '../util/errors.js';
-import { Rejects } from '../images/rejects.js';
+import { Rejects } from '../store/rejects.js';
 import { DicomwebClient, TAG, jsonInt, jsonString } from './dicomweb.js';
 
 export interface ReferenceQuery {

@@ -10,7 +10,7 @@ import { Workspace } from '../store/workspace.js';
 import { generateArchive, type TruthRecord } from '../sample/generate.js';
 import { seedReferencesFromArchive } from '../sample/fixtures.js';
 import { readImageHeader } from '../images/header.js';
-import { listRejects } from '../images/rejects.js';
+import { listRejects } from '../store/rejects.js';
 import { convertKeyImages } from '../images/convert.js';
 import { DicomwebClient, parseMultipart } from './dicomweb.js';
 import { ORTHANC_BINARY, DICOMWEB_PLUGIN, startOrthanc } from './orthanc.js';

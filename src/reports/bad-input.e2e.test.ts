@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { listRejects } from '../store/rejects.js';
 import { Workspace } from '../store/workspace.js';
-import { ingestReports, listRejects } from './ingest.js';
+import { ingestReports } from './ingest.js';
 import { Rng } from '../util/rng.js';
 import { syntheticReport, CSV_HEADER, csvRow, jsonlLine, fhirDiagnosticReport, hl7Message } from '../ingest/fixtures.js';
 

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { listRejects } from '../store/rejects.js';
 import { Workspace } from '../store/workspace.js';
-import { ingestItems, listRejects, originalText } from './ingest.js';
+import { ingestItems, originalText } from './ingest.js';
 import { generateSyntheticReports } from './synthetic.js';
 import type { SourceItem } from '../ingest/source.js';
 

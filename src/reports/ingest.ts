@@ -13,6 +13,7 @@ import { processReport, type ProcessedReport } from './process.js';
 import { WorkerPool, defaultWorkerCount } from '../util/pool.js';
 import type { ProcessBatch, ProcessedBatch } from './process.worker.js';
 import { InputError } from '../util/errors.js';
+import { Rejects } from '../store/rejects.js';
 import { packageVersion } from '../util/version.js';
 
 export interface IngestOptions extends SourceOptions {
@@ -147,7 +148,7 @@ class ReportWriter {
   private readonly insertRaw;
   private readonly insertRef;
   private readonly insertKeyImage;
-  private readonly insertReject;
+  private readonly rejects: Rejects;
   private readonly ownerOf;
 
   constructor(private readonly ws: Workspace, private readonly source: string) {
@@ -164,7 +165,7 @@ class ReportWriter {
     this.insertKeyImage = db.prepare(
       'INSERT INTO key_images (ref_id, report_id, series_number, instance_number, origin) VALUES (?, ?, ?, ?, ?)',
     );
-    this.insertReject = db.prepare('INSERT INTO rejects (stage, source, record_id, code, reason) VALUES (?, ?, ?, ?, ?)');
+    this.rejects = new Rejects(ws, 'ingest', source);
     this.ownerOf = db.prepare('SELECT source FROM reports WHERE report_id = ?').pluck();
   }
 
@@ -175,7 +176,7 @@ class ReportWriter {
       db.prepare('DELETE FROM reports_raw WHERE report_id IN (SELECT report_id FROM reports WHERE source = ?)').run(this.source);
       db.prepare('DELETE FROM key_images WHERE report_id IN (SELECT report_id FROM reports WHERE source = ?)').run(this.source);
       db.prepare('DELETE FROM reports WHERE source = ?').run(this.source);
-      db.prepare("DELETE FROM rejects WHERE stage = 'ingest' AND source = ?").run(this.source);
+      this.rejects.clear();
     })();
   }
 
@@ -226,7 +227,7 @@ class ReportWriter {
 
   private reject(rej: Rejected, strict: boolean): void {
     if (strict) throw new InputError(`${rej.location}: record '${rej.recordId}' rejected (${rej.code}): ${rej.reason}`, rej.recordId);
-    this.insertReject.run('ingest', this.source, rej.recordId || `@${rej.location}`, rej.code, `${rej.location}: ${rej.reason}`);
+    this.rejects.add(rej.recordId || `@${rej.location}`, rej.code, `${rej.location}: ${rej.reason}`);
     this.rejected++;
     this.rejectsByCode[rej.code] = (this.rejectsByCode[rej.code] ?? 0) + 1;
   }
@@ -252,11 +253,4 @@ export function originalText(ws: Workspace, reportId: string): string | undefine
     .prepare('SELECT COALESCE(w.raw_text, r.text) FROM reports r LEFT JOIN reports_raw w ON w.report_id = r.report_id WHERE r.report_id = ?')
     .pluck()
     .get(reportId) as string | undefined;
-}
-
-/** The rejects of a stage, for `pacsmine rejects` and reconciliation checks. */
-export function listRejects(ws: Workspace, stage = 'ingest'): Array<{ source: string; recordId: string; code: string; reason: string }> {
-  return ws.db
-    .prepare('SELECT source, record_id AS recordId, code, reason FROM rejects WHERE stage = ? ORDER BY id')
-    .all(stage) as Array<{ source: string; recordId: string; code: string; reason: string }>;
 }

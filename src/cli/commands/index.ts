@@ -23,14 +23,12 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerLink,
   registerStats,
   registerRejects,
+  registerSample,
+  registerImages,
+  registerPacs,
+  registerExport,
 ];
 
 export function registerAllCommands(program: Command): void {
   for (const register of COMMANDS) register(program);
-  registerInit(program);
-  registerRefs(program);
-  registerSample(program);
-  registerImages(program);
-  registerPacs(program);
-  registerExport(program);
 }

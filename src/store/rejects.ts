@@ -1,10 +1,13 @@
-/** Records rejected inputs (stage, source, record, code, reason) in the workspace's rejects table. */
+/**
+ * The workspace's rejects table: every input a stage did not take, with a code and the reason.
+ * Counts reconcile through it (seen = processed + rejected), and `pacsmine rejects` lists it.
+ */
 import type { Workspace } from '../store/workspace.js';
 
 export interface RejectRow {
   stage: string;
   source: string;
-  record_id: string;
+  recordId: string;
   code: string;
   reason: string;
 }
@@ -28,8 +31,8 @@ export class Rejects {
   }
 }
 
-/** The rejects of one stage, oldest first. */
+/** The rejects of one stage (every stage when none is named), oldest first. */
 export function listRejects(ws: Workspace, stage?: string): RejectRow[] {
-  const sql = 'SELECT stage, source, record_id, code, reason FROM rejects' + (stage ? ' WHERE stage = ?' : '') + ' ORDER BY id';
+  const sql = 'SELECT stage, source, record_id AS recordId, code, reason FROM rejects' + (stage ? ' WHERE stage = ?' : '') + ' ORDER BY id';
   return (stage ? ws.db.prepare(sql).all(stage) : ws.db.prepare(sql).all()) as RejectRow[];
 }
