@@ -37,7 +37,7 @@ export { linkKeyImages, listLinkedKeyImages } from './linking/link.js';
 export type { LinkOptions, LinkSummary, LinkedKeyImage } from './linking/link.js';
 
 // The main job on built-in sample data, and shared plumbing
-export { runDemo, writeSyntheticReports } from './pipeline/demo.js';
+export { runDemo } from './pipeline/demo.js';
 export type { DemoOptions, DemoSummary } from './pipeline/demo.js';
 export { WorkerPool, defaultWorkerCount } from './util/pool.js';
 // Ingest: streaming report sources (CSV, JSON Lines, .txt folder, FHIR DiagnosticReport, HL7 ORU^R01)

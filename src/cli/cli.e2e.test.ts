@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { needsSharedData, sharedDataDir } from '../testing/requirements.js';
 
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js');
@@ -68,16 +69,37 @@ test('a bad CSV row is listed and the run goes on; exit codes say usage vs input
   }
 });
 
-test('demo runs the pipeline on built-in synthetic reports and finds their references', () => {
+test('demo generates a synthetic archive and runs every stage on it', () => {
   const ws = tempDir();
   try {
-    const r = pacsmine(['demo', '--workspace', ws, '--reports', '120', '--json']);
+    const r = pacsmine(['demo', '--workspace', ws, '--studies', '12', '--size', '32', '--slices', '6', '--json']);
     assert.equal(r.status, 0, r.stderr);
-    const s = JSON.parse(r.stdout) as { ingest: { ingested: number; references: number; rejected: number }; stats: { documents: number } };
-    assert.equal(s.ingest.ingested, 120);
+    const s = JSON.parse(r.stdout) as {
+      archive: { studies: number; files: number }; ingest: { ingested: number; references: number; rejected: number };
+      images: { indexed: number }; link: { keyImages: number; bySeriesInstance: number }; convert: { converted: number }; stats: { documents: number };
+    };
+    assert.equal(s.ingest.ingested, 12);
     assert.equal(s.ingest.rejected, 0);
-    assert.ok(s.ingest.references > 100);
-    assert.equal(s.stats.documents, 120);
+    assert.ok(s.ingest.references >= 12, `references: ${s.ingest.references}`);
+    assert.equal(s.images.indexed, s.archive.files);
+    assert.ok(s.link.bySeriesInstance > 0 && s.link.bySeriesInstance <= s.link.keyImages);
+    assert.ok(s.convert.converted > 0);
+    assert.equal(s.stats.documents, 12);
+    // What mining reads holds none of the identifiers the generator wrote into the reports.
+    const db = new Database(path.join(ws, 'workspace.db'), { readonly: true });
+    const rows = db.prepare('SELECT r.text, r.accession, r.patient_id AS patient, w.raw_text AS raw FROM reports r JOIN reports_raw w USING (report_id)').all() as Array<{ text: string; accession: string; patient: string; raw: string }>;
+    db.close();
+    assert.equal(rows.length, 12, 'every synthetic report carries identifiers');
+    for (const r of rows) {
+      assert.ok(!r.text.includes(r.accession) && !r.text.includes(r.patient), 'accession and patient id removed');
+      assert.ok(!/\b\d{1,2}\/\d{1,2}\/\d{4}\b/.test(r.text), 'dates removed');
+      const names = [...r.raw.matchAll(/PATIENT: ([A-Z]+), ([A-Z]+)|signed by: (?:Dr\. )?([A-Z][a-z]+) ([A-Z][a-z]+)/g)].flatMap((m) => m.slice(1).filter(Boolean));
+      assert.ok(names.length >= 2, `names found in the raw report: ${names.length}`);
+      for (const n of names) assert.ok(!new RegExp(`\\b${n}\\b`).test(r.text), `name '${n}' survived de-identification`);
+    }
+    // A second run finds the archive and the ingest up to date.
+    const again = JSON.parse(pacsmine(['demo', '--workspace', ws, '--studies', '12', '--size', '32', '--slices', '6', '--json']).stdout) as { ingest: { upToDate: boolean } };
+    assert.equal(again.ingest.upToDate, true);
   } finally {
     rmSync(ws, { recursive: true, force: true });
   }

@@ -20,6 +20,10 @@ const LABELLED: Array<[string, string]> = [
   ['Electronically signed by: Maria Garcia, MD', 'Electronically signed by: [NAME], MD'],
   ['Dictated by: Wei Chen', 'Dictated by: [NAME]'], ['Radiologist: Priya Patel', 'Radiologist: [NAME]'],
   ['Sarah Connor, M.D.', '[NAME], M.D.'],
+  ['PATIENT: MARTIN, AHMED', 'PATIENT: [NAME]'], ['Patient Name: Smith, Jane R.', 'Patient Name: [NAME]'],
+  ['ACC: A0100000001', 'ACC: [ID]'], ['MRN: P0000019', 'MRN: [ID]'], ['DOB: 02/19/1958', 'DOB: [DATE]'],
+  ['SIGNED BY: DAVID WILSON', 'SIGNED BY: [NAME]'],
+  ['PATIENT: MARTIN, AHMED    MRN: P0000019', 'PATIENT: [NAME]    MRN: [ID]'], ['Patient: John Smith MRN 1234567', 'Patient: [NAME] MRN [ID]'],
 ];
 // What must never change.
 const KEEP = [

@@ -26,10 +26,14 @@ export interface DeidentifyResult {
 
 const MONTHS =
   '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
-const NAME_WORD = "[A-Z][a-zA-Z'\\-]+";
-const INITIAL = '[A-Z]\\.?';
-// One to three capitalised words, optionally with a middle initial: "Jane Smith", "J. R. Smith", "Mary-Ann O'Neil".
-const PERSON = `(?:${NAME_WORD}|${INITIAL})(?:\\s+(?:${NAME_WORD}|${INITIAL})){0,3}`;
+// A capitalised word that is not one of the header labels that often follow a name on the same line.
+const NAME_WORD = "(?!(?:MRN|DOB|ACC|SSN|MR|ID|Acc|Dob)\\b)[A-Z][a-zA-Z'\\-]+";
+const INITIAL = '[A-Z](?:\\.|\\b)';
+// One to four capitalised words or initials, one space apart ("Jane Smith", "J. R. Smith",
+// "Mary-Ann O'Neil"). A wider gap or a line break ends the name: header fields sit on one line.
+const PERSON = `(?:${NAME_WORD}|${INITIAL})(?:[ \\t](?:${NAME_WORD}|${INITIAL})){0,3}`;
+// "MARTIN, AHMED" or "Smith, Jane R.": the last-name-first form of header fields.
+const LAST_FIRST = `${NAME_WORD},[ \\t]?${PERSON}`;
 const CREDENTIAL = '(?:M\\.?D\\.?|D\\.?O\\.?|Ph\\.?D\\.?|R\\.?N\\.?|PA-C|FRCR|MBBS)';
 
 // URLs and e-mails go first, in their own pass, run only when the text has '@' or 'http'/'www.':
@@ -44,7 +48,7 @@ const PATTERN = new RegExp(
     // Phone / fax: (301) 555-1234, 301-555-1234, 301.555.1234, +1 301 555 1234, optional ext.
     `(?<PHONE>(?:\\+?1[\\s.-]?)?(?:\\(\\d{3}\\)\\s?|\\b\\d{3}[\\s.-])\\d{3}[\\s.-]\\d{4}\\b(?:\\s*(?:x|ext\\.?)\\s*\\d{1,5})?)`,
     // Labelled identifiers: MRN, accession, medical record number, patient id, SSN, encounter ...
-    `(?<LABELLED_ID>\\b(?:MRN|MR#|Med(?:ical)?\\s+Rec(?:ord)?(?:\\s+(?:No\\.?|Number|#))?|Acc(?:ession)?(?:\\s*(?:No\\.?|Number|#))?|Patient\\s+ID|Pt\\s+ID|SSN|Social\\s+Security(?:\\s+(?:No\\.?|Number))?|Encounter(?:\\s+(?:No\\.?|Number|#))?|Visit\\s+(?:No\\.?|Number|#)|Order\\s+(?:No\\.?|Number|#))\\s*[:#]?\\s*)(?<LABELLED_VALUE>[A-Z]{0,4}[-]?\\d[\\dA-Z-]{3,})`,
+    `(?<LABELLED_ID>\\b(?:${ci('MRN')}|${ci('MR')}#|${ci('Med')}(?:${ci('ical')})?\\s+${ci('Rec')}(?:${ci('ord')})?(?:\\s+(?:${ci('No')}\\.?|${ci('Number')}|#))?|${ci('Acc')}(?:${ci('ession')})?(?:\\s*(?:${ci('No')}\\.?|${ci('Number')}|#))?|${ci('Patient')}\\s+${ci('ID')}|${ci('Pt')}\\s+${ci('ID')}|${ci('SSN')}|${ci('Social')}\\s+${ci('Security')}(?:\\s+(?:${ci('No')}\\.?|${ci('Number')}))?|${ci('Encounter')}(?:\\s+(?:${ci('No')}\\.?|${ci('Number')}|#))?|${ci('Visit')}\\s+(?:${ci('No')}\\.?|${ci('Number')}|#)|${ci('Order')}\\s+(?:${ci('No')}\\.?|${ci('Number')}|#))\\s*[:#]?\\s*)(?<LABELLED_VALUE>[A-Z]{0,4}[-]?\\d[\\dA-Z-]{3,})`,
     // Dates: 03/14/2019, 3-14-19, 2019-03-14, 14.03.2019, March 14, 2019, 14 March 2019, Mar 2019.
     `(?<DATE>\\b(?:(?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\\d|3[01])[/-](?:19|20)?\\d{2}|(?:19|20)\\d{2}[/-](?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\\d|3[01])|(?:0?[1-9]|[12]\\d|3[01])\\.(?:0?[1-9]|1[0-2])\\.(?:19|20)\\d{2}|${MONTHS}\\.?\\s+(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?,?\\s+(?:19|20)\\d{2}|(?:0?[1-9]|[12]\\d|3[01])\\s+${MONTHS}\\.?,?\\s+(?:19|20)\\d{2}|${MONTHS}\\.?\\s+(?:19|20)\\d{2})\\b)`,
     // Times: 10:35, 10:35:12, 9:05 PM, 1435 hours.
@@ -52,14 +56,22 @@ const PATTERN = new RegExp(
     // Names after a title: Dr. Jane Smith, Mrs. Jones.
     `(?<TITLE>\\b(?:Dr|Mr|Mrs|Ms|Miss|Prof|Doctor)\\.?\\s+)(?<TITLED_NAME>${PERSON})`,
     // Signature and attribution lines: "Electronically signed by: Jane Smith, MD".
-    `(?<SIGNATURE_LABEL>\\b(?:[Ee]lectronically\\s+)?(?:[Ss]igned|[Dd]ictated|[Tt]ranscribed|[Rr]eviewed|[Rr]ead|[Aa]pproved|[Vv]erified|[Rr]eported)\\s+[Bb]y\\s*:?\\s*|\\b(?:Radiologist|Attending|Resident|Fellow|Physician|Referring(?:\\s+Physician)?|Ordering(?:\\s+Physician)?|Patient(?:\\s+Name)?|Name|Technologist|Tech)\\s*:\\s*)(?:(?:Dr|Mr|Mrs|Ms)\\.?\\s+)?(?<SIGNED_NAME>${PERSON})`,
+    `(?<SIGNATURE_LABEL>\\b(?:${ci('Electronically')}\\s+)?(?:${ci('Signed')}|${ci('Dictated')}|${ci('Transcribed')}|${ci('Reviewed')}|${ci('Read')}|${ci('Approved')}|${ci('Verified')}|${ci('Reported')})\\s+${ci('By')}\\s*:?\\s*|\\b(?:${ci('Radiologist')}|${ci('Attending')}|${ci('Resident')}|${ci('Fellow')}|${ci('Physician')}|${ci('Referring')}(?:\\s+${ci('Physician')})?|${ci('Ordering')}(?:\\s+${ci('Physician')})?|${ci('Patient')}(?:\\s+${ci('Name')})?|${ci('Name')}|${ci('Technologist')}|${ci('Tech')})\\s*:\\s*)(?:(?:Dr|Mr|Mrs|Ms|DR|MR|MRS|MS)\\.?\\s+)?(?<SIGNED_NAME>${LAST_FIRST}|${PERSON})`,
     // A name followed by a credential: "Jane Smith, MD".
-    `(?<CREDENTIALED_NAME>\\b${NAME_WORD}(?:\\s+(?:${NAME_WORD}|${INITIAL})){1,3})(?=,?\\s+${CREDENTIAL}\\b)`,
+    `(?<CREDENTIALED_NAME>\\b${NAME_WORD}(?:[ \\t](?:${NAME_WORD}|${INITIAL})){1,3})(?=,?[ \\t]${CREDENTIAL}\\b)`,
     // Long bare digit strings (7+ digits) are record numbers, never measurements or image numbers.
     `(?<LONG_NUMBER>(?<!\\d|\\d\\.)\\d{7,}(?!\\d|\\.\\d))`,
   ].join('|'),
   'g',
 );
+
+/**
+ * A case-insensitive pattern for a label word. V8 in Node 20 has no inline `(?i:)` groups, and the
+ * whole pattern cannot be case-insensitive (names are found by their capital letters).
+ */
+function ci(words: string): string {
+  return words.replace(/[A-Za-z]/g, (c) => `[${c.toUpperCase()}${c.toLowerCase()}]`);
+}
 
 /** Words that look like names after a label but are report vocabulary ("Name: Chest CT"). */
 const NOT_NAMES = new Set([

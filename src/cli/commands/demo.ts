@@ -7,15 +7,17 @@ import { printResult, workspaceDir } from '../output.js';
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('run the whole pipeline on built-in synthetic sample data')
+    .description('generate a synthetic archive and run the whole pipeline on it (what `npm start` runs)')
     .option('-w, --workspace <dir>', 'workspace folder')
-    .option('--reports <n>', 'number of synthetic reports', '2000')
+    .option('--studies <n>', 'studies in the synthetic archive', '80')
     .option('--seed <n>', 'random seed', '1')
+    .option('--size <px>', 'image size', '64')
+    .option('--slices <n>', 'slices per CT/MR series', '12')
     .option('--json', 'print one JSON object')
-    .action(async (flags: { workspace?: string; reports: string; seed: string; json?: boolean }) => {
+    .action(async (flags: { workspace?: string; studies: string; seed: string; size: string; slices: string; json?: boolean }) => {
       const log = flags.json ? undefined : (line: string) => process.stdout.write(`${line}\n`);
       const summary = await withWorkspace(workspaceDir(flags.workspace), (ws) =>
-        runDemo(ws, { reports: Number(flags.reports), seed: Number(flags.seed), log }),
+        runDemo(ws, { studies: Number(flags.studies), seed: Number(flags.seed), size: Number(flags.size), slices: Number(flags.slices), log }),
       );
       printResult(summary, flags.json, (s) => `\n${formatCorpusStats(s.stats)}`);
     });
