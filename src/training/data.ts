@@ -1,0 +1,180 @@
+/**
+ * In-memory image datasets and batch assembly with the paper's augmentation: a random crop
+ * (227 or 224 of 256) and a random horizontal flip for training, the centre crop for
+ * evaluation. Batches are written into preallocated Float32Arrays.
+ */
+import { OptionsError } from '../util/errors.js';
+import { Rng } from '../util/rng.js';
+
+export interface ImageDataset {
+  /** Number of images. */
+  readonly numImages: number;
+  /** [height, width, channels] as stored (before cropping). */
+  readonly imageShape: [number, number, number];
+  /** Pixels, [numImages × H × W × C], row-major HWC, already scaled (e.g. to [0, 1]). */
+  readonly pixels: Float32Array | Uint8Array;
+  /** Multiplier applied to pixels when batching (1/255 for Uint8Array images). */
+  readonly pixelScale: number;
+  /** Softmax head: class id per image. */
+  readonly labels?: Int32Array;
+  /** Sigmoid head: [numImages × targetDim] targets in [0, 1]. */
+  readonly targets?: Float32Array;
+  readonly targetDim?: number;
+}
+
+/** Where in the image a batch slot is cropped from, and whether it is mirrored. */
+interface Crop {
+  top: number;
+  left: number;
+  flip: boolean;
+}
+
+/** Writes image `index`, cropped to [ch, cw] and maybe mirrored, at `out[offset..]`. */
+export function writeCrop(data: ImageDataset, index: number, ch: number, cw: number, crop: Crop, out: Float32Array, offset: number): void {
+  const [h, w, c] = data.imageShape;
+  const src = data.pixels;
+  const scale = data.pixelScale;
+  const imageBase = index * h * w * c;
+  let o = offset;
+  for (let y = 0; y < ch; y++) {
+    const rowBase = imageBase + ((crop.top + y) * w + crop.left) * c;
+    for (let x = 0; x < cw; x++) {
+      const sx = crop.flip ? cw - 1 - x : x;
+      const p = rowBase + sx * c;
+      for (let k = 0; k < c; k++) out[o++] = (src[p + k] as number) * scale;
+    }
+  }
+}
+
+export interface Batch {
+  /** [batch × ch × cw × C] */
+  images: Float32Array;
+  /** Softmax head: [batch] class ids. */
+  labels?: Int32Array;
+  /** Sigmoid head: [batch × targetDim]. */
+  targets?: Float32Array;
+  size: number;
+}
+
+/** Reusable batch buffers for one crop size. */
+export class BatchAssembler {
+  readonly crop: [number, number];
+  readonly #data: ImageDataset;
+  readonly #images: Float32Array;
+  readonly #labels: Int32Array;
+  readonly #targets: Float32Array;
+  readonly #scratch: Crop = { top: 0, left: 0, flip: false };
+
+  constructor(data: ImageDataset, crop: [number, number] | undefined, maxBatch: number) {
+    const [h, w, c] = data.imageShape;
+    this.crop = crop ?? [h, w];
+    if (this.crop[0] > h || this.crop[1] > w) throw new OptionsError(`crop ${this.crop.join('x')} is larger than the images (${h}x${w})`);
+    this.#data = data;
+    this.#images = new Float32Array(maxBatch * this.crop[0] * this.crop[1] * c);
+    this.#labels = new Int32Array(maxBatch);
+    this.#targets = new Float32Array(maxBatch * (data.targetDim ?? 0));
+  }
+
+  /**
+   * Assembles images `indices`: random crop + flip drawn from `rng` when given (training),
+   * else the centre crop (evaluation).
+   */
+  assemble(indices: ArrayLike<number>, rng: Rng | undefined, flip: boolean): Batch {
+    const data = this.#data;
+    const [h, w, c] = data.imageShape;
+    const [ch, cw] = this.crop;
+    const n = indices.length;
+    const per = ch * cw * c;
+    const crop = this.#scratch;
+    const dim = data.targetDim ?? 0;
+    for (let b = 0; b < n; b++) {
+      const i = indices[b] as number;
+      if (rng !== undefined) {
+        crop.top = rng.int(h - ch + 1);
+        crop.left = rng.int(w - cw + 1);
+        crop.flip = flip && rng.chance(0.5);
+      } else {
+        crop.top = (h - ch) >> 1;
+        crop.left = (w - cw) >> 1;
+        crop.flip = false;
+      }
+      writeCrop(data, i, ch, cw, crop, this.#images, b * per);
+      if (data.labels !== undefined) this.#labels[b] = data.labels[i] as number;
+      if (data.targets !== undefined) this.#targets.set(data.targets.subarray(i * dim, (i + 1) * dim), b * dim);
+    }
+    const batch: Batch = { images: this.#images.subarray(0, n * per), size: n };
+    if (data.labels !== undefined) batch.labels = this.#labels.subarray(0, n);
+    if (data.targets !== undefined) batch.targets = this.#targets.subarray(0, n * dim);
+    return batch;
+  }
+}
+
+/** Checks a dataset's arrays against its declared sizes; names the problem. */
+export function validateDataset(data: ImageDataset, what = 'dataset'): void {
+  const [h, w, c] = data.imageShape;
+  if (data.pixels.length !== data.numImages * h * w * c) throw new OptionsError(`${what}: ${data.pixels.length} pixels, expected ${data.numImages}×${h}×${w}×${c}`);
+  if (data.labels === undefined && data.targets === undefined) throw new OptionsError(`${what}: needs labels (softmax head) or targets (sigmoid head)`);
+  if (data.labels !== undefined && data.labels.length !== data.numImages) throw new OptionsError(`${what}: ${data.labels.length} labels for ${data.numImages} images`);
+  if (data.targets !== undefined && data.targets.length !== data.numImages * (data.targetDim ?? -1)) throw new OptionsError(`${what}: targets length does not match targetDim × numImages`);
+}
+
+/**
+ * A small learnable task: each class is a bright square at its own place on noise, so a
+ * small network should learn it to high accuracy in a few epochs. Sigmoid targets, when
+ * asked for, are a fixed random binary code per class.
+ */
+export function syntheticDataset(opts: { numImages: number; numClasses: number; size: number; channels?: number; seed?: number; targetDim?: number }): ImageDataset {
+  const { numImages, numClasses, size } = opts;
+  const c = opts.channels ?? 1;
+  const rng = new Rng(opts.seed ?? 1);
+  const pixels = new Float32Array(numImages * size * size * c);
+  const labels = new Int32Array(numImages);
+  const side = Math.max(2, Math.floor(size / 4));
+  const grid = Math.ceil(Math.sqrt(numClasses));
+  const step = Math.max(1, Math.floor((size - side) / Math.max(1, grid - 1)));
+  for (let i = 0; i < numImages; i++) {
+    const k = rng.int(numClasses);
+    labels[i] = k;
+    const top = Math.min(size - side, Math.floor(k / grid) * step);
+    const left = Math.min(size - side, (k % grid) * step);
+    const base = i * size * size * c;
+    for (let p = 0; p < size * size * c; p++) pixels[base + p] = rng.next() * 0.5;
+    for (let y = top; y < top + side; y++) for (let x = left; x < left + side; x++) for (let ch = 0; ch < c; ch++) pixels[base + (y * size + x) * c + ch] = 1;
+  }
+  const data: { -readonly [K in keyof ImageDataset]: ImageDataset[K] } = { numImages, imageShape: [size, size, c], pixels, pixelScale: 1, labels };
+  if (opts.targetDim !== undefined) {
+    const dim = opts.targetDim;
+    const codes = new Float32Array(numClasses * dim);
+    for (let j = 0; j < codes.length; j++) codes[j] = rng.chance(0.5) ? 1 : 0;
+    const targets = new Float32Array(numImages * dim);
+    for (let i = 0; i < numImages; i++) targets.set(codes.subarray((labels[i] as number) * dim, ((labels[i] as number) + 1) * dim), i * dim);
+    data.targets = targets;
+    data.targetDim = dim;
+  }
+  return data;
+}
+
+/** Splits off the last `fraction` of a dataset (after a seeded shuffle) for validation. */
+export function splitDataset(data: ImageDataset, fraction: number, seed: number): { train: ImageDataset; validation: ImageDataset } {
+  const order = new Rng(seed).shuffle(Array.from({ length: data.numImages }, (_, i) => i));
+  const numVal = Math.max(1, Math.round(data.numImages * fraction));
+  return { train: subset(data, order.slice(numVal)), validation: subset(data, order.slice(0, numVal)) };
+}
+
+/** A copy of the images at `indices`. */
+export function subset(data: ImageDataset, indices: readonly number[]): ImageDataset {
+  const [h, w, c] = data.imageShape;
+  const per = h * w * c;
+  const pixels = data.pixels instanceof Uint8Array ? new Uint8Array(indices.length * per) : new Float32Array(indices.length * per);
+  indices.forEach((i, j) => pixels.set(data.pixels.subarray(i * per, (i + 1) * per), j * per));
+  const out: { -readonly [K in keyof ImageDataset]: ImageDataset[K] } = { numImages: indices.length, imageShape: data.imageShape, pixels, pixelScale: data.pixelScale };
+  if (data.labels !== undefined) out.labels = Int32Array.from(indices, (i) => data.labels![i] as number);
+  if (data.targets !== undefined && data.targetDim !== undefined) {
+    const dim = data.targetDim;
+    const t = new Float32Array(indices.length * dim);
+    indices.forEach((i, j) => t.set(data.targets!.subarray(i * dim, (i + 1) * dim), j * dim));
+    out.targets = t;
+    out.targetDim = dim;
+  }
+  return out;
+}

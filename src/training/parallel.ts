@@ -1,0 +1,145 @@
+/**
+ * Data-parallel gradients on CPU: the wasm backend runs one thread in Node, so each worker
+ * thread runs its own wasm engine on a contiguous slice of every batch. The batch and the
+ * weights travel through SharedArrayBuffers; each worker writes its slice-mean gradients
+ * into its own region, and this thread averages them weighted by slice size, so the result
+ * is the full-batch mean gradient up to float rounding.
+ */
+import { Worker } from 'node:worker_threads';
+import { tf } from './backend.js';
+import type { Batch } from './data.js';
+import type { EngineContext, GradientEngine } from './engine.js';
+import { WorkerError } from '../util/errors.js';
+
+export interface WorkerInit {
+  modelJson: string;
+  head: EngineContext['head'];
+  inputShape: [number, number, number];
+  numOutputs: number;
+  varSizes: number[];
+  weights: SharedArrayBuffer;
+  images: SharedArrayBuffer;
+  labels: SharedArrayBuffer;
+  targets: SharedArrayBuffer;
+  grads: SharedArrayBuffer;
+  workerIndex: number;
+}
+
+export interface StepRequest {
+  type: 'step';
+  start: number;
+  count: number;
+  weightsVersion: number;
+  stepSeed: number;
+}
+
+export type WorkerReply = { type: 'ready' } | { type: 'done'; loss: number } | { type: 'error'; message: string };
+
+class PoolWorker {
+  readonly worker: Worker;
+  #pending: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void } | undefined;
+
+  constructor(init: WorkerInit) {
+    this.worker = new Worker(new URL('./grad.worker.js', import.meta.url), { workerData: init });
+    this.worker.on('message', (m: WorkerReply) => {
+      const p = this.#pending;
+      this.#pending = undefined;
+      if (m.type === 'error') p?.reject(new WorkerError(`gradient worker ${init.workerIndex} failed: ${m.message}`));
+      else p?.resolve(m);
+    });
+    this.worker.on('error', (e) => {
+      const p = this.#pending;
+      this.#pending = undefined;
+      p?.reject(new WorkerError(`gradient worker ${init.workerIndex} crashed`, { cause: e }));
+    });
+  }
+
+  next(): Promise<WorkerReply> {
+    return new Promise((resolve, reject) => {
+      this.#pending = { resolve, reject };
+    });
+  }
+}
+
+/** Starts `numWorkers` gradient workers for the model in `ctx`. */
+export async function workerPoolEngine(ctx: EngineContext, numWorkers: number, maxBatch = 512): Promise<GradientEngine> {
+  const varSizes = ctx.vars.map((v) => v.size);
+  const numParams = varSizes.reduce((a, b) => a + b, 0);
+  const [h, w, c] = ctx.inputShape;
+  const perImage = h * w * c;
+  const weightsSab = new SharedArrayBuffer(numParams * 4);
+  const weights = new Float32Array(weightsSab);
+  let imagesSab = new SharedArrayBuffer(maxBatch * perImage * 4);
+  const labelsSab = new SharedArrayBuffer(maxBatch * 4);
+  const targetsSab = new SharedArrayBuffer(ctx.head === 'sigmoid' ? maxBatch * ctx.numOutputs * 4 : 4);
+  const gradsSab = new SharedArrayBuffer(numWorkers * numParams * 4);
+  const grads = new Float32Array(gradsSab);
+  const modelJson = JSON.stringify(ctx.model.toJSON(null, false));
+  const pool: PoolWorker[] = [];
+  for (let k = 0; k < numWorkers; k++) {
+    pool.push(new PoolWorker({ modelJson, head: ctx.head, inputShape: ctx.inputShape, numOutputs: ctx.numOutputs, varSizes, weights: weightsSab, images: imagesSab, labels: labelsSab, targets: targetsSab, grads: gradsSab, workerIndex: k }));
+  }
+  try {
+    await Promise.all(pool.map((p) => p.next()));
+  } catch (e) {
+    await Promise.all(pool.map((p) => p.worker.terminate()));
+    throw e;
+  }
+  let version = 0;
+  let published = -1;
+  const publishWeights = async () => {
+    let offset = 0;
+    for (const v of ctx.vars) {
+      weights.set((await v.data()) as Float32Array, offset);
+      offset += v.size;
+    }
+    published = version;
+  };
+  const mean = new Float32Array(numParams);
+
+  return {
+    async compute(batch: Batch, stepSeed: number) {
+      if (batch.size > maxBatch) throw new WorkerError(`batch of ${batch.size} exceeds the pool's ${maxBatch}`);
+      if (published !== version) await publishWeights();
+      new Float32Array(imagesSab).set(batch.images);
+      if (batch.labels !== undefined) new Int32Array(labelsSab).set(batch.labels);
+      if (batch.targets !== undefined) new Float32Array(targetsSab).set(batch.targets);
+      const used = Math.min(numWorkers, batch.size);
+      const counts: number[] = [];
+      const replies: Promise<WorkerReply>[] = [];
+      let start = 0;
+      for (let k = 0; k < used; k++) {
+        const count = Math.floor(batch.size / used) + (k < batch.size % used ? 1 : 0);
+        counts.push(count);
+        const p = pool[k] as PoolWorker;
+        replies.push(p.next());
+        const req: StepRequest = { type: 'step', start, count, weightsVersion: version, stepSeed: (stepSeed + k) >>> 0 };
+        p.worker.postMessage(req);
+        start += count;
+      }
+      const done = await Promise.all(replies);
+      let loss = 0;
+      mean.fill(0);
+      for (let k = 0; k < used; k++) {
+        const wk = (counts[k] as number) / batch.size;
+        loss += wk * (done[k] as { loss: number }).loss;
+        const base = k * numParams;
+        for (let j = 0; j < numParams; j++) mean[j] = (mean[j] as number) + wk * (grads[base + j] as number);
+      }
+      let offset = 0;
+      const out = ctx.vars.map((v) => {
+        const t = tf.tensor(mean.subarray(offset, offset + v.size), v.shape);
+        offset += v.size;
+        return t;
+      });
+      return { loss, grads: out };
+    },
+    weightsChanged() {
+      version++;
+    },
+    async dispose() {
+      await Promise.all(pool.map((p) => p.worker.terminate()));
+      imagesSab = new SharedArrayBuffer(0);
+    },
+  };
+}
