@@ -72,7 +72,9 @@ cap = None
 try:
     cap = torch.backends.cpu.get_cpu_capability()
 except Exception:
-    pass
+    import re
+    m = re.search(r'CPU capability usage: (\S+)', torch.__config__.show())
+    cap = m.group(1) if m else None
 print(json.dumps({
     'torch': torch.__version__, 'device': device, 'threads': torch.get_num_threads(), 'cpu_capability': cap,
     'mkldnn': torch.backends.mkldnn.is_available(),

@@ -57,7 +57,7 @@ export function exportOnnx(model: tf.LayersModel): Uint8Array {
   const [, h, w, c] = inShape as [null, number, number, number];
   // Output name and static shape (NCHW for 4-d) of every layer's output.
   const outputs = new Map<string, { name: string; shape: number[] }>();
-  const firstInputLayer = model.inputLayers[0]!.name;
+  const firstInputLayer = model.inputs[0]!.sourceLayer.name;
   nodes.push({ input: ['input'], output: ['input_nchw'], name: 'to_nchw', op_type: 'Transpose', attribute: [ints('perm', [0, 3, 1, 2])] });
   outputs.set(firstInputLayer, { name: 'input_nchw', shape: [c, h, w] });
 
@@ -142,7 +142,7 @@ export function exportOnnx(model: tf.LayersModel): Uint8Array {
         throw new PacsmineError('UNSUPPORTED', `ONNX export: layer type ${cls} (${name}) is not supported`);
     }
   }
-  const last = outputs.get(model.outputLayers[0]!.name)!;
+  const last = outputs.get(model.outputs[0]!.sourceLayer.name)!;
   nodes.push({ input: [last.name], output: ['logits'], name: 'logits', op_type: 'Identity', attribute: [] });
   const tensorType = (dims: (number | string)[]) => ({ tensor_type: { elem_type: ONNX.FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dim_param: d } : { dim_value: d })) } } });
   const message = {
