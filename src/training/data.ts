@@ -119,9 +119,10 @@ export function validateDataset(data: ImageDataset, what = 'dataset'): void {
 }
 
 /**
- * A small learnable task: each class is a bright square at its own place on noise, so a
- * small network should learn it to high accuracy in a few epochs. Sigmoid targets, when
- * asked for, are a fixed random binary code per class.
+ * A small learnable task: each class is a bright horizontal band at its own height on noise,
+ * so the label survives horizontal flips and small crops, and a small network learns it to
+ * high accuracy in a few epochs. Sigmoid targets, when asked for, are a fixed random binary
+ * code per class.
  */
 export function syntheticDataset(opts: { numImages: number; numClasses: number; size: number; channels?: number; seed?: number; targetDim?: number }): ImageDataset {
   const { numImages, numClasses, size } = opts;
@@ -129,17 +130,14 @@ export function syntheticDataset(opts: { numImages: number; numClasses: number; 
   const rng = new Rng(opts.seed ?? 1);
   const pixels = new Float32Array(numImages * size * size * c);
   const labels = new Int32Array(numImages);
-  const side = Math.max(2, Math.floor(size / 4));
-  const grid = Math.ceil(Math.sqrt(numClasses));
-  const step = Math.max(1, Math.floor((size - side) / Math.max(1, grid - 1)));
+  const band = Math.max(1, Math.floor(size / (2 * numClasses)));
   for (let i = 0; i < numImages; i++) {
     const k = rng.int(numClasses);
     labels[i] = k;
-    const top = Math.min(size - side, Math.floor(k / grid) * step);
-    const left = Math.min(size - side, (k % grid) * step);
+    const top = Math.floor(((k + 0.5) * size) / numClasses - band / 2);
     const base = i * size * size * c;
     for (let p = 0; p < size * size * c; p++) pixels[base + p] = rng.next() * 0.5;
-    for (let y = top; y < top + side; y++) for (let x = left; x < left + side; x++) for (let ch = 0; ch < c; ch++) pixels[base + (y * size + x) * c + ch] = 1;
+    for (let y = top; y < top + band; y++) for (let x = 0; x < size; x++) for (let ch = 0; ch < c; ch++) pixels[base + (y * size + x) * c + ch] = 1;
   }
   const data: { -readonly [K in keyof ImageDataset]: ImageDataset[K] } = { numImages, imageShape: [size, size, c], pixels, pixelScale: 1, labels };
   if (opts.targetDim !== undefined) {

@@ -1,0 +1,68 @@
+/**
+ * A labelled image set described by a JSON manifest: [{ "path": "a.png", "label": "lung" }, ...]
+ * (paths relative to the manifest; labels strings or class ids; or "target": [..] numbers for
+ * the sigmoid head). Images are decoded with sharp, resized to size×size and kept as bytes.
+ * A record that cannot be read is reported and skipped; it never stops the run.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { ImageDataset } from './data.js';
+import { FormatError, describeError } from '../util/errors.js';
+
+export interface ManifestEntry {
+  path: string;
+  label?: string | number;
+  target?: number[];
+}
+
+export interface ManifestDataset {
+  data: ImageDataset;
+  /** Class names in id order (softmax head). */
+  classNames: string[];
+  rejects: { index: number; reason: string }[];
+}
+
+export async function loadManifestDataset(file: string, opts: { size: number; channels: 1 | 3 }): Promise<ManifestDataset> {
+  let entries: ManifestEntry[];
+  try {
+    entries = JSON.parse(readFileSync(file, 'utf8')) as ManifestEntry[];
+  } catch (cause) {
+    throw new FormatError(`${file}: not a readable JSON manifest`, { cause });
+  }
+  if (!Array.isArray(entries)) throw new FormatError(`${file}: the manifest must be a JSON array of {path, label} objects`);
+  const { size, channels } = opts;
+  const per = size * size * channels;
+  const useTargets = entries.some((e) => Array.isArray(e.target));
+  const classNames = useTargets ? [] : [...new Set(entries.map((e) => String(e.label)))].sort();
+  const classOf = new Map(classNames.map((n, i) => [n, i]));
+  const targetDim = useTargets ? (entries.find((e) => Array.isArray(e.target))!.target!.length) : 0;
+  const pixels = new Uint8Array(entries.length * per);
+  const labels: number[] = [];
+  const targets: number[] = [];
+  const rejects: ManifestDataset['rejects'] = [];
+  let n = 0;
+  const base = path.dirname(file);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    try {
+      if (typeof e.path !== 'string') throw new Error('no path');
+      if (useTargets && (!Array.isArray(e.target) || e.target.length !== targetDim)) throw new Error(`target must have ${targetDim} numbers`);
+      if (!useTargets && e.label === undefined) throw new Error('no label');
+      let img = sharp(path.resolve(base, e.path)).resize(size, size, { fit: 'fill' }).removeAlpha();
+      img = channels === 1 ? img.grayscale() : img.toColourspace('srgb');
+      const raw = await img.raw().toBuffer({ resolveWithObject: true });
+      if (raw.data.length !== per) throw new Error(`decoded to ${raw.info.channels} channels, expected ${channels}`);
+      pixels.set(raw.data, n * per);
+      if (useTargets) targets.push(...e.target!);
+      else labels.push(classOf.get(String(e.label))!);
+      n++;
+    } catch (error) {
+      rejects.push({ index: i, reason: describeError(error) });
+    }
+  }
+  const data: ImageDataset = useTargets
+    ? { numImages: n, imageShape: [size, size, channels], pixels: pixels.subarray(0, n * per), pixelScale: 1 / 255, targets: Float32Array.from(targets), targetDim }
+    : { numImages: n, imageShape: [size, size, channels], pixels: pixels.subarray(0, n * per), pixelScale: 1 / 255, labels: Int32Array.from(labels) };
+  return { data, classNames, rejects };
+}
