@@ -11,13 +11,35 @@ export function trainingKernelsFor(backendName: string): KernelConfig[] {
   return []; // tfjs-node and cpu have their own complete kernels
 }
 
-/** Replaces the stock kernels with ours; returns the names it registered. */
+/** The stock kernels we replaced, per backend, so a benchmark can put them back. */
+const stock = new Map<string, KernelConfig[]>();
+
+/** Replaces the stock kernels with ours (idempotent); returns the names it registered. */
 export function registerTrainingKernels(backendName: string): string[] {
   const names: string[] = [];
+  const saved = stock.get(backendName) ?? [];
   for (const config of trainingKernelsFor(backendName)) {
-    if (tf.getKernel(config.kernelName, backendName) !== undefined) tf.unregisterKernel(config.kernelName, backendName);
+    const existing = tf.getKernel(config.kernelName, backendName);
+    if (existing !== undefined) {
+      if (existing.kernelFunc === config.kernelFunc) {
+        names.push(config.kernelName);
+        continue;
+      }
+      if (!stock.has(backendName)) saved.push(existing);
+      tf.unregisterKernel(config.kernelName, backendName);
+    }
     tf.registerKernel(config);
     names.push(config.kernelName);
   }
+  if (!stock.has(backendName)) stock.set(backendName, saved);
   return names;
+}
+
+/** Puts the stock kernels back (for before/after benchmarks); ours stay unregistered. */
+export function restoreStockKernels(backendName: string): void {
+  for (const config of trainingKernelsFor(backendName)) {
+    if (tf.getKernel(config.kernelName, backendName) !== undefined) tf.unregisterKernel(config.kernelName, backendName);
+  }
+  for (const config of stock.get(backendName) ?? []) tf.registerKernel(config);
+  stock.delete(backendName);
 }
