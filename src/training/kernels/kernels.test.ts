@@ -40,7 +40,7 @@ async function convGradsOn(backend: string, xs: Float32Array, xShape: number[], 
 test('our kernels replace the stock wasm ones', async () => {
   const choice = await useDevice('cpu');
   assert.equal(choice.backend, 'wasm');
-  assert.deepEqual([...choice.kernels].sort(), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad']);
+  assert.deepEqual([...choice.kernels].sort(), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum']);
 });
 
 test('Conv2DBackpropFilter and Conv2DBackpropInput match the cpu backend: kernels 1-11, strides 1-3, same/valid/explicit/numeric padding, odd shapes', async () => {
@@ -94,5 +94,29 @@ test('MaxPoolGrad matches the cpu backend, ties included (first maximum wins)', 
         assertClose(ours, ref, `maxPool size=${size} s=${s} pad=${pad}`);
       }
     }
+  }
+});
+
+test('Sum over leading axes (bias gradients) matches the cpu backend; other reductions still work', async () => {
+  await useDevice('cpu');
+  const rng = new Rng(4);
+  const shape: [number, number, number, number] = [3, 5, 7, 6];
+  const xs = randomArray(3 * 5 * 7 * 6, rng);
+  const cases: { axis: number | number[]; keepDims: boolean }[] = [
+    { axis: [0, 1, 2], keepDims: false }, { axis: [2, 0, 1], keepDims: true }, { axis: 0, keepDims: false },
+    { axis: [0, 1], keepDims: false }, { axis: [1, 2], keepDims: false }, { axis: 3, keepDims: true }, { axis: [0, 1, 2, 3], keepDims: false },
+  ];
+  for (const c of cases) {
+    const run = async (backend: string) => {
+      await switchTo(backend);
+      return tf.tidy(() => {
+        const t = tf.sum(tf.tensor4d(xs, shape), c.axis, c.keepDims);
+        return { shape: t.shape, values: t.dataSync() as Float32Array };
+      });
+    };
+    const ref = await run('cpu');
+    const ours = await run('wasm');
+    assert.deepEqual(ours.shape, ref.shape, `shape for ${JSON.stringify(c)}`);
+    assertClose(ours.values, ref.values, `sum ${JSON.stringify(c)}`);
   }
 });

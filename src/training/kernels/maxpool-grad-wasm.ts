@@ -1,7 +1,7 @@
 /**
  * MaxPoolGrad for the wasm backend, straight on the wasm heap: one pass over the windows,
- * vectorised over channels (NHWC keeps them contiguous), routing each output gradient to
- * the first maximum of its window, which is what tfjs-backend-cpu does. The stock wasm
+ * routing each output gradient to the first maximum of its window, which is what
+ * tfjs-backend-cpu does. The stock wasm
  * kernel searches, for every input pixel, all windows that could contain it.
  */
 import { backend_util } from '@tensorflow/tfjs-core';
@@ -13,14 +13,20 @@ interface WasmHeapBackend {
   typedArrayFromHeap(info: TensorInfo): Float32Array;
 }
 
-/** Pure kernel on flat NHWC arrays; dx must be zeroed. Scratch is sized for C channels. */
-export function maxPoolBackprop(x: Float32Array, dy: Float32Array, dx: Float32Array, info: backend_util.Conv2DInfo, maxValue: Float32Array, maxIndex: Int32Array): void {
+/**
+ * Pure kernel on flat NHWC arrays; dx must be zeroed. `y` is the forward output (the window
+ * maxima), so each window and channel routes its gradient to the first pixel equal to its
+ * maximum: the same pixel as tfjs-backend-cpu's strict `>` scan. A window whose maximum is
+ * -Infinity or NaN gets no gradient (as there).
+ */
+export function maxPoolBackprop(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, info: backend_util.Conv2DInfo): void {
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
+  const rowStride = inWidth * c;
   let o = 0;
   for (let n = 0; n < batchSize; n++) {
-    const nBase = n * inHeight;
+    const nBase = n * inHeight * rowStride;
     for (let oy = 0; oy < outHeight; oy++) {
       const y0 = oy * strideHeight - padTop;
       const yMin = y0 < 0 ? 0 : y0;
@@ -29,23 +35,18 @@ export function maxPoolBackprop(x: Float32Array, dy: Float32Array, dx: Float32Ar
         const x0 = ox * strideWidth - padLeft;
         const xMin = x0 < 0 ? 0 : x0;
         const xMax = Math.min(inWidth, x0 + filterWidth);
-        maxValue.fill(Number.NEGATIVE_INFINITY);
-        maxIndex.fill(-1);
-        for (let y = yMin; y < yMax; y++) {
-          for (let xx = xMin; xx < xMax; xx++) {
-            const base = ((nBase + y) * inWidth + xx) * c;
-            for (let k = 0; k < c; k++) {
-              const v = x[base + k] as number;
-              if (v > (maxValue[k] as number)) {
-                maxValue[k] = v;
-                maxIndex[k] = base + k;
+        const corner = nBase + yMin * rowStride + xMin * c;
+        for (let k = 0; k < c; k++) {
+          const m = y[o + k] as number;
+          if (m === Number.NEGATIVE_INFINITY) continue;
+          search: for (let yy = yMin, row = corner + k; yy < yMax; yy++, row += rowStride) {
+            for (let xx = xMin, idx = row; xx < xMax; xx++, idx += c) {
+              if (x[idx] === m) {
+                dx[idx] = (dx[idx] as number) + (dy[o + k] as number);
+                break search;
               }
             }
           }
-        }
-        for (let k = 0; k < c; k++) {
-          const idx = maxIndex[k] as number;
-          if (idx >= 0) dx[idx] = (dx[idx] as number) + (dy[o + k] as number);
         }
       }
     }
@@ -63,8 +64,7 @@ const maxPoolGradWasm: KernelFunc = ({ inputs, attrs, backend }) => {
   // Views after makeOutput: allocating may grow the heap and detach older views.
   const dx = wasm.typedArrayFromHeap(out);
   dx.fill(0);
-  const c = info.inChannels;
-  maxPoolBackprop(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(dy), dx, info, new Float32Array(c), new Int32Array(c));
+  maxPoolBackprop(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(i['output'] as TensorInfo), wasm.typedArrayFromHeap(dy), dx, info);
   return out;
 };
 

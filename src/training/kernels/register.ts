@@ -3,16 +3,23 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { convGradKernels } from './conv-grads.js';
 import { wasmMaxPoolGradKernel } from './maxpool-grad-wasm.js';
-
-/** Our kernels for a backend: the conv gradients everywhere a fast Conv2D exists, MaxPoolGrad on wasm. */
-export function trainingKernelsFor(backendName: string): KernelConfig[] {
-  if (backendName === 'wasm') return [...convGradKernels('wasm'), wasmMaxPoolGradKernel];
-  if (backendName === 'webgpu') return convGradKernels('webgpu');
-  return []; // tfjs-node and cpu have their own complete kernels
-}
+import { leadingSumKernel } from './sum-wasm.js';
 
 /** The stock kernels we replaced, per backend, so a benchmark can put them back. */
 const stock = new Map<string, KernelConfig[]>();
+
+/** Our kernels for a backend: the conv gradients everywhere a fast Conv2D exists, MaxPoolGrad on wasm. */
+export function trainingKernelsFor(backendName: string): KernelConfig[] {
+  if (backendName === 'wasm') {
+    // Our Sum falls back to the stock one, which must be the original, never ours.
+    const stockSum = stock.get('wasm')?.find((k) => k.kernelName === 'Sum') ?? tf.getKernel('Sum', 'wasm');
+    const kernels = [...convGradKernels('wasm'), wasmMaxPoolGradKernel];
+    if (stockSum !== undefined) kernels.push(leadingSumKernel(stockSum.kernelFunc));
+    return kernels;
+  }
+  if (backendName === 'webgpu') return convGradKernels('webgpu');
+  return []; // tfjs-node and cpu have their own complete kernels
+}
 
 /** Replaces the stock kernels with ours (idempotent); returns the names it registered. */
 export function registerTrainingKernels(backendName: string): string[] {
