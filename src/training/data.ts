@@ -29,19 +29,27 @@ interface Crop {
   flip: boolean;
 }
 
-/** Writes image `index`, cropped to [ch, cw] and maybe mirrored, at `out[offset..]`. */
-export function writeCrop(data: ImageDataset, index: number, ch: number, cw: number, crop: Crop, out: Float32Array, offset: number): void {
+/**
+ * Writes image `index`, cropped to [ch, cw] and maybe mirrored, at `out[offset..]` with
+ * `outChannels` channels: equal to the image's, or 3 from a grayscale image (replicated, so
+ * grayscale key images feed networks pretrained on RGB ImageNet).
+ */
+export function writeCrop(data: ImageDataset, index: number, ch: number, cw: number, crop: Crop, out: Float32Array, offset: number, outChannels: number): void {
   const [h, w, c] = data.imageShape;
   const src = data.pixels;
   const scale = data.pixelScale;
   const imageBase = index * h * w * c;
+  const replicate = outChannels !== c;
   let o = offset;
   for (let y = 0; y < ch; y++) {
     const rowBase = imageBase + ((crop.top + y) * w + crop.left) * c;
     for (let x = 0; x < cw; x++) {
       const sx = crop.flip ? cw - 1 - x : x;
       const p = rowBase + sx * c;
-      for (let k = 0; k < c; k++) out[o++] = (src[p + k] as number) * scale;
+      if (replicate) {
+        const v = (src[p] as number) * scale;
+        for (let k = 0; k < outChannels; k++) out[o++] = v;
+      } else for (let k = 0; k < c; k++) out[o++] = (src[p + k] as number) * scale;
     }
   }
 }
@@ -59,14 +67,19 @@ export interface Batch {
 /** Reusable batch buffers for one crop size. */
 export class BatchAssembler {
   readonly crop: [number, number];
+  readonly channels: number;
   readonly #data: ImageDataset;
   readonly #images: Float32Array;
   readonly #labels: Int32Array;
   readonly #targets: Float32Array;
   readonly #scratch: Crop = { top: 0, left: 0, flip: false };
 
-  constructor(data: ImageDataset, crop: [number, number] | undefined, maxBatch: number) {
-    const [h, w, c] = data.imageShape;
+  /** `channels`: the network's input channels (default the images'; 3 from grayscale replicates). */
+  constructor(data: ImageDataset, crop: [number, number] | undefined, maxBatch: number, channels?: number) {
+    const [h, w] = data.imageShape;
+    const c = channels ?? data.imageShape[2];
+    if (c !== data.imageShape[2] && !(data.imageShape[2] === 1 && c === 3)) throw new OptionsError(`images have ${data.imageShape[2]} channels, the network takes ${c} (only 1 → 3 is converted)`);
+    this.channels = c;
     this.crop = crop ?? [h, w];
     if (this.crop[0] > h || this.crop[1] > w) throw new OptionsError(`crop ${this.crop.join('x')} is larger than the images (${h}x${w})`);
     this.#data = data;
@@ -81,7 +94,8 @@ export class BatchAssembler {
    */
   assemble(indices: ArrayLike<number>, rng: Rng | undefined, flip: boolean): Batch {
     const data = this.#data;
-    const [h, w, c] = data.imageShape;
+    const [h, w] = data.imageShape;
+    const c = this.channels;
     const [ch, cw] = this.crop;
     const n = indices.length;
     const per = ch * cw * c;
@@ -98,7 +112,7 @@ export class BatchAssembler {
         crop.left = (w - cw) >> 1;
         crop.flip = false;
       }
-      writeCrop(data, i, ch, cw, crop, this.#images, b * per);
+      writeCrop(data, i, ch, cw, crop, this.#images, b * per, c);
       if (data.labels !== undefined) this.#labels[b] = data.labels[i] as number;
       if (data.targets !== undefined) this.#targets.set(data.targets.subarray(i * dim, (i + 1) * dim), b * dim);
     }

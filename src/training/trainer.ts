@@ -103,7 +103,7 @@ export function modelShapes(model: tf.LayersModel): { inputShape: [number, numbe
 /** Validation loss (and accuracy for the softmax head) on centre crops, in eval mode. */
 export async function evaluate(model: tf.LayersModel, data: ImageDataset, head: Head, batchSize = 50): Promise<{ loss: number; accuracy?: number }> {
   const { inputShape, numOutputs } = modelShapes(model);
-  const assembler = new BatchAssembler(data, [inputShape[0], inputShape[1]], batchSize);
+  const assembler = new BatchAssembler(data, [inputShape[0], inputShape[1]], batchSize, inputShape[2]);
   let lossSum = 0;
   let correct = 0;
   const idx = new Int32Array(batchSize);
@@ -158,7 +158,6 @@ export async function trainModel(model: tf.LayersModel, data: ImageDataset, opti
   validateDataset(data, 'training set');
   if (options.validation !== undefined) validateDataset(options.validation, 'validation set');
   const { inputShape, numOutputs } = modelShapes(model);
-  if (data.imageShape[2] !== inputShape[2]) throw new OptionsError(`images have ${data.imageShape[2]} channels, the model takes ${inputShape[2]}`);
   const crop = options.crop ?? [inputShape[0], inputShape[1]];
   if (crop[0] !== inputShape[0] || crop[1] !== inputShape[1]) throw new OptionsError(`crop ${crop.join('x')} differs from the model input ${inputShape[0]}x${inputShape[1]}`);
   const head = options.head;
@@ -191,7 +190,7 @@ export async function trainModel(model: tf.LayersModel, data: ImageDataset, opti
   };
 
   const engine = await makeEngine({ model, vars, head, inputShape, numOutputs }, o.workers);
-  const assembler = new BatchAssembler(data, crop, o.batchSize);
+  const assembler = new BatchAssembler(data, crop, o.batchSize, inputShape[2]);
   const stepsPerEpoch = Math.ceil(data.numImages / o.batchSize);
   let steps = 0;
   try {
