@@ -51,7 +51,8 @@ function checkNhwc(attrs: NamedAttrMap, kernel: string): void {
 /** dW as a forward convolution of the transposed input with the transposed output gradient. */
 export function conv2dBackpropFilterViaConv(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number], strides: number | [number, number], pad: backend_util.ExplicitPadding | 'same' | 'valid' | number, dimRoundingMode?: 'floor' | 'round' | 'ceil'): tf.Tensor4D {
   const info = backend_util.computeConv2DInfo(x.shape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
-  const [kh, kw] = filterShape;
+  const [kh, kw, ci] = filterShape;
+  if (info.strideHeight === 1 && info.strideWidth === 1 && kh * kw * ci <= 27) return backpropFilterViaPatches(x, dy, info);
   return tf.tidy(() => {
     const xT = tf.transpose(x, [3, 1, 2, 0]) as tf.Tensor4D; // [Ci,H,W,N]
     const dyT = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [Ho,Wo,N,Co]
@@ -61,6 +62,28 @@ export function conv2dBackpropFilterViaConv(x: tf.Tensor4D, dy: tf.Tensor4D, fil
     const dilations: [number, number] = [info.strideHeight, info.strideWidth];
     const g = tf.conv2d(t, dyT, 1, p, 'NHWC', dilations); // [Ci,kh,kw,Co]
     return tf.transpose(g, [1, 2, 0, 3]) as tf.Tensor4D;
+  });
+}
+
+/**
+ * dW for a first layer (few input channels, stride 1), where the dilated convolution above
+ * is a poor GEMM (a 9-row output): gather the kh·kw shifted copies of the input as
+ * patches [kh·kw·Ci, M] (M = N·Ho·Wo) and contract with dy [M, Co] as a 1x1 convolution.
+ */
+function backpropFilterViaPatches(x: tf.Tensor4D, dy: tf.Tensor4D, info: backend_util.Conv2DInfo): tf.Tensor4D {
+  const { filterHeight: kh, filterWidth: kw, inChannels: ci, outChannels: co, outHeight: ho, outWidth: wo, batchSize: n } = info;
+  return tf.tidy(() => {
+    const xT = tf.transpose(x, [3, 0, 1, 2]) as tf.Tensor4D; // [Ci,N,H,W]
+    const bottom = ho + kh - 1 - info.inHeight - info.padInfo.top;
+    const right = wo + kw - 1 - info.inWidth - info.padInfo.left;
+    // Reuse the NHWC padding helper with H,W on axes 2,3: view [Ci,N,H,W] as [Ci·N,H,W,1].
+    const { t, pad } = cropForPadding(tf.reshape(xT, [ci * n, info.inHeight, info.inWidth, 1]) as tf.Tensor4D, info.padInfo.top, bottom, info.padInfo.left, right);
+    const padded = tf.reshape(tf.pad(t, pad), [ci, n, ho + kh - 1, wo + kw - 1]);
+    const parts: tf.Tensor[] = [];
+    for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) parts.push(tf.reshape(tf.slice(padded, [0, 0, a, b], [ci, n, ho, wo]), [ci, n * ho * wo]));
+    const patches = tf.reshape(tf.concat(parts, 0), [1, 1, kh * kw * ci, n * ho * wo]) as tf.Tensor4D;
+    const g = tf.conv2d(patches, tf.reshape(dy, [1, 1, n * ho * wo, co]) as tf.Tensor4D, 1, 'valid');
+    return tf.reshape(g, [kh, kw, ci, co]) as tf.Tensor4D;
   });
 }
 
