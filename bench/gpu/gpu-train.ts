@@ -3,7 +3,7 @@
  * package, Dawn on Vulkan) and with PyTorch CUDA on the same GPU, in one process.
  * Built and bundled by bench/gpu/prepare.sh, run on the GPU machine by bench/gpu/run.sh.
  * Flags: --steps=N (timed steps, default 5), --stock (also time tfjs's stock gradient
- * kernels), --only=NAME (conv4-128 | conv4-224 | vgg19).
+ * kernels), --only=NAME (conv4-128 | conv4-224 | vgg19), --device=cpu (dry run on wasm).
  * Prints one JSON line per network with the ratio to PyTorch.
  */
 import { spawnSync } from 'node:child_process';
@@ -77,11 +77,43 @@ function torchAnchor(net: Net): Record<string, unknown> | undefined {
   return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
 }
 
-const choice = await useDevice('gpu');
+/**
+ * Our kernels on this GPU against tfjs-backend-cpu on small tensors (the CPU test suite
+ * checks the same formulas on wasm): conv gradients over strides/paddings, max-pool gradients.
+ */
+async function checkKernels(backend: string): Promise<number> {
+  const rng = new Rng(11);
+  let worst = 0;
+  const cases: [number, number, 'same' | 'valid', number][] = [[3, 1, 'same', 2], [3, 2, 'same', 2], [5, 1, 'valid', 2], [1, 1, 'valid', 2], [3, 1, 'same', 3]];
+  for (const [k, s, pad, pool] of cases) {
+    const xs = Float32Array.from({ length: 2 * 13 * 12 * 3 }, () => rng.normal());
+    const ws = Float32Array.from({ length: k * k * 3 * 4 }, () => rng.normal());
+    const grads = async (b: string) => {
+      await tf.setBackend(b);
+      const [dx, dw] = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(tf.maxPool(tf.relu(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, s, pad)), pool, pool, 'valid'))))([tf.tensor4d(xs, [2, 13, 12, 3]), tf.tensor4d(ws, [k, k, 3, 4])]);
+      return [await dx!.data(), await dw!.data()] as Float32Array[];
+    };
+    const ref = await grads('cpu');
+    const ours = await grads(backend);
+    ref.forEach((r, j) => {
+      let scale = 1e-6;
+      for (const v of r) scale = Math.max(scale, Math.abs(v));
+      for (let i = 0; i < r.length; i++) worst = Math.max(worst, Math.abs(ours[j]![i]! - r[i]!) / scale);
+    });
+  }
+  await tf.setBackend(backend);
+  return worst;
+}
+
+// --device=cpu: a dry run of this script on a machine without a GPU (wasm, no CUDA anchor).
+const dryRun = arg('device=cpu') !== undefined;
+const choice = await useDevice(dryRun ? 'cpu' : 'gpu');
 process.stdout.write(`backend: ${choice.description}; our kernels: ${choice.kernels.join(', ')}\n`);
+const worst = await checkKernels(choice.backend);
+process.stdout.write(`${JSON.stringify({ check: `${choice.backend}-kernels-vs-cpu`, max_relative_error: worst, ok: worst < 1e-3 })}\n`);
 const r2 = (x: number) => Math.round(x * 100) / 100;
 for (const net of NETS.filter((n) => only === undefined || n.name === only)) {
-  const torch = torchAnchor(net);
+  const torch = dryRun ? undefined : torchAnchor(net);
   const ours = await timeTraining(net);
   const line: Record<string, unknown> = {
     bench: 'train-gpu', model: net.name, input: net.input, batch: net.batch,
@@ -93,8 +125,14 @@ for (const net of NETS.filter((n) => only === undefined || n.name === only)) {
   };
   if (withStock) {
     restoreStockKernels(choice.backend);
-    line['stock_train_img_per_s'] = r2((await timeTraining(net)).train);
-    registerTrainingKernels(choice.backend);
+    try {
+      line['stock_train_img_per_s'] = r2((await timeTraining(net)).train);
+    } catch (e) {
+      line['stock_train_img_per_s'] = null;
+      line['stock_error'] = e instanceof Error ? e.message : String(e);
+    } finally {
+      registerTrainingKernels(choice.backend);
+    }
   }
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf, useDevice, switchTo } from '../backend.js';
 import { Rng } from '../../util/rng.js';
+import { isTiledPool, maxPoolGradTiled } from './maxpool-grad-ops.js';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -119,4 +120,27 @@ test('Sum over leading axes (bias gradients) matches the cpu backend; other redu
     assert.deepEqual(ours.shape, ref.shape, `shape for ${JSON.stringify(c)}`);
     assertClose(ours.values, ref.values, `sum ${JSON.stringify(c)}`);
   }
+});
+
+test('the op-built MaxPoolGrad (WebGPU) matches the cpu backend on tiled pools, ties and ragged edges included', async () => {
+  await useDevice('cpu');
+  const rng = new Rng(6);
+  for (const [size, h, w] of [[2, 8, 6], [2, 9, 7], [3, 9, 10], [1, 4, 5]] as const) {
+    const xShape = [2, h, w, 3];
+    const xs = randomArray(xShape.reduce((a, b) => a * b), rng);
+    for (let i = 0; i < xs.length; i++) if ((xs[i] as number) < 0.3) xs[i] = 0;
+    const ref = await poolGradOn('cpu', xs, xShape, size, size, 'valid');
+    // Run the op formulation on the cpu backend itself, through the kernel's own math.
+    const ours = tf.tidy(() => {
+      const x = tf.tensor4d(xs, xShape as [number, number, number, number]);
+      const y = tf.maxPool(x, size, size, 'valid');
+      const dy = tf.tensor(randomArray(y.size, new Rng(3)), y.shape) as tf.Tensor4D;
+      const info = tf.backend_util.computePool2DInfo(x.shape, [size, size], [size, size], 1, 'valid');
+      assert.ok(isTiledPool(info));
+      return maxPoolGradTiled(dy, x, y, info).dataSync() as Float32Array;
+    });
+    assertClose(ours, ref, `tiled maxPool size=${size} ${h}x${w}`);
+  }
+  const overlapping = tf.backend_util.computePool2DInfo([1, 8, 8, 1], [3, 3], [2, 2], 1, 'valid');
+  assert.equal(isTiledPool(overlapping), false);
 });

@@ -4,11 +4,12 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { convGradKernels } from './conv-grads.js';
 import { wasmMaxPoolGradKernel } from './maxpool-grad-wasm.js';
 import { leadingSumKernel } from './sum-wasm.js';
+import { opsMaxPoolGradKernel } from './maxpool-grad-ops.js';
 
 /** The stock kernels we replaced, per backend, so a benchmark can put them back. */
 const stock = new Map<string, KernelConfig[]>();
 
-/** Our kernels for a backend: the conv gradients everywhere a fast Conv2D exists, MaxPoolGrad on wasm. */
+/** Our kernels for a backend: the conv gradients everywhere a fast Conv2D exists; MaxPoolGrad (and Sum on wasm). */
 export function trainingKernelsFor(backendName: string): KernelConfig[] {
   if (backendName === 'wasm') {
     // Our Sum falls back to the stock one, which must be the original, never ours.
@@ -17,7 +18,10 @@ export function trainingKernelsFor(backendName: string): KernelConfig[] {
     if (stockSum !== undefined) kernels.push(leadingSumKernel(stockSum.kernelFunc));
     return kernels;
   }
-  if (backendName === 'webgpu') return convGradKernels('webgpu');
+  if (backendName === 'webgpu') {
+    const stockPool = stock.get('webgpu')?.find((k) => k.kernelName === 'MaxPoolGrad') ?? tf.getKernel('MaxPoolGrad', 'webgpu');
+    return [...convGradKernels('webgpu'), opsMaxPoolGradKernel('webgpu', stockPool?.kernelFunc)];
+  }
   return []; // tfjs-node and cpu have their own complete kernels
 }
 
