@@ -23,3 +23,4 @@ export { saveLayersModel, loadLayersModel, replaceHead, type ReplaceHeadOptions 
 export { exportOnnx } from './training/onnx-export.js';
 export { OnnxPredictor, type OnnxPredictorOptions } from './training/inference.js';
 export { runTraining, type TrainRunOptions, type TrainRunResult } from './training/run.js';
+export { predictManifest, type Prediction } from './training/predict.js';

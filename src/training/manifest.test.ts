@@ -6,6 +6,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { loadManifestDataset } from './manifest.js';
 import { runTraining } from './run.js';
+import { predictManifest } from './predict.js';
 
 async function writePng(file: string, value: number, size: number): Promise<void> {
   const raw = Buffer.alloc(size * size, value);
@@ -45,5 +46,11 @@ test('runTraining trains from a manifest and saves model.json, weights and model
   assert.equal(r.numTrain + r.numValidation, 24);
   assert.equal(r.epochs.length, 2);
   for (const f of ['model.json', 'weights.bin', 'model.onnx', 'classes.json']) assert.ok(fs.existsSync(path.join(out, f)), f);
+  // Label the same images with the saved ONNX network: unlabelled records are fine here.
+  fs.writeFileSync(path.join(dir, 'u.json'), JSON.stringify([...entries.map((e) => ({ path: e.path })), { path: 'nope.png' }]));
+  const p = await predictManifest(out, path.join(dir, 'u.json'), { threads: 1 });
+  assert.equal(p.predictions.length, 24);
+  assert.deepEqual(p.rejects.map((x) => x.index), [24]);
+  for (const q of p.predictions) assert.ok(['bright', 'dark'].includes(q.label!) && q.score! >= 0.5 && q.score! <= 1);
   fs.rmSync(dir, { recursive: true, force: true });
 });

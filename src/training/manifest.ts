@@ -23,7 +23,8 @@ export interface ManifestDataset {
   rejects: { index: number; reason: string }[];
 }
 
-export async function loadManifestDataset(file: string, opts: { size: number; channels: 1 | 3 }): Promise<ManifestDataset> {
+/** `unlabelled`: images only (for labelling); every readable image is kept, labels are all 0. */
+export async function loadManifestDataset(file: string, opts: { size: number; channels: 1 | 3; unlabelled?: boolean }): Promise<ManifestDataset & { kept: number[] }> {
   let entries: ManifestEntry[];
   try {
     entries = JSON.parse(readFileSync(file, 'utf8')) as ManifestEntry[];
@@ -33,14 +34,16 @@ export async function loadManifestDataset(file: string, opts: { size: number; ch
   if (!Array.isArray(entries)) throw new FormatError(`${file}: the manifest must be a JSON array of {path, label} objects`);
   const { size, channels } = opts;
   const per = size * size * channels;
-  const useTargets = entries.some((e) => Array.isArray(e.target));
-  const classNames = useTargets ? [] : [...new Set(entries.map((e) => String(e.label)))].sort();
+  const unlabelled = opts.unlabelled === true;
+  const useTargets = !unlabelled && entries.some((e) => Array.isArray(e.target));
+  const classNames = useTargets || unlabelled ? [] : [...new Set(entries.map((e) => String(e.label)))].sort();
   const classOf = new Map(classNames.map((n, i) => [n, i]));
   const targetDim = useTargets ? (entries.find((e) => Array.isArray(e.target))!.target!.length) : 0;
   const pixels = new Uint8Array(entries.length * per);
   const labels: number[] = [];
   const targets: number[] = [];
   const rejects: ManifestDataset['rejects'] = [];
+  const kept: number[] = [];
   let n = 0;
   const base = path.dirname(file);
   for (let i = 0; i < entries.length; i++) {
@@ -48,14 +51,15 @@ export async function loadManifestDataset(file: string, opts: { size: number; ch
     try {
       if (typeof e.path !== 'string') throw new Error('no path');
       if (useTargets && (!Array.isArray(e.target) || e.target.length !== targetDim)) throw new Error(`target must have ${targetDim} numbers`);
-      if (!useTargets && e.label === undefined) throw new Error('no label');
+      if (!useTargets && !unlabelled && e.label === undefined) throw new Error('no label');
       let img = sharp(path.resolve(base, e.path)).resize(size, size, { fit: 'fill' }).removeAlpha();
       img = channels === 1 ? img.grayscale() : img.toColourspace('srgb');
       const raw = await img.raw().toBuffer({ resolveWithObject: true });
       if (raw.data.length !== per) throw new Error(`decoded to ${raw.info.channels} channels, expected ${channels}`);
       pixels.set(raw.data, n * per);
       if (useTargets) targets.push(...e.target!);
-      else labels.push(classOf.get(String(e.label))!);
+      else labels.push(unlabelled ? 0 : classOf.get(String(e.label))!);
+      kept.push(i);
       n++;
     } catch (error) {
       rejects.push({ index: i, reason: describeError(error) });
@@ -64,5 +68,5 @@ export async function loadManifestDataset(file: string, opts: { size: number; ch
   const data: ImageDataset = useTargets
     ? { numImages: n, imageShape: [size, size, channels], pixels: pixels.subarray(0, n * per), pixelScale: 1 / 255, targets: Float32Array.from(targets), targetDim }
     : { numImages: n, imageShape: [size, size, channels], pixels: pixels.subarray(0, n * per), pixelScale: 1 / 255, labels: Int32Array.from(labels) };
-  return { data, classNames, rejects };
+  return { data, classNames, rejects, kept };
 }

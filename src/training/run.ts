@@ -85,7 +85,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
   if (o.outDir !== undefined) {
     await saveLayersModel(model, o.outDir);
     writeFileSync(path.join(o.outDir, 'model.onnx'), exportOnnx(model));
-    writeFileSync(path.join(o.outDir, 'classes.json'), JSON.stringify({ head: o.head, classNames, inputShape }));
+    writeFileSync(path.join(o.outDir, 'classes.json'), JSON.stringify({ head: o.head, classNames, inputShape, imageSize: o.imageSize }));
     result.outDir = o.outDir;
   }
   model.dispose();

@@ -5,8 +5,10 @@
 import type { Command } from 'commander';
 import { registerInit } from './init.js';
 import { registerTrain } from './train.js';
+import { registerPredict } from './predict.js';
 
 export function registerAllCommands(program: Command): void {
   registerInit(program);
   registerTrain(program);
+  registerPredict(program);
 }
