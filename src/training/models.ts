@@ -6,8 +6,9 @@
 import { tf } from './backend.js';
 import { OptionsError } from '../util/errors.js';
 
-export type Architecture = 'conv4' | 'resnet-small' | 'alexnet' | 'vgg16' | 'vgg19';
-export const ARCHITECTURES: readonly Architecture[] = ['conv4', 'resnet-small', 'alexnet', 'vgg16', 'vgg19'];
+import { ARCHITECTURES, type Architecture } from './architectures.js';
+
+export { ARCHITECTURES, type Architecture };
 
 export interface ModelSpec {
   architecture: Architecture;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { predictManifest, OptionsError } from '../../index.js';
+import { OptionsError } from '../../util/errors.js';
 import { printResult } from '../output.js';
 
 export function registerPredict(program: Command): void {
@@ -16,6 +16,7 @@ export function registerPredict(program: Command): void {
       if (!(batchSize >= 1)) throw new OptionsError('--batch must be ≥ 1');
       const opts: { batchSize: number; threads?: number } = { batchSize };
       if (f.threads !== undefined) opts.threads = Number(f.threads);
+      const { predictManifest } = await import('../../training/predict.js');
       const r = await predictManifest(f.model, f.manifest, opts);
       printResult(r, f.json, (x) => [...x.predictions.map((p) => `${p.index}\t${p.label ?? ''}\t${p.score?.toFixed(4) ?? p.vector?.slice(0, 4).map((v) => v.toFixed(3)).join(',')}`), `${x.predictions.length} images labelled, ${x.rejects.length} rejected, ${x.imagesPerSecond.toFixed(0)} img/s`].join('\n'));
     });

@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
-import { runTraining, ARCHITECTURES, OptionsError, type Architecture, type Device, type Head } from '../../index.js';
+// The library is loaded when the verb runs, so other verbs do not pay for tfjs at start-up.
+import { ARCHITECTURES, type Architecture } from '../../training/architectures.js';
+import { OptionsError } from '../../util/errors.js';
+import type { Device } from '../../training/backend.js';
+import type { Head } from '../../training/losses.js';
+import type { TrainRunOptions } from '../../training/run.js';
 import { printResult } from '../output.js';
 
 interface TrainFlags {
@@ -41,7 +46,7 @@ export function registerTrain(program: Command): void {
       const channels = num(f.channels, 'channels');
       if (channels !== 1 && channels !== 3) throw new OptionsError('--channels must be 1 or 3');
       const size = num(f.size, 'size');
-      const opts: Parameters<typeof runTraining>[0] = {
+      const opts: TrainRunOptions = {
         device: f.device as Device, architecture: f.model as Architecture, imageSize: size, cropSize: f.crop === undefined ? size : num(f.crop, 'crop'),
         channels, head: f.head as Head, epochs: num(f.epochs, 'epochs'), batchSize: num(f.batch, 'batch'), learningRate: num(f.lr, 'lr'),
         seed: num(f.seed, 'seed'), validationFraction: num(f.validation, 'validation'),
@@ -55,6 +60,7 @@ export function registerTrain(program: Command): void {
       if (f.out !== undefined) opts.outDir = f.out;
       if (f.checkpoint !== undefined) opts.checkpointDir = f.checkpoint;
       if (!f.json) opts.onEpoch = (r) => process.stderr.write(`epoch ${r.epoch + 1}: train loss ${r.trainLoss.toFixed(4)}${r.valLoss !== undefined ? `, val loss ${r.valLoss.toFixed(4)}` : ''}${r.valAccuracy !== undefined ? `, val acc ${(r.valAccuracy * 100).toFixed(1)}%` : ''}, ${r.imagesPerSecond.toFixed(1)} img/s\n`);
+      const { runTraining } = await import('../../training/run.js');
       const result = await runTraining(opts);
       printResult(result, f.json, (r) => {
         const last = r.epochs.at(-1);
