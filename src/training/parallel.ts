@@ -1,14 +1,17 @@
 /**
- * Data-parallel gradients on CPU: the wasm backend runs one thread in Node, so each worker
- * thread runs its own wasm engine on a contiguous slice of every batch. The batch and the
- * weights travel through SharedArrayBuffers; each worker writes its slice-mean gradients
- * into its own region, and this thread averages them weighted by slice size, so the result
- * is the full-batch mean gradient up to float rounding.
+ * Data-parallel gradients on CPU: the wasm backend runs one thread in Node, so N engines
+ * work on contiguous slices of every batch: this thread's own (slice 0, on the master
+ * weights, so it needs no copy) and N-1 worker threads, each with its own wasm engine. The
+ * batch and the weights travel through SharedArrayBuffers; each worker writes its
+ * slice-mean gradients into its own region, and this thread averages all slices weighted
+ * by their size, so the result is the full-batch mean gradient up to float rounding.
+ * (One engine fewer than threads-only saves a whole wasm heap and JS isolate.)
  */
 import { Worker } from 'node:worker_threads';
 import { tf } from './backend.js';
 import type { Batch } from './data.js';
 import type { EngineContext, GradientEngine } from './engine.js';
+import { lossAndGradients } from './gradients.js';
 import { WorkerError } from '../util/errors.js';
 
 export interface WorkerInit {
@@ -61,8 +64,10 @@ class PoolWorker {
   }
 }
 
-/** Starts `numWorkers` gradient workers for the model in `ctx`. */
-export async function workerPoolEngine(ctx: EngineContext, numWorkers: number, maxBatch = 512): Promise<GradientEngine> {
+/** `numEngines` engines in all: this thread plus numEngines-1 gradient workers. */
+export async function workerPoolEngine(ctx: EngineContext, numEngines: number, maxBatch = 512): Promise<GradientEngine> {
+  const numWorkers = Math.max(1, numEngines - 1);
+  const mainShare = numEngines >= 2;
   const varSizes = ctx.vars.map((v) => v.size);
   const numParams = varSizes.reduce((a, b) => a + b, 0);
   const [h, w, c] = ctx.inputShape;
@@ -104,26 +109,44 @@ export async function workerPoolEngine(ctx: EngineContext, numWorkers: number, m
       new Float32Array(imagesSab).set(batch.images);
       if (batch.labels !== undefined) new Int32Array(labelsSab).set(batch.labels);
       if (batch.targets !== undefined) new Float32Array(targetsSab).set(batch.targets);
-      const used = Math.min(numWorkers, batch.size);
+      const slices = Math.min(numWorkers + (mainShare ? 1 : 0), batch.size);
       const counts: number[] = [];
+      for (let k = 0; k < slices; k++) counts.push(Math.floor(batch.size / slices) + (k < batch.size % slices ? 1 : 0));
       const replies: Promise<WorkerReply>[] = [];
-      let start = 0;
-      for (let k = 0; k < used; k++) {
-        const count = Math.floor(batch.size / used) + (k < batch.size % used ? 1 : 0);
-        counts.push(count);
-        const p = pool[k] as PoolWorker;
+      let start = mainShare ? (counts[0] as number) : 0;
+      for (let k = mainShare ? 1 : 0, w = 0; k < slices; k++, w++) {
+        const p = pool[w] as PoolWorker;
         replies.push(p.next());
-        const req: StepRequest = { type: 'step', start, count, weightsVersion: version, stepSeed: (stepSeed + k) >>> 0 };
+        const req: StepRequest = { type: 'step', start, count: counts[k] as number, weightsVersion: version, stepSeed: (stepSeed + k) >>> 0 };
         p.worker.postMessage(req);
-        start += count;
+        start += counts[k] as number;
       }
-      const done = await Promise.all(replies);
       let loss = 0;
       mean.fill(0);
-      for (let k = 0; k < used; k++) {
+      if (mainShare) {
+        // Slice 0 here, while the workers run theirs.
+        const n0 = counts[0] as number;
+        const per = perImage;
+        const own: Batch = { images: batch.images.subarray(0, n0 * per), size: n0 };
+        if (batch.labels !== undefined) own.labels = batch.labels.subarray(0, n0);
+        if (batch.targets !== undefined) own.targets = batch.targets.subarray(0, n0 * ctx.numOutputs);
+        const r = lossAndGradients(ctx.model, ctx.vars, ctx.head, own, ctx.inputShape, ctx.numOutputs, stepSeed >>> 0);
+        const w0 = n0 / batch.size;
+        loss += w0 * ((await r.loss.data())[0] as number);
+        r.loss.dispose();
+        let offset = 0;
+        for (const g of r.grads) {
+          const d = (await g.data()) as Float32Array;
+          for (let j = 0; j < d.length; j++) mean[offset + j] = w0 * (d[j] as number);
+          offset += g.size;
+          g.dispose();
+        }
+      }
+      const done = await Promise.all(replies);
+      for (let k = mainShare ? 1 : 0, w = 0; k < slices; k++, w++) {
         const wk = (counts[k] as number) / batch.size;
-        loss += wk * (done[k] as { loss: number }).loss;
-        const base = k * numParams;
+        loss += wk * (done[w] as { loss: number }).loss;
+        const base = w * numParams;
         for (let j = 0; j < numParams; j++) mean[j] = (mean[j] as number) + wk * (grads[base + j] as number);
       }
       let offset = 0;

@@ -33,7 +33,10 @@ export interface TrainOptions {
   /** Random horizontal flips in training. Default true. */
   flip?: boolean;
   seed?: number;
-  /** Worker threads computing gradients on slices of each batch (CPU data parallelism). 0 = this thread. */
+  /**
+   * Engines computing gradients on slices of each batch (CPU data parallelism): this thread
+   * plus workers-1 worker threads. 0 or 1 = this thread only.
+   */
   workers?: number;
   validation?: ImageDataset;
   /** Stop after this many epochs without a better validation loss, and restore the best weights. */
@@ -147,7 +150,7 @@ function resolve(options: TrainOptions) {
 
 /** Creates the gradient engine; parallel.ts is loaded only when workers are asked for. */
 async function makeEngine(ctx: EngineContext, workers: number): Promise<GradientEngine> {
-  if (workers === 0) return inProcessEngine(ctx);
+  if (workers <= 1) return inProcessEngine(ctx);
   const { workerPoolEngine } = await import('./parallel.js');
   return workerPoolEngine(ctx, workers);
 }
