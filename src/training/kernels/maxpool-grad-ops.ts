@@ -4,7 +4,7 @@
  * or exact fit: conv4, VGG); anything else goes to the stock kernel. Ties go to the first
  * maximum in row-major window order, as tfjs-backend-cpu does:
  *   eq  = (x == y broadcast over the window)
- *   pos = window position where eq, else +big;  first = (pos == min over the window)
+ *   pos = window position where eq, else pos + big;  first = (pos == min over the window)
  *   dx  = first · dy broadcast over the window
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -28,7 +28,8 @@ export function maxPoolGradTiled(dy: tf.Tensor4D, x: tf.Tensor4D, y: tf.Tensor4D
     const yr = tf.reshape(y, [n * ho, 1, wo, 1, c]);
     const pos = tf.reshape(tf.range(0, sh * sw, 1, 'float32'), [1, sh, 1, sw, 1]);
     const big = tf.scalar(sh * sw, 'float32');
-    const candidate = tf.where(tf.equal(xr, yr), tf.broadcastTo(pos, xr.shape), tf.broadcastTo(big, xr.shape));
+    // pos where x is the maximum, pos + big (≥ big) elsewhere: plain broadcasting arithmetic.
+    const candidate = tf.sub(tf.add(pos, big), tf.mul(tf.cast(tf.equal(xr, yr), 'float32'), big));
     const first = tf.min(candidate, [1, 3], true);
     const winner = tf.cast(tf.logicalAnd(tf.equal(candidate, first), tf.less(first, big)), 'float32');
     let dx = tf.reshape(tf.mul(winner, tf.reshape(dy, [n * ho, 1, wo, 1, c])), [n, ho * sh, wo * sw, c]) as tf.Tensor4D;
