@@ -34,7 +34,7 @@ export class OnnxPredictor {
   static async fromModel(model: tf.LayersModel, options: OnnxPredictorOptions = {}): Promise<OnnxPredictor> {
     const inShape = model.inputs[0]!.shape;
     const outShape = model.outputs[0]!.shape;
-    return OnnxPredictor.fromBytes(exportOnnx(model), [inShape[1] as number, inShape[2] as number, inShape[3] as number], outShape[outShape.length - 1] as number, options);
+    return OnnxPredictor.fromBytes(await exportOnnx(model), [inShape[1] as number, inShape[2] as number, inShape[3] as number], outShape[outShape.length - 1] as number, options);
   }
 
   /** Logits [count × numOutputs] for `count` NHWC images. */

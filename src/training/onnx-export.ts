@@ -45,8 +45,8 @@ function pair(v: number | number[] | undefined, dflt: number): [number, number] 
   return [v[0] as number, (v[1] ?? v[0]) as number];
 }
 
-/** Serialises `model` to ONNX bytes (opset 13). */
-export function exportOnnx(model: tf.LayersModel): Uint8Array {
+/** Serialises `model` to ONNX bytes (opset 13). Async: weights are read with data(), which works on WebGPU. */
+export async function exportOnnx(model: tf.LayersModel): Promise<Uint8Array> {
   const nodes: Node[] = [];
   const initializers: { name: string; dims: number[]; data_type: number; raw_data: Uint8Array }[] = [];
   const addInit = (name: string, values: Float32Array, dims: number[]) => {
@@ -85,9 +85,11 @@ export function exportOnnx(model: tf.LayersModel): Uint8Array {
         const [sh, sw] = pair(cfg['strides'] as number[], 1);
         const [dh, dw] = pair(cfg['dilationRate'] as number[], 1);
         if (dh !== 1 || dw !== 1) throw new PacsmineError('UNSUPPORTED', 'ONNX export: dilated convolutions are not supported');
-        const kernel = tf.tidy(() => tf.transpose(weights[0]!, [3, 2, 0, 1]).dataSync() as Float32Array);
+        const transposed = tf.transpose(weights[0]!, [3, 2, 0, 1]);
+        const kernel = (await transposed.data()) as Float32Array;
+        transposed.dispose();
         const inputs = [src.name, addInit(`${name}_W`, kernel, [co, ci, kh, kw])];
-        if (weights[1] !== undefined) inputs.push(addInit(`${name}_B`, weights[1].dataSync() as Float32Array, [co]));
+        if (weights[1] !== undefined) inputs.push(addInit(`${name}_B`, (await weights[1].data()) as Float32Array, [co]));
         const [, ih, iw] = src.shape as [number, number, number];
         const pads = explicitPads(cfg['padding'] as string, ih, iw, kh, kw, sh, sw);
         nodes.push({ input: inputs, output: [name], name, op_type: 'Conv', attribute: [ints('kernel_shape', [kh, kw]), ints('strides', [sh, sw]), ints('pads', pads)] });
@@ -120,8 +122,8 @@ export function exportOnnx(model: tf.LayersModel): Uint8Array {
       }
       case 'Dense': {
         const [nin, nout] = weights[0]!.shape as [number, number];
-        const bias = weights[1] !== undefined ? (weights[1].dataSync() as Float32Array) : new Float32Array(nout);
-        nodes.push({ input: [src.name, addInit(`${name}_W`, weights[0]!.dataSync() as Float32Array, [nin, nout]), addInit(`${name}_B`, bias, [nout])], output: [name], name, op_type: 'Gemm', attribute: [] });
+        const bias = weights[1] !== undefined ? ((await weights[1].data()) as Float32Array) : new Float32Array(nout);
+        nodes.push({ input: [src.name, addInit(`${name}_W`, (await weights[0]!.data()) as Float32Array, [nin, nout]), addInit(`${name}_B`, bias, [nout])], output: [name], name, op_type: 'Gemm', attribute: [] });
         outputs.set(name, { name: activation(name, act, name), shape: [nout] });
         break;
       }

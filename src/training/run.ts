@@ -84,7 +84,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
   const result: TrainRunResult = { backend: choice.description, numTrain: train.numImages, numValidation: validation.numImages, rejects, classNames, epochs: report.epochs, bestEpoch: report.bestEpoch, stoppedEarly: report.stoppedEarly };
   if (o.outDir !== undefined) {
     await saveLayersModel(model, o.outDir);
-    writeFileSync(path.join(o.outDir, 'model.onnx'), exportOnnx(model));
+    writeFileSync(path.join(o.outDir, 'model.onnx'), await exportOnnx(model));
     writeFileSync(path.join(o.outDir, 'classes.json'), JSON.stringify({ head: o.head, classNames, inputShape, imageSize: o.imageSize }));
     result.outDir = o.outDir;
   }
