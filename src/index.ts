@@ -24,3 +24,4 @@ export { exportOnnx } from './training/onnx-export.js';
 export { OnnxPredictor, type OnnxPredictorOptions } from './training/inference.js';
 export { runTraining, type TrainRunOptions, type TrainRunResult } from './training/run.js';
 export { predictManifest, type Prediction } from './training/predict.js';
+export { rawFileDataset, type RawFileDataset } from './training/raw-file.js';

@@ -11,8 +11,13 @@ export interface ImageDataset {
   readonly numImages: number;
   /** [height, width, channels] as stored (before cropping). */
   readonly imageShape: [number, number, number];
-  /** Pixels, [numImages × H × W × C], row-major HWC, already scaled (e.g. to [0, 1]). */
-  readonly pixels: Float32Array | Uint8Array;
+  /** All pixels in memory, [numImages × H × W × C], row-major HWC. Or omit and give readImage. */
+  readonly pixels?: Float32Array | Uint8Array;
+  /**
+   * For sets too large for memory (216K images at 256² are 14 GB): image `index`'s H×W×C
+   * pixels; may return the same buffer on every call (it is copied out at once).
+   */
+  readonly readImage?: (index: number) => Float32Array | Uint8Array;
   /** Multiplier applied to pixels when batching (1/255 for Uint8Array images). */
   readonly pixelScale: number;
   /** Softmax head: class id per image. */
@@ -36,9 +41,9 @@ interface Crop {
  */
 export function writeCrop(data: ImageDataset, index: number, ch: number, cw: number, crop: Crop, out: Float32Array, offset: number, outChannels: number): void {
   const [h, w, c] = data.imageShape;
-  const src = data.pixels;
+  const src = data.pixels ?? data.readImage!(index);
   const scale = data.pixelScale;
-  const imageBase = index * h * w * c;
+  const imageBase = data.pixels !== undefined ? index * h * w * c : 0;
   const replicate = outChannels !== c;
   let o = offset;
   for (let y = 0; y < ch; y++) {
@@ -126,7 +131,8 @@ export class BatchAssembler {
 /** Checks a dataset's arrays against its declared sizes; names the problem. */
 export function validateDataset(data: ImageDataset, what = 'dataset'): void {
   const [h, w, c] = data.imageShape;
-  if (data.pixels.length !== data.numImages * h * w * c) throw new OptionsError(`${what}: ${data.pixels.length} pixels, expected ${data.numImages}×${h}×${w}×${c}`);
+  if (data.pixels === undefined && data.readImage === undefined) throw new OptionsError(`${what}: needs pixels or readImage`);
+  if (data.pixels !== undefined && data.pixels.length !== data.numImages * h * w * c) throw new OptionsError(`${what}: ${data.pixels.length} pixels, expected ${data.numImages}×${h}×${w}×${c}`);
   if (data.labels === undefined && data.targets === undefined) throw new OptionsError(`${what}: needs labels (softmax head) or targets (sigmoid head)`);
   if (data.labels !== undefined && data.labels.length !== data.numImages) throw new OptionsError(`${what}: ${data.labels.length} labels for ${data.numImages} images`);
   if (data.targets !== undefined && data.targets.length !== data.numImages * (data.targetDim ?? -1)) throw new OptionsError(`${what}: targets length does not match targetDim × numImages`);
@@ -173,13 +179,21 @@ export function splitDataset(data: ImageDataset, fraction: number, seed: number)
   return { train: subset(data, order.slice(numVal)), validation: subset(data, order.slice(0, numVal)) };
 }
 
-/** A copy of the images at `indices`. */
+/** The images at `indices`: a copy when in memory, a re-indexed view when read on demand. */
 export function subset(data: ImageDataset, indices: readonly number[]): ImageDataset {
   const [h, w, c] = data.imageShape;
   const per = h * w * c;
-  const pixels = data.pixels instanceof Uint8Array ? new Uint8Array(indices.length * per) : new Float32Array(indices.length * per);
-  indices.forEach((i, j) => pixels.set(data.pixels.subarray(i * per, (i + 1) * per), j * per));
-  const out: { -readonly [K in keyof ImageDataset]: ImageDataset[K] } = { numImages: indices.length, imageShape: data.imageShape, pixels, pixelScale: data.pixelScale };
+  const out: { -readonly [K in keyof ImageDataset]: ImageDataset[K] } = { numImages: indices.length, imageShape: data.imageShape, pixelScale: data.pixelScale };
+  const src = data.pixels;
+  if (src !== undefined) {
+    const pixels = src instanceof Uint8Array ? new Uint8Array(indices.length * per) : new Float32Array(indices.length * per);
+    indices.forEach((i, j) => pixels.set(src.subarray(i * per, (i + 1) * per), j * per));
+    out.pixels = pixels;
+  } else {
+    const read = data.readImage!;
+    const map = Int32Array.from(indices);
+    out.readImage = (j: number) => read(map[j] as number);
+  }
   if (data.labels !== undefined) out.labels = Int32Array.from(indices, (i) => data.labels![i] as number);
   if (data.targets !== undefined && data.targetDim !== undefined) {
     const dim = data.targetDim;

@@ -7,6 +7,9 @@ import sharp from 'sharp';
 import { loadManifestDataset } from './manifest.js';
 import { runTraining } from './run.js';
 import { predictManifest } from './predict.js';
+import { useDevice } from './backend.js';
+import { buildModel } from './models.js';
+import { trainModel } from './trainer.js';
 
 async function writePng(file: string, value: number, size: number): Promise<void> {
   const raw = Buffer.alloc(size * size, value);
@@ -25,10 +28,25 @@ test('a JSON manifest of PNGs loads as bytes with sorted class ids; bad records 
   assert.equal(m.data.numImages, 2);
   assert.deepEqual([...m.data.labels!], [1, 0]);
   assert.deepEqual(m.rejects.map((r) => r.index), [1, 3]);
-  assert.equal(m.data.pixels[0], 200);
-  assert.equal(m.data.pixels[64], 10);
+  assert.equal(m.data.pixels![0], 200);
+  assert.equal(m.data.pixels![64], 10);
   const rgb = await loadManifestDataset(manifest, { size: 4, channels: 3 });
-  assert.equal(rgb.data.pixels.length, 2 * 4 * 4 * 3);
+  assert.equal(rgb.data.pixels!.length, 2 * 4 * 4 * 3);
+  // The same set kept on disk reads back the same bytes, and trains to the same weights.
+  const inMemory = await loadManifestDataset(manifest, { size: 16, channels: 1 });
+  const cached = await loadManifestDataset(manifest, { size: 16, channels: 1, cacheFile: path.join(dir, 'cache.u8') });
+  assert.equal(cached.data.pixels, undefined);
+  assert.deepEqual([...cached.data.readImage!(1)], [...inMemory.data.pixels!.subarray(256, 512)]);
+  await useDevice('cpu');
+  const weightsAfter = async (data: typeof m.data) => {
+    const model = buildModel({ architecture: 'conv4', inputShape: [16, 16, 1], numOutputs: 3, seed: 1 });
+    await trainModel(model, data, { head: 'softmax', epochs: 2, batchSize: 2, crop: [16, 16] });
+    const w = model.getWeights().map((t) => [...t.dataSync()]);
+    model.dispose();
+    return w;
+  };
+  assert.deepEqual(await weightsAfter(cached.data), await weightsAfter(inMemory.data));
+  (cached.data as unknown as { close(): void }).close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -4,10 +4,11 @@
  * the sigmoid head). Images are decoded with sharp, resized to size×size and kept as bytes.
  * A record that cannot be read is reported and skipped; it never stops the run.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { ImageDataset } from './data.js';
+import { rawFileDataset } from './raw-file.js';
 import { FormatError, describeError } from '../util/errors.js';
 
 export interface ManifestEntry {
@@ -23,8 +24,12 @@ export interface ManifestDataset {
   rejects: { index: number; reason: string }[];
 }
 
-/** `unlabelled`: images only (for labelling); every readable image is kept, labels are all 0. */
-export async function loadManifestDataset(file: string, opts: { size: number; channels: 1 | 3; unlabelled?: boolean }): Promise<ManifestDataset & { kept: number[] }> {
+/**
+ * `unlabelled`: images only (for labelling); every readable image is kept, labels are all 0.
+ * `cacheFile`: write the decoded bytes there and read them back on demand instead of keeping
+ * them in memory (for sets larger than memory); close the dataset with `close()` when done.
+ */
+export async function loadManifestDataset(file: string, opts: { size: number; channels: 1 | 3; unlabelled?: boolean; cacheFile?: string }): Promise<ManifestDataset & { kept: number[] }> {
   let entries: ManifestEntry[];
   try {
     entries = JSON.parse(readFileSync(file, 'utf8')) as ManifestEntry[];
@@ -39,7 +44,8 @@ export async function loadManifestDataset(file: string, opts: { size: number; ch
   const classNames = useTargets || unlabelled ? [] : [...new Set(entries.map((e) => String(e.label)))].sort();
   const classOf = new Map(classNames.map((n, i) => [n, i]));
   const targetDim = useTargets ? (entries.find((e) => Array.isArray(e.target))!.target!.length) : 0;
-  const pixels = new Uint8Array(entries.length * per);
+  const cacheFd = opts.cacheFile !== undefined ? openSync(opts.cacheFile, 'w') : undefined;
+  const pixels = new Uint8Array(cacheFd === undefined ? entries.length * per : 0);
   const labels: number[] = [];
   const targets: number[] = [];
   const rejects: ManifestDataset['rejects'] = [];
@@ -56,7 +62,8 @@ export async function loadManifestDataset(file: string, opts: { size: number; ch
       img = channels === 1 ? img.grayscale() : img.toColourspace('srgb');
       const raw = await img.raw().toBuffer({ resolveWithObject: true });
       if (raw.data.length !== per) throw new Error(`decoded to ${raw.info.channels} channels, expected ${channels}`);
-      pixels.set(raw.data, n * per);
+      if (cacheFd !== undefined) writeSync(cacheFd, raw.data, 0, per, n * per);
+      else pixels.set(raw.data, n * per);
       if (useTargets) targets.push(...e.target!);
       else labels.push(unlabelled ? 0 : classOf.get(String(e.label))!);
       kept.push(i);
@@ -64,6 +71,15 @@ export async function loadManifestDataset(file: string, opts: { size: number; ch
     } catch (error) {
       rejects.push({ index: i, reason: describeError(error) });
     }
+  }
+  if (cacheFd !== undefined) {
+    closeSync(cacheFd);
+    const meta: Parameters<typeof rawFileDataset>[1] = { numImages: n, imageShape: [size, size, channels] };
+    if (useTargets) {
+      meta.targets = Float32Array.from(targets);
+      meta.targetDim = targetDim;
+    } else meta.labels = Int32Array.from(labels);
+    return { data: rawFileDataset(opts.cacheFile!, meta), classNames, rejects, kept };
   }
   const data: ImageDataset = useTargets
     ? { numImages: n, imageShape: [size, size, channels], pixels: pixels.subarray(0, n * per), pixelScale: 1 / 255, targets: Float32Array.from(targets), targetDim }

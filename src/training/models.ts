@@ -121,6 +121,9 @@ export function buildModel(spec: ModelSpec): tf.LayersModel {
   const [, , c] = spec.inputShape;
   if (c !== 1 && c !== 3) throw new OptionsError(`input must have 1 or 3 channels, got ${c}`);
   if (!(spec.numOutputs >= 1)) throw new OptionsError(`numOutputs must be ≥ 1, got ${spec.numOutputs}`);
+  // Smallest input each network reduces to at least 1x1 (smaller crashes the wasm kernels).
+  const minSide = { conv4: 16, 'resnet-small': 4, alexnet: 67, vgg16: 32, vgg19: 32 }[spec.architecture];
+  if (minSide !== undefined && Math.min(spec.inputShape[0], spec.inputShape[1]) < minSide) throw new OptionsError(`${spec.architecture} needs inputs of at least ${minSide}x${minSide}, got ${spec.inputShape[0]}x${spec.inputShape[1]}`);
   const seed = spec.seed ?? 1;
   switch (spec.architecture) {
     case 'conv4': return conv4(spec, seed);

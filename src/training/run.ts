@@ -32,6 +32,8 @@ export interface TrainRunOptions {
   patience?: number;
   /** Fine-tune from this tfjs layers model (model.json or its folder): new head, 10x LR on it. */
   from?: string;
+  /** Keep decoded images in this raw file instead of memory (sets larger than memory). */
+  cacheFile?: string;
   /** Save the trained network here (tfjs layers format) and as model.onnx. */
   outDir?: string;
   checkpointDir?: string;
@@ -59,7 +61,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
     data = syntheticDataset({ numImages: 600, numClasses: 4, size: o.imageSize, channels: o.channels, seed: o.seed });
     classNames = ['0', '1', '2', '3'];
   } else if (o.manifest !== undefined) {
-    const m = await loadManifestDataset(o.manifest, { size: o.imageSize, channels: o.channels });
+    const m = await loadManifestDataset(o.manifest, o.cacheFile !== undefined ? { size: o.imageSize, channels: o.channels, cacheFile: o.cacheFile } : { size: o.imageSize, channels: o.channels });
     data = m.data;
     classNames = m.classNames;
     rejects = m.rejects.length;

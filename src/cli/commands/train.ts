@@ -10,7 +10,7 @@ import { printResult } from '../output.js';
 interface TrainFlags {
   device: string; model: string; manifest?: string; synthetic?: boolean; size: string; crop?: string; channels: string;
   head: string; epochs: string; batch: string; lr: string; seed: string; workers?: string; validation: string;
-  patience?: string; from?: string; out?: string; checkpoint?: string; json?: boolean;
+  patience?: string; from?: string; out?: string; checkpoint?: string; cache?: string; json?: boolean;
 }
 
 function num(v: string, name: string): number {
@@ -40,6 +40,7 @@ export function registerTrain(program: Command): void {
     .option('--patience <n>', 'early stopping after n epochs without improvement')
     .option('--from <model>', 'fine-tune from a tfjs layers model.json (new head, 10x LR on it)')
     .option('--out <dir>', 'save the trained network here (model.json + weights.bin + model.onnx)')
+    .option('--cache <file>', 'keep decoded images in this raw file, not in memory (large sets)')
     .option('--checkpoint <dir>', 'checkpoint folder; an interrupted run resumes from it')
     .option('--json', 'print JSON')
     .action(async (f: TrainFlags) => {
@@ -59,6 +60,7 @@ export function registerTrain(program: Command): void {
       if (f.from !== undefined) opts.from = f.from;
       if (f.out !== undefined) opts.outDir = f.out;
       if (f.checkpoint !== undefined) opts.checkpointDir = f.checkpoint;
+      if (f.cache !== undefined) opts.cacheFile = f.cache;
       if (!f.json) opts.onEpoch = (r) => process.stderr.write(`epoch ${r.epoch + 1}: train loss ${r.trainLoss.toFixed(4)}${r.valLoss !== undefined ? `, val loss ${r.valLoss.toFixed(4)}` : ''}${r.valAccuracy !== undefined ? `, val acc ${(r.valAccuracy * 100).toFixed(1)}%` : ''}, ${r.imagesPerSecond.toFixed(1)} img/s\n`);
       const { runTraining } = await import('../../training/run.js');
       const result = await runTraining(opts);
