@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { existsSync } from 'node:fs';
 import { OptionsError, PacsmineError } from '../util/errors.js';
 import { registerTrainingKernels } from './kernels/register.js';
 
@@ -71,6 +72,17 @@ async function tryWebGpu(): Promise<BackendChoice | undefined> {
   }
 }
 
+/**
+ * Whether a Vulkan loader is installed, which Dawn needs on Linux. 'auto' skips WebGPU without
+ * one, so that Dawn does not print its loader warning on every CPU-only run.
+ */
+function vulkanLoaderPresent(): boolean {
+  if (process.platform !== 'linux') return true;
+  const dirs = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/usr/local/lib'];
+  const extra = (process.env['LD_LIBRARY_PATH'] ?? '').split(':').filter(Boolean);
+  return [...extra, ...dirs].some((d) => existsSync(`${d}/libvulkan.so.1`));
+}
+
 async function useWasm(): Promise<BackendChoice> {
   if (!(await tf.setBackend('wasm'))) throw new PacsmineError('UNSUPPORTED', 'tfjs-backend-wasm failed to start');
   const kernels = registerTrainingKernels('wasm');
@@ -88,7 +100,8 @@ export async function useDevice(device: Device = 'auto'): Promise<BackendChoice>
     choice = (await tryTfjsNode(true)) ?? (await tryWebGpu());
     if (choice === undefined) throw new PacsmineError('UNSUPPORTED', 'no GPU backend: install @tensorflow/tfjs-node-gpu, or make a Vulkan GPU visible to the `webgpu` package; or use --device cpu');
   } else if (device === 'auto') {
-    choice = (await tryTfjsNode(true)) ?? (await tryWebGpu()) ?? (await tryTfjsNode(false)) ?? (await useWasm());
+    choice = (await tryTfjsNode(true)) ?? (vulkanLoaderPresent() ? await tryWebGpu() : undefined) ?? (await tryTfjsNode(false)) ?? (await useWasm());
+    if (choice.device === 'cpu') choice = { ...choice, description: `${choice.description}; auto: no GPU backend available` };
   } else throw new OptionsError(`--device must be cpu, gpu or auto, got '${String(device)}'`);
   current = choice;
   return choice;
