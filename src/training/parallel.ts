@@ -74,7 +74,7 @@ export async function workerPoolEngine(ctx: EngineContext, numEngines: number, m
   const perImage = h * w * c;
   const weightsSab = new SharedArrayBuffer(numParams * 4);
   const weights = new Float32Array(weightsSab);
-  let imagesSab = new SharedArrayBuffer(maxBatch * perImage * 4);
+  const imagesSab = new SharedArrayBuffer(maxBatch * perImage * 4);
   const labelsSab = new SharedArrayBuffer(maxBatch * 4);
   const targetsSab = new SharedArrayBuffer(ctx.head === 'sigmoid' ? maxBatch * ctx.numOutputs * 4 : 4);
   const gradsSab = new SharedArrayBuffer(numWorkers * numParams * 4);
@@ -126,8 +126,7 @@ export async function workerPoolEngine(ctx: EngineContext, numEngines: number, m
       if (mainShare) {
         // Slice 0 here, while the workers run theirs.
         const n0 = counts[0] as number;
-        const per = perImage;
-        const own: Batch = { images: batch.images.subarray(0, n0 * per), size: n0 };
+        const own: Batch = { images: batch.images.subarray(0, n0 * perImage), size: n0 };
         if (batch.labels !== undefined) own.labels = batch.labels.subarray(0, n0);
         if (batch.targets !== undefined) own.targets = batch.targets.subarray(0, n0 * ctx.numOutputs);
         const r = lossAndGradients(ctx.model, ctx.vars, ctx.head, own, ctx.inputShape, ctx.numOutputs, stepSeed >>> 0);
@@ -162,7 +161,6 @@ export async function workerPoolEngine(ctx: EngineContext, numEngines: number, m
     },
     async dispose() {
       await Promise.all(pool.map((p) => p.worker.terminate()));
-      imagesSab = new SharedArrayBuffer(0);
     },
   };
 }
