@@ -75,3 +75,17 @@ export { pushToPacs } from './pacs/push.js';
 export type { PushSummary } from './pacs/push.js';
 export { resolveReferencesViaDicomweb, fetchInstances, linkKeyImagesViaDicomweb } from './pacs/link.js';
 export type { ReferenceQuery, ResolvedImage, UnresolvedImage, LinkSummary as DicomwebLinkSummary } from './pacs/link.js';
+// Training (CNN on key images): backends, kernels, models, the training loop, transfer, ONNX inference.
+export { useDevice, type Device, type BackendChoice } from './training/backend.js';
+export { registerTrainingKernels, trainingKernelsFor } from './training/kernels/register.js';
+export { buildModel, ARCHITECTURES, type Architecture, type ModelSpec } from './training/models.js';
+export { syntheticDataset, splitDataset, subset, BatchAssembler, type ImageDataset, type Batch } from './training/data.js';
+export { loadManifestDataset, type ManifestEntry, type ManifestDataset } from './training/manifest.js';
+export { trainModel, evaluate, type TrainOptions, type TrainReport, type EpochRecord } from './training/trainer.js';
+export type { Head } from './training/losses.js';
+export { saveLayersModel, loadLayersModel, replaceHead, type ReplaceHeadOptions } from './training/model-io.js';
+export { exportOnnx } from './training/onnx-export.js';
+export { OnnxPredictor, type OnnxPredictorOptions } from './training/inference.js';
+export { runTraining, type TrainRunOptions, type TrainRunResult } from './training/run.js';
+export { predictManifest, type Prediction } from './training/predict.js';
+export { rawFileDataset, type RawFileDataset } from './training/raw-file.js';

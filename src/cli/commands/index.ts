@@ -31,4 +31,11 @@ const COMMANDS: Array<(program: Command) => void> = [
 
 export function registerAllCommands(program: Command): void {
   for (const register of COMMANDS) register(program);
+import { registerTrain } from './train.js';
+import { registerPredict } from './predict.js';
+
+export function registerAllCommands(program: Command): void {
+  registerInit(program);
+  registerTrain(program);
+  registerPredict(program);
 }

@@ -1,0 +1,83 @@
+# PyTorch anchor for bench/train.bench.ts: the same 4-conv network, SGD momentum 0.9,
+# weight decay 5e-4, random data; prints one JSON line. Args: H W C batch steps [device]
+import json, resource, sys, time
+import torch
+import torch.nn as nn
+
+h, w, c, batch, steps = (int(a) for a in sys.argv[1:6])
+device = sys.argv[6] if len(sys.argv) > 6 else 'cpu'
+arch = sys.argv[7] if len(sys.argv) > 7 else 'conv4'
+if device == 'cpu':
+    torch.set_num_threads(int(__import__('os').environ.get('TORCH_THREADS', '2')))
+torch.manual_seed(0)
+
+def conv4(num_classes=10):
+    layers, cin = [], c
+    for cout in (16, 32, 64, 128):
+        layers += [nn.Conv2d(cin, cout, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2)]
+        cin = cout
+    return nn.Sequential(*layers, nn.Flatten(), nn.Linear(128 * (h // 16) * (w // 16), num_classes))
+
+def vgg19(num_classes=10):
+    cfg = [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M', 512, 512, 512, 512, 'M']
+    layers, cin = [], c
+    for v in cfg:
+        if v == 'M':
+            layers.append(nn.MaxPool2d(2))
+        else:
+            layers += [nn.Conv2d(cin, v, 3, padding=1), nn.ReLU(inplace=True)]
+            cin = v
+    return nn.Sequential(*layers, nn.Flatten(), nn.Linear(512 * (h // 32) * (w // 32), 4096), nn.ReLU(True), nn.Dropout(),
+                         nn.Linear(4096, 4096), nn.ReLU(True), nn.Dropout(), nn.Linear(4096, num_classes))
+
+net = (vgg19() if arch == 'vgg19' else conv4()).to(device)
+opt = torch.optim.SGD(net.parameters(), lr=0.001, momentum=0.9, weight_decay=5e-4)
+loss_fn = nn.CrossEntropyLoss()
+x = torch.rand(batch, c, h, w, device=device)
+y = torch.randint(0, 10, (batch,), device=device)
+
+def sync():
+    if device != 'cpu':
+        torch.cuda.synchronize()
+
+def train_step():
+    opt.zero_grad(set_to_none=True)
+    loss = loss_fn(net(x), y)
+    loss.backward()
+    opt.step()
+
+net.train()
+for _ in range(2):
+    train_step()
+sync()
+t = time.perf_counter()
+for _ in range(steps):
+    train_step()
+sync()
+train_ips = batch * steps / (time.perf_counter() - t)
+
+net.eval()
+with torch.no_grad():
+    for _ in range(2):
+        net(x)
+    sync()
+    t = time.perf_counter()
+    n = steps * 3
+    for _ in range(n):
+        net(x)
+    sync()
+    infer_ips = batch * n / (time.perf_counter() - t)
+
+cap = None
+try:
+    cap = torch.backends.cpu.get_cpu_capability()
+except Exception:
+    import re
+    m = re.search(r'CPU capability usage: (\S+)', torch.__config__.show())
+    cap = m.group(1) if m else None
+print(json.dumps({
+    'torch': torch.__version__, 'device': device, 'threads': torch.get_num_threads(), 'cpu_capability': cap,
+    'mkldnn': torch.backends.mkldnn.is_available(),
+    'train_img_per_s': round(train_ips, 2), 'infer_img_per_s': round(infer_ips, 2),
+    'peak_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+}))

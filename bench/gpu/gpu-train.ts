@@ -1,0 +1,138 @@
+/**
+ * GPU benchmark: the same networks trained with tfjs-backend-webgpu (through the `webgpu`
+ * package, Dawn on Vulkan) and with PyTorch CUDA on the same GPU, in one process.
+ * Built and bundled by bench/gpu/prepare.sh, run on the GPU machine by bench/gpu/run.sh.
+ * Flags: --steps=N (timed steps, default 5), --stock (also time tfjs's stock gradient
+ * kernels), --only=NAME (conv4-128 | conv4-224 | vgg19), --device=cpu (dry run on wasm).
+ * Prints one JSON line per network with the ratio to PyTorch.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { tf, useDevice } from '../../src/training/backend.js';
+import { restoreStockKernels, registerTrainingKernels } from '../../src/training/kernels/register.js';
+import { buildModel, type Architecture } from '../../src/training/models.js';
+import { lossAndGradients } from '../../src/training/gradients.js';
+import { SgdMomentum, trainableVariables } from '../../src/training/sgd.js';
+import { Rng } from '../../src/util/rng.js';
+
+interface Net { name: string; architecture: Architecture; input: [number, number, number]; batch: number }
+const NETS: Net[] = [
+  { name: 'conv4-128', architecture: 'conv4', input: [128, 128, 1], batch: 32 },
+  { name: 'conv4-224', architecture: 'conv4', input: [224, 224, 3], batch: 32 },
+  { name: 'vgg19', architecture: 'vgg19', input: [224, 224, 3], batch: 50 },
+];
+
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}`));
+const steps = Number(arg('steps=')?.slice(8) ?? 5);
+const only = arg('only=')?.slice(7);
+const withStock = arg('stock') !== undefined;
+
+async function timeTraining(net: Net): Promise<{ train: number; infer: number }> {
+  const model = buildModel({ architecture: net.architecture, inputShape: net.input, numOutputs: 10, seed: 1 });
+  const { vars } = trainableVariables(model);
+  const sgd = new SgdMomentum(vars, vars.map(() => 1), { learningRate: 0.001, momentum: 0.9, weightDecay: 5e-4 });
+  const rng = new Rng(1);
+  const per = net.input[0] * net.input[1] * net.input[2];
+  const images = new Float32Array(net.batch * per);
+  for (let i = 0; i < images.length; i++) images[i] = rng.next();
+  const labels = Int32Array.from({ length: net.batch }, () => rng.int(10));
+  const batch = { images, labels, size: net.batch };
+  const step = async () => {
+    const { loss, grads } = lossAndGradients(model, vars, 'softmax', batch, net.input, 10, 1);
+    sgd.apply(grads);
+    for (const g of grads) g.dispose();
+    await loss.data();
+    loss.dispose();
+  };
+  for (let i = 0; i < 2; i++) await step();
+  let t = performance.now();
+  for (let i = 0; i < steps; i++) await step();
+  const train = (net.batch * steps) / ((performance.now() - t) / 1000);
+  const x = tf.tensor4d(images, [net.batch, ...net.input]);
+  const forward = async () => {
+    const y = model.predict(x) as tf.Tensor;
+    await y.data();
+    y.dispose();
+  };
+  for (let i = 0; i < 2; i++) await forward();
+  t = performance.now();
+  for (let i = 0; i < steps * 3; i++) await forward();
+  const infer = (net.batch * steps * 3) / ((performance.now() - t) / 1000);
+  x.dispose();
+  sgd.dispose();
+  model.dispose();
+  return { train, infer };
+}
+
+function torchAnchor(net: Net): Record<string, unknown> | undefined {
+  const script = new URL('../anchors/torch_train.py', import.meta.url);
+  const candidates = [script.pathname, 'bench/anchors/torch_train.py', '.gpu/anchors/torch_train.py'];
+  const file = candidates.find((f) => existsSync(f));
+  if (file === undefined) return undefined;
+  const r = spawnSync(process.env['PYTHON'] ?? 'python3', [file, String(net.input[0]), String(net.input[1]), String(net.input[2]), String(net.batch), String(steps), 'cuda', net.architecture], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    process.stderr.write(`torch anchor failed for ${net.name}: ${r.stderr.slice(-1500)}\n`);
+    return undefined;
+  }
+  return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+}
+
+/**
+ * Our kernels on this GPU against tfjs-backend-cpu on small tensors (the CPU test suite
+ * checks the same formulas on wasm): conv gradients over strides/paddings, max-pool gradients.
+ */
+async function checkKernels(backend: string): Promise<number> {
+  const rng = new Rng(11);
+  let worst = 0;
+  const cases: [number, number, 'same' | 'valid', number][] = [[3, 1, 'same', 2], [3, 2, 'same', 2], [5, 1, 'valid', 2], [1, 1, 'valid', 2], [3, 1, 'same', 3]];
+  for (const [k, s, pad, pool] of cases) {
+    const xs = Float32Array.from({ length: 2 * 13 * 12 * 3 }, () => rng.normal());
+    const ws = Float32Array.from({ length: k * k * 3 * 4 }, () => rng.normal());
+    const grads = async (b: string) => {
+      await tf.setBackend(b);
+      const [dx, dw] = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(tf.maxPool(tf.relu(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, s, pad)), pool, pool, 'valid'))))([tf.tensor4d(xs, [2, 13, 12, 3]), tf.tensor4d(ws, [k, k, 3, 4])]);
+      return [await dx!.data(), await dw!.data()] as Float32Array[];
+    };
+    const ref = await grads('cpu');
+    const ours = await grads(backend);
+    ref.forEach((r, j) => {
+      let scale = 1e-6;
+      for (const v of r) scale = Math.max(scale, Math.abs(v));
+      for (let i = 0; i < r.length; i++) worst = Math.max(worst, Math.abs(ours[j]![i]! - r[i]!) / scale);
+    });
+  }
+  await tf.setBackend(backend);
+  return worst;
+}
+
+// --device=cpu: a dry run of this script on a machine without a GPU (wasm, no CUDA anchor).
+const dryRun = arg('device=cpu') !== undefined;
+const choice = await useDevice(dryRun ? 'cpu' : 'gpu');
+process.stdout.write(`backend: ${choice.description}; our kernels: ${choice.kernels.join(', ')}\n`);
+const worst = await checkKernels(choice.backend);
+process.stdout.write(`${JSON.stringify({ check: `${choice.backend}-kernels-vs-cpu`, max_relative_error: worst, ok: worst < 1e-3 })}\n`);
+const r2 = (x: number) => Math.round(x * 100) / 100;
+for (const net of NETS.filter((n) => only === undefined || n.name === only)) {
+  const torch = dryRun ? undefined : torchAnchor(net);
+  const ours = await timeTraining(net);
+  const line: Record<string, unknown> = {
+    bench: 'train-gpu', model: net.name, input: net.input, batch: net.batch,
+    train_img_per_s: r2(ours.train), torch_train_img_per_s: torch?.['train_img_per_s'] ?? null,
+    infer_img_per_s: r2(ours.infer), torch_infer_img_per_s: torch?.['infer_img_per_s'] ?? null,
+    train_ratio: torch ? r2(ours.train / (torch['train_img_per_s'] as number)) : null,
+    infer_ratio: torch ? r2(ours.infer / (torch['infer_img_per_s'] as number)) : null,
+    torch: torch?.['torch'] ?? null,
+  };
+  if (withStock) {
+    restoreStockKernels(choice.backend);
+    try {
+      line['stock_train_img_per_s'] = r2((await timeTraining(net)).train);
+    } catch (e) {
+      line['stock_train_img_per_s'] = null;
+      line['stock_error'] = e instanceof Error ? e.message : String(e);
+    } finally {
+      registerTrainingKernels(choice.backend);
+    }
+  }
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}

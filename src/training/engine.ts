@@ -1,0 +1,35 @@
+/** Where gradients come from: this thread's backend, or a pool of workers (parallel.ts). */
+import { tf } from './backend.js';
+import type { Batch } from './data.js';
+import { lossAndGradients } from './gradients.js';
+import type { Head } from './losses.js';
+
+export interface GradientEngine {
+  /** Batch-mean loss and gradients (tensors on this thread's backend; the caller disposes them). */
+  compute(batch: Batch, stepSeed: number): Promise<{ loss: number; grads: tf.Tensor[] }>;
+  /** The optimiser changed the weights (workers must fetch them). */
+  weightsChanged(): void;
+  dispose(): Promise<void>;
+}
+
+export interface EngineContext {
+  model: tf.LayersModel;
+  vars: tf.Variable[];
+  head: Head;
+  inputShape: [number, number, number];
+  numOutputs: number;
+}
+
+/** Gradients on this thread's backend. */
+export function inProcessEngine(ctx: EngineContext): GradientEngine {
+  return {
+    async compute(batch, stepSeed) {
+      const { loss, grads } = lossAndGradients(ctx.model, ctx.vars, ctx.head, batch, ctx.inputShape, ctx.numOutputs, stepSeed);
+      const value = (await loss.data())[0] as number;
+      loss.dispose();
+      return { loss: value, grads };
+    },
+    weightsChanged() {},
+    async dispose() {},
+  };
+}

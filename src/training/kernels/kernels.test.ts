@@ -1,0 +1,146 @@
+/**
+ * Our gradient kernels on wasm against tfjs-backend-cpu's stock kernels (the reference),
+ * through the real gradient path: tf.grads of Σ(op(x, w) ⊙ dy).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tf, useDevice, switchTo } from '../backend.js';
+import { Rng } from '../../util/rng.js';
+import { isTiledPool, maxPoolGradTiled } from './maxpool-grad-ops.js';
+
+type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+
+function randomArray(n: number, rng: Rng): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.normal();
+  return a;
+}
+
+function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  let scale = 1e-6;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i] as number));
+  for (let i = 0; i < expected.length; i++) {
+    const d = Math.abs((actual[i] as number) - (expected[i] as number));
+    if (d > 2e-4 * scale + 1e-5) assert.fail(`${what}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
+  }
+}
+
+async function convGradsOn(backend: string, xs: Float32Array, xShape: number[], ws: Float32Array, wShape: number[], strides: number, pad: Pad): Promise<{ dx: Float32Array; dw: Float32Array }> {
+  await switchTo(backend);
+  return tf.tidy(() => {
+    const x = tf.tensor4d(xs, xShape as [number, number, number, number]);
+    const w = tf.tensor4d(ws, wShape as [number, number, number, number]);
+    const probe = tf.conv2d(x, w, strides, pad);
+    const dy = tf.tensor(randomArray(probe.size, new Rng(7)), probe.shape);
+    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, pad), dy)))([x, w]);
+    return { dx: dx!.dataSync() as Float32Array, dw: dw!.dataSync() as Float32Array };
+  });
+}
+
+test('our kernels replace the stock wasm ones', async () => {
+  const choice = await useDevice('cpu');
+  assert.equal(choice.backend, 'wasm');
+  assert.deepEqual([...choice.kernels].sort(), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum']);
+});
+
+test('Conv2DBackpropFilter and Conv2DBackpropInput match the cpu backend: kernels 1-11, strides 1-3, same/valid/explicit/numeric padding, odd shapes', async () => {
+  await useDevice('cpu');
+  const rng = new Rng(1);
+  const pads: Pad[] = ['same', 'valid', [[0, 0], [1, 2], [2, 0], [0, 0]], 1];
+  let cases = 0;
+  for (const k of [1, 2, 3, 4, 5, 7, 11]) {
+    for (const s of [1, 2, 3]) {
+      for (const pad of pads) {
+        const xShape = [2, k + 4 + (s % 2), k + 2 + s, 3];
+        const wShape = [k, Math.max(1, k - (s === 2 ? 1 : 0)), 3, 2];
+        const xs = randomArray(xShape.reduce((a, b) => a * b), rng);
+        const ws = randomArray(wShape.reduce((a, b) => a * b), rng);
+        const ref = await convGradsOn('cpu', xs, xShape, ws, wShape, s, pad);
+        const ours = await convGradsOn('wasm', xs, xShape, ws, wShape, s, pad);
+        const what = `k=${k}x${wShape[1]} s=${s} pad=${JSON.stringify(pad)} x=${xShape.join('x')}`;
+        assertClose(ours.dw, ref.dw, `dW ${what}`);
+        assertClose(ours.dx, ref.dx, `dX ${what}`);
+        cases++;
+      }
+    }
+  }
+  assert.equal(cases, 84);
+});
+
+async function poolGradOn(backend: string, xs: Float32Array, xShape: number[], size: number, strides: number, pad: 'same' | 'valid' | number): Promise<Float32Array> {
+  await switchTo(backend);
+  return tf.tidy(() => {
+    const x = tf.tensor4d(xs, xShape as [number, number, number, number]);
+    const probe = tf.maxPool(x, size, strides, pad);
+    const dy = tf.tensor(randomArray(probe.size, new Rng(3)), probe.shape);
+    const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, size, strides, pad), dy)))(x);
+    return g.dataSync() as Float32Array;
+  });
+}
+
+test('MaxPoolGrad matches the cpu backend, ties included (first maximum wins)', async () => {
+  await useDevice('cpu');
+  const rng = new Rng(2);
+  for (const size of [1, 2, 3, 5]) {
+    for (const s of [1, 2, 3]) {
+      for (const pad of ['same', 'valid', 1] as const) {
+        if (typeof pad === 'number' && pad * 2 >= size) continue;
+        const xShape = [2, 9 + s, 7, 5];
+        const xs = randomArray(xShape.reduce((a, b) => a * b), rng);
+        // ReLU-like zeros make ties, as in a real network.
+        for (let i = 0; i < xs.length; i++) if ((xs[i] as number) < 0) xs[i] = 0;
+        const ref = await poolGradOn('cpu', xs, xShape, size, s, pad);
+        const ours = await poolGradOn('wasm', xs, xShape, size, s, pad);
+        assertClose(ours, ref, `maxPool size=${size} s=${s} pad=${pad}`);
+      }
+    }
+  }
+});
+
+test('Sum over leading axes (bias gradients) matches the cpu backend; other reductions still work', async () => {
+  await useDevice('cpu');
+  const rng = new Rng(4);
+  const shape: [number, number, number, number] = [3, 5, 7, 6];
+  const xs = randomArray(3 * 5 * 7 * 6, rng);
+  const cases: { axis: number | number[]; keepDims: boolean }[] = [
+    { axis: [0, 1, 2], keepDims: false }, { axis: [2, 0, 1], keepDims: true }, { axis: 0, keepDims: false },
+    { axis: [0, 1], keepDims: false }, { axis: [1, 2], keepDims: false }, { axis: 3, keepDims: true }, { axis: [0, 1, 2, 3], keepDims: false },
+  ];
+  for (const c of cases) {
+    const run = async (backend: string) => {
+      await switchTo(backend);
+      return tf.tidy(() => {
+        const t = tf.sum(tf.tensor4d(xs, shape), c.axis, c.keepDims);
+        return { shape: t.shape, values: t.dataSync() as Float32Array };
+      });
+    };
+    const ref = await run('cpu');
+    const ours = await run('wasm');
+    assert.deepEqual(ours.shape, ref.shape, `shape for ${JSON.stringify(c)}`);
+    assertClose(ours.values, ref.values, `sum ${JSON.stringify(c)}`);
+  }
+});
+
+test('the op-built MaxPoolGrad (WebGPU) matches the cpu backend on tiled pools, ties and ragged edges included', async () => {
+  await useDevice('cpu');
+  const rng = new Rng(6);
+  for (const [size, h, w] of [[2, 8, 6], [2, 9, 7], [3, 9, 10], [1, 4, 5]] as const) {
+    const xShape = [2, h, w, 3];
+    const xs = randomArray(xShape.reduce((a, b) => a * b), rng);
+    for (let i = 0; i < xs.length; i++) if ((xs[i] as number) < 0.3) xs[i] = 0;
+    const ref = await poolGradOn('cpu', xs, xShape, size, size, 'valid');
+    // Run the op formulation on the cpu backend itself, through the kernel's own math.
+    const ours = tf.tidy(() => {
+      const x = tf.tensor4d(xs, xShape as [number, number, number, number]);
+      const y = tf.maxPool(x, size, size, 'valid');
+      const dy = tf.tensor(randomArray(y.size, new Rng(3)), y.shape) as tf.Tensor4D;
+      const info = tf.backend_util.computePool2DInfo(x.shape, [size, size], [size, size], 1, 'valid');
+      assert.ok(isTiledPool(info));
+      return maxPoolGradTiled(dy, x, y, info).dataSync() as Float32Array;
+    });
+    assertClose(ours, ref, `tiled maxPool size=${size} ${h}x${w}`);
+  }
+  const overlapping = tf.backend_util.computePool2DInfo([1, 8, 8, 1], [3, 3], [2, 2], 1, 'valid');
+  assert.equal(isTiledPool(overlapping), false);
+});

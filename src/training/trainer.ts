@@ -1,0 +1,252 @@
+/**
+ * The training loop: SGD with momentum and weight decay (sgd.ts), per-layer learning-rate
+ * multipliers, either head, validation each epoch, early stopping, checkpoints and resume.
+ *
+ * Reproducibility: the epoch's shuffle and each step's crops, flips and dropout seeds are
+ * derived from (seed, epoch, step), never from a running generator, so a run resumed from
+ * any checkpoint takes exactly the steps the uninterrupted run would have taken.
+ */
+import { tf } from './backend.js';
+import { BatchAssembler, validateDataset, type ImageDataset } from './data.js';
+import { headLoss, type Head } from './losses.js';
+import { SgdMomentum, readArrays, trainableVariables, writeArrays } from './sgd.js';
+import { hasCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { inProcessEngine, type EngineContext, type GradientEngine } from './engine.js';
+import { OptionsError } from '../util/errors.js';
+import { Rng, mixSeed } from '../util/rng.js';
+
+export interface TrainOptions {
+  head: Head;
+  epochs: number;
+  /** Images per step. Default 50 (the paper's). */
+  batchSize?: number;
+  /** Base learning rate. Default 0.001. */
+  learningRate?: number;
+  /** Default 0.9. */
+  momentum?: number;
+  /** L2 weight decay on kernels. Default 5e-4. */
+  weightDecay?: number;
+  /** Learning-rate multiplier by layer name (e.g. { head: 10 } when fine-tuning). Default 1. */
+  lrMultipliers?: Record<string, number>;
+  /** Training crop [h, w] (random position); evaluation uses the centre crop. Default: no crop. */
+  crop?: [number, number];
+  /** Random horizontal flips in training. Default true. */
+  flip?: boolean;
+  seed?: number;
+  /**
+   * Engines computing gradients on slices of each batch (CPU data parallelism): this thread
+   * plus workers-1 worker threads. 0 or 1 = this thread only.
+   */
+  workers?: number;
+  validation?: ImageDataset;
+  /** Stop after this many epochs without a better validation loss, and restore the best weights. */
+  patience?: number;
+  /** Where to keep the checkpoint; written after every epoch (and every `checkpointEverySteps`). */
+  checkpointDir?: string;
+  checkpointEverySteps?: number;
+  /** Continue from the checkpoint in checkpointDir when there is one. Default true. */
+  resume?: boolean;
+  signal?: AbortSignal;
+  onStep?: (p: { epoch: number; step: number; loss: number }) => void;
+  onEpoch?: (r: EpochRecord) => void;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  imagesPerSecond: number;
+}
+
+export interface TrainReport {
+  epochs: EpochRecord[];
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  resumedFrom?: { epoch: number; step: number };
+  steps: number;
+}
+
+/** Position in the run; saved in checkpoints. */
+interface RunState {
+  epoch: number;
+  step: number;
+  lossSum: number;
+  seen: number;
+  history: EpochRecord[];
+  bestValLoss: number | null;
+  bestEpoch: number;
+  badEpochs: number;
+  stoppedEarly: boolean;
+}
+
+export function stepSeed(seed: number, epoch: number, step: number): number {
+  return mixSeed(seed ^ mixSeed(epoch * 65_537 + mixSeed(step)));
+}
+
+/** The epoch's image order: a shuffle seeded by (seed, epoch). */
+export function epochOrder(numImages: number, seed: number, epoch: number): Int32Array {
+  const order = Int32Array.from({ length: numImages }, (_, i) => i);
+  const rng = new Rng(stepSeed(seed, epoch, -1));
+  for (let i = numImages - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = t;
+  }
+  return order;
+}
+
+export function modelShapes(model: tf.LayersModel): { inputShape: [number, number, number]; numOutputs: number } {
+  const inShape = model.inputs[0]!.shape;
+  const outShape = model.outputs[0]!.shape;
+  return { inputShape: [inShape[1] as number, inShape[2] as number, inShape[3] as number], numOutputs: outShape[outShape.length - 1] as number };
+}
+
+/** Validation loss (and accuracy for the softmax head) on centre crops, in eval mode. */
+export async function evaluate(model: tf.LayersModel, data: ImageDataset, head: Head, batchSize = 50): Promise<{ loss: number; accuracy?: number }> {
+  const { inputShape, numOutputs } = modelShapes(model);
+  const assembler = new BatchAssembler(data, [inputShape[0], inputShape[1]], batchSize, inputShape[2]);
+  let lossSum = 0;
+  let correct = 0;
+  const idx = new Int32Array(batchSize);
+  for (let start = 0; start < data.numImages; start += batchSize) {
+    const n = Math.min(batchSize, data.numImages - start);
+    for (let b = 0; b < n; b++) idx[b] = start + b;
+    const batch = assembler.assemble(idx.subarray(0, n), undefined, false);
+    const [loss, hits] = tf.tidy(() => {
+      const logits = model.apply(tf.tensor4d(batch.images, [n, ...inputShape]), { training: false }) as tf.Tensor2D;
+      const l = headLoss(head, logits, batch, numOutputs);
+      const h = head === 'softmax' ? tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.tensor1d(batch.labels!, 'int32')), 'int32')) : tf.scalar(0);
+      return [l, h];
+    });
+    lossSum += ((await loss.data())[0] as number) * n;
+    correct += (await hits.data())[0] as number;
+    loss.dispose();
+    hits.dispose();
+  }
+  const out: { loss: number; accuracy?: number } = { loss: lossSum / data.numImages };
+  if (head === 'softmax') out.accuracy = correct / data.numImages;
+  return out;
+}
+
+function resolve(options: TrainOptions) {
+  const o = {
+    batchSize: options.batchSize ?? 50,
+    learningRate: options.learningRate ?? 0.001,
+    momentum: options.momentum ?? 0.9,
+    weightDecay: options.weightDecay ?? 5e-4,
+    flip: options.flip ?? true,
+    seed: options.seed ?? 1,
+    workers: options.workers ?? 0,
+    resume: options.resume ?? true,
+  };
+  if (!(options.epochs >= 1)) throw new OptionsError(`epochs must be ≥ 1, got ${options.epochs}`);
+  if (!(o.batchSize >= 1)) throw new OptionsError(`batchSize must be ≥ 1, got ${o.batchSize}`);
+  if (!(o.learningRate > 0)) throw new OptionsError(`learningRate must be > 0, got ${o.learningRate}`);
+  if (!(o.workers >= 0)) throw new OptionsError(`workers must be ≥ 0, got ${o.workers}`);
+  return o;
+}
+
+/** Creates the gradient engine; parallel.ts is loaded only when workers are asked for. */
+async function makeEngine(ctx: EngineContext, workers: number): Promise<GradientEngine> {
+  if (workers <= 1) return inProcessEngine(ctx);
+  const { workerPoolEngine } = await import('./parallel.js');
+  return workerPoolEngine(ctx, workers);
+}
+
+/** Trains `model` in place. */
+export async function trainModel(model: tf.LayersModel, data: ImageDataset, options: TrainOptions): Promise<TrainReport> {
+  const o = resolve(options);
+  validateDataset(data, 'training set');
+  if (options.validation !== undefined) validateDataset(options.validation, 'validation set');
+  const { inputShape, numOutputs } = modelShapes(model);
+  const crop = options.crop ?? [inputShape[0], inputShape[1]];
+  if (crop[0] !== inputShape[0] || crop[1] !== inputShape[1]) throw new OptionsError(`crop ${crop.join('x')} differs from the model input ${inputShape[0]}x${inputShape[1]}`);
+  const head = options.head;
+  if (head === 'softmax' && data.labels === undefined) throw new OptionsError('the softmax head needs labels');
+  if (head === 'sigmoid' && data.targetDim !== numOutputs) throw new OptionsError(`the sigmoid head needs ${numOutputs}-d targets, the data has ${data.targetDim ?? 'none'}`);
+
+  const { vars, layerNames } = trainableVariables(model);
+  const mults = layerNames.map((n) => options.lrMultipliers?.[n] ?? 1);
+  const sgd = new SgdMomentum(vars, mults, { learningRate: o.learningRate, momentum: o.momentum, weightDecay: o.weightDecay });
+  let state: RunState = { epoch: 0, step: 0, lossSum: 0, seen: 0, history: [], bestValLoss: null, bestEpoch: -1, badEpochs: 0, stoppedEarly: false };
+  let bestWeights: Float32Array[] | undefined;
+  let resumedFrom: TrainReport['resumedFrom'];
+  const ckpt = options.checkpointDir;
+  if (ckpt !== undefined && o.resume && hasCheckpoint(ckpt)) {
+    const c = readCheckpoint<RunState>(ckpt);
+    const group = (name: string) => c.groups.find((g) => g.name === name)?.arrays;
+    const weights = group('weights');
+    if (weights === undefined || weights.length !== vars.length || weights.some((w, i) => w.length !== vars[i]!.size)) throw new OptionsError(`checkpoint ${ckpt} does not fit this model`);
+    writeArrays(vars, weights);
+    sgd.setVelocities(group('velocities')!);
+    bestWeights = group('best');
+    state = c.state;
+    resumedFrom = { epoch: state.epoch, step: state.step };
+  }
+  const save = async () => {
+    if (ckpt === undefined) return;
+    const groups = [{ name: 'weights', arrays: await readArrays(vars) }, { name: 'velocities', arrays: await sgd.velocities() }];
+    if (bestWeights !== undefined) groups.push({ name: 'best', arrays: bestWeights });
+    writeCheckpoint(ckpt, { state, groups });
+  };
+
+  const engine = await makeEngine({ model, vars, head, inputShape, numOutputs }, o.workers);
+  const assembler = new BatchAssembler(data, crop, o.batchSize, inputShape[2]);
+  const stepsPerEpoch = Math.ceil(data.numImages / o.batchSize);
+  let steps = 0;
+  try {
+    while (state.epoch < options.epochs && !state.stoppedEarly) {
+      const epoch = state.epoch;
+      const order = epochOrder(data.numImages, o.seed, epoch);
+      const started = performance.now();
+      let imagesThisRun = 0;
+      for (let step = state.step; step < stepsPerEpoch; step++) {
+        if (options.signal?.aborted) throw options.signal.reason ?? new Error('training aborted');
+        const rng = new Rng(stepSeed(o.seed, epoch, step));
+        const batch = assembler.assemble(order.subarray(step * o.batchSize, Math.min(data.numImages, (step + 1) * o.batchSize)), rng, o.flip);
+        const { loss, grads } = await engine.compute(batch, rng.nextUint32());
+        sgd.apply(grads);
+        for (const g of grads) g.dispose();
+        engine.weightsChanged();
+        state.lossSum += loss * batch.size;
+        state.seen += batch.size;
+        state.step = step + 1;
+        imagesThisRun += batch.size;
+        steps++;
+        options.onStep?.({ epoch, step, loss });
+        if (options.checkpointEverySteps !== undefined && state.step % options.checkpointEverySteps === 0 && state.step < stepsPerEpoch) await save();
+      }
+      const record: EpochRecord = { epoch, trainLoss: state.lossSum / Math.max(1, state.seen), imagesPerSecond: imagesThisRun / ((performance.now() - started) / 1000) };
+      if (options.validation !== undefined) {
+        const v = await evaluate(model, options.validation, head, o.batchSize);
+        record.valLoss = v.loss;
+        if (v.accuracy !== undefined) record.valAccuracy = v.accuracy;
+        if (state.bestValLoss === null || v.loss < state.bestValLoss) {
+          state.bestValLoss = v.loss;
+          state.bestEpoch = epoch;
+          state.badEpochs = 0;
+          if (options.patience !== undefined) bestWeights = await readArrays(vars);
+        } else {
+          state.badEpochs++;
+          if (options.patience !== undefined && state.badEpochs >= options.patience) state.stoppedEarly = true;
+        }
+      } else state.bestEpoch = epoch;
+      state.history.push(record);
+      state.epoch = epoch + 1;
+      state.step = 0;
+      state.lossSum = 0;
+      state.seen = 0;
+      if (state.stoppedEarly && bestWeights !== undefined) writeArrays(vars, bestWeights);
+      await save();
+      options.onEpoch?.(record);
+    }
+  } finally {
+    await engine.dispose();
+    sgd.dispose();
+  }
+  const report: TrainReport = { epochs: state.history, bestEpoch: state.bestEpoch, stoppedEarly: state.stoppedEarly, steps };
+  if (resumedFrom !== undefined) report.resumedFrom = resumedFrom;
+  return report;
+}
