@@ -14,28 +14,25 @@ import { registerSample } from './sample.js';
 import { registerImages } from './images.js';
 import { registerPacs } from './pacs.js';
 import { registerExport } from './export.js';
+import { registerTrain } from './train.js';
+import { registerPredict } from './predict.js';
 
 const COMMANDS: Array<(program: Command) => void> = [
   registerInit,
   registerDemo,
   registerIngest,
-  registerRefs,
   registerLink,
   registerStats,
   registerRejects,
+  registerRefs,
   registerSample,
   registerImages,
   registerPacs,
   registerExport,
+  registerTrain,
+  registerPredict,
 ];
 
 export function registerAllCommands(program: Command): void {
   for (const register of COMMANDS) register(program);
-import { registerTrain } from './train.js';
-import { registerPredict } from './predict.js';
-
-export function registerAllCommands(program: Command): void {
-  registerInit(program);
-  registerTrain(program);
-  registerPredict(program);
 }
