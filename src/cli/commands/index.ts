@@ -4,7 +4,9 @@
  */
 import type { Command } from 'commander';
 import { registerInit } from './init.js';
+import { registerTopics } from './topics.js';
 
 export function registerAllCommands(program: Command): void {
   registerInit(program);
+  registerTopics(program);
 }
