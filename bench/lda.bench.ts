@@ -8,7 +8,8 @@
  *
  * Corpora: Indiana (findings + impression, the authors' rules) and Indiana resampled 30x
  * (training documents drawn with replacement from the Indiana training split; the held-out
- * documents stay Indiana's). Then time per iteration and peak memory on 100,000 synthetic
+ * documents stay Indiana's). On the large corpus each anchor runs only with the OpenBLAS core
+ * type that was faster for it on Indiana (gensim alone takes minutes there). Then time per iteration and peak memory on 100,000 synthetic
  * documents (in a child process, so that the peak is its own).
  *
  * Flags: --corpora indiana,x30 (default both), --iterations N (ours, default 300),
@@ -75,13 +76,13 @@ function readF64(file: string): Float64Array {
 
 interface AnchorResult { seconds: number; perplexity: number; coretype: string }
 
-function runAnchor(which: 'gensim' | 'sklearn', train: Corpus, test: Corpus, dir: string): AnchorResult | undefined {
+function runAnchor(which: 'gensim' | 'sklearn', train: Corpus, test: Corpus, dir: string, coretypes: string[]): AnchorResult | undefined {
   const docsFile = path.join(dir, 'train.txt');
   const lines: string[] = [];
   for (let d = 0; d < train.docIds.length; d++) lines.push(Array.from(docTokens(train, d)).join(' '));
   writeFileSync(docsFile, `${lines.join('\n')}\n`);
   let best: AnchorResult | undefined;
-  for (const coretype of ['default', 'SkylakeX']) {
+  for (const coretype of coretypes) {
     const out = path.join(dir, `${which}-${coretype}.phi`);
     const env: Record<string, string> = coretype === 'default' ? {} : { OPENBLAS_CORETYPE: coretype };
     const r = runPythonAnchor(ANCHOR, [which, docsFile, String(train.vocab.length), String(K), out], env);
@@ -126,13 +127,19 @@ function resample(c: Corpus, times: number, seed: number): Corpus {
   return { ...s, docIds: s.docIds.map((id, i) => `${id}#${i}`) };
 }
 
+/** OpenBLAS core type that was faster per anchor on the first corpus (the large corpus runs only that one). */
+const fasterCoretype: Record<string, string> = {};
+
 async function benchCorpus(name: string, train: Corpus, test: Corpus, skipAnchors: boolean): Promise<Record<string, unknown>> {
   const tokens = train.tokens.length;
   process.stdout.write(`corpus ${name}: ${train.docIds.length} training docs, ${tokens} tokens, ${train.vocab.length} terms; held out ${test.docIds.length} docs\n`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lda-bench-'));
   try {
-    const gensim = skipAnchors ? undefined : runAnchor('gensim', train, test, dir);
-    const sklearn = skipAnchors ? undefined : runAnchor('sklearn', train, test, dir);
+    const coretypes = (which: string) => (fasterCoretype[which] ? [fasterCoretype[which] as string] : ['default', 'SkylakeX']);
+    const gensim = skipAnchors ? undefined : runAnchor('gensim', train, test, dir, coretypes('gensim'));
+    const sklearn = skipAnchors ? undefined : runAnchor('sklearn', train, test, dir, coretypes('sklearn'));
+    if (gensim) fasterCoretype['gensim'] = gensim.coretype;
+    if (sklearn) fasterCoretype['sklearn'] = sklearn.coretype;
     const ours = await runOurs(train, test, 10);
     process.stdout.write(`  ours (SparseLDA, ${WORKERS} workers): ${ours.seconds.toFixed(2)} s for ${ITER} iterations (${ours.msPerIter.toFixed(1)} ms/iteration), perplexity ${ours.perplexity}\n`);
     process.stdout.write(`  curve [iteration, seconds, perplexity]: ${JSON.stringify(ours.curve)}\n`);
