@@ -56,6 +56,7 @@ test('fold-in inference labels unseen documents like their true category', async
 
 test('coherence: the true topics are more coherent than shuffled ones', async () => {
   const model = await trainLda(corpus, { numTopics: 5, iterations: 80, seed: 2, alpha: 0.1 });
+  assert.deepEqual(model.topWordIds(10), topWordIds(model.phi(), 5, 10), 'sparse top words rank like dense phi');
   const good = topicCoherence(topWordIds(model.phi(), 5, 10), corpus);
   // Mix topics: word i of topic k taken from topic (k + i) % 5.
   const tops = topWordIds(model.phi(), 5, 10);

@@ -6,7 +6,7 @@
 import { Rng } from '../util/rng.js';
 import { FormatError, OptionsError } from '../util/errors.js';
 import { readBundle, writeBundle } from './io.js';
-import type { WordTopicCounts } from './sampler.js';
+import { wordTopicCount, type WordTopicCounts } from './sampler.js';
 import { FoldInScratch, foldInTheta, transposePhi } from './foldin.js';
 
 export interface DocTopicCsr {
@@ -82,19 +82,44 @@ export class LdaModel {
     return phi;
   }
 
-  /** The `n` most probable words of every topic. */
+  /**
+   * The `n` most probable words of every topic. Within a topic φ grows with n_kw, so this ranks
+   * the sparse counts (ties by word id) and never sorts a dense K×V matrix.
+   */
   topWords(n = 10): TopicWords[] {
-    const phi = this.phi();
-    const { K, V } = this;
-    const out: TopicWords[] = [];
-    const idx = new Uint32Array(V);
-    for (let k = 0; k < K; k++) {
-      for (let w = 0; w < V; w++) idx[w] = w;
-      const row = phi.subarray(k * V, (k + 1) * V);
-      const top = Array.from(idx).sort((a, b) => (row[b] as number) - (row[a] as number) || a - b).slice(0, n);
-      out.push({ topic: k, words: top.map((w) => this.vocab[w] as string), weights: top.map((w) => row[w] as number), tokens: this.counts.nk[k] as number });
+    const ids = this.topWordIds(n);
+    const { V } = this;
+    const b = this.beta;
+    return ids.map((top, k) => {
+      const denom = (this.counts.nk[k] as number) + V * b;
+      return {
+        topic: k,
+        words: Array.from(top, (w) => this.vocab[w] as string),
+        weights: Array.from(top, (w) => (wordTopicCount(this.counts, w, k) + b) / denom),
+        tokens: this.counts.nk[k] as number,
+      };
+    });
+  }
+
+  /** Term ids of each topic's `n` most probable words. */
+  topWordIds(n = 10): Uint32Array[] {
+    const { K, V, wtOffsets, wtTopics, wtCounts } = this.counts;
+    const perTopic: number[][] = Array.from({ length: K }, () => []);
+    for (let w = 0; w < V; w++) {
+      for (let i = wtOffsets[w] as number, e = wtOffsets[w + 1] as number; i < e && (wtCounts[i] as number) > 0; i++) {
+        (perTopic[wtTopics[i] as number] as number[]).push(w, wtCounts[i] as number);
+      }
     }
-    return out;
+    return perTopic.map((flat) => {
+      const pairs: [number, number][] = [];
+      for (let j = 0; j < flat.length; j += 2) pairs.push([flat[j] as number, flat[j + 1] as number]);
+      pairs.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+      const top = pairs.slice(0, n).map((p) => p[0]);
+      // Fewer than n words with tokens: the rest share the smoothing weight; take them by id.
+      const seen = new Set(top);
+      for (let w = 0; top.length < Math.min(n, V) && w < V; w++) if (!seen.has(w)) top.push(w);
+      return Uint32Array.from(top);
+    });
   }
 
   /** θ of training document d: (n_dk + α_k)/(N_d + α₀). */

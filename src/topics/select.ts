@@ -14,7 +14,7 @@ import { OptionsError } from '../util/errors.js';
 import { type Corpus, subsetCorpus } from './corpus.js';
 import { trainLda, type TrainOptions } from './trainer.js';
 import { heldOutPerplexity, type PerplexityOptions } from './perplexity.js';
-import { topicCoherence, topWordIds } from './coherence.js';
+import { topicCoherence } from './coherence.js';
 import type { LdaModel } from './model.js';
 
 export interface SweepPoint {
@@ -64,7 +64,7 @@ export function chooseK(points: readonly { k: number; perplexity: number }[], to
 export function evaluateModel(model: LdaModel, reference: Corpus, heldOut: Corpus, o: PerplexityOptions = {}): { perplexity: number; npmi: number; umass: number } {
   const phi = model.phi();
   const ppl = heldOutPerplexity(phi, model.K, model.alpha, heldOut, o);
-  const coh = topicCoherence(topWordIds(phi, model.K, 10), reference);
+  const coh = topicCoherence(model.topWordIds(10), reference);
   return { perplexity: ppl.perplexity, npmi: coh.npmi, umass: coh.umass };
 }
 
