@@ -13,7 +13,8 @@
  * documents (in a child process, so that the peak is its own).
  *
  * Flags: --corpora indiana,x30 (default both), --iterations N (ours, default 300),
- * --skip-anchors, --synthetic-only, --no-synthetic.
+ * --coretypes default,SkylakeX (which OpenBLAS core types the anchors run with), --skip-anchors,
+ * --synthetic-only, --no-synthetic.
  */
 import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -135,7 +136,8 @@ async function benchCorpus(name: string, train: Corpus, test: Corpus, skipAnchor
   process.stdout.write(`corpus ${name}: ${train.docIds.length} training docs, ${tokens} tokens, ${train.vocab.length} terms; held out ${test.docIds.length} docs\n`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lda-bench-'));
   try {
-    const coretypes = (which: string) => (fasterCoretype[which] ? [fasterCoretype[which] as string] : ['default', 'SkylakeX']);
+    const forced = flag('--coretypes')?.split(',');
+    const coretypes = (which: string) => forced ?? (fasterCoretype[which] ? [fasterCoretype[which] as string] : ['default', 'SkylakeX']);
     const gensim = skipAnchors ? undefined : runAnchor('gensim', train, test, dir, coretypes('gensim'));
     const sklearn = skipAnchors ? undefined : runAnchor('sklearn', train, test, dir, coretypes('sklearn'));
     if (gensim) fasterCoretype['gensim'] = gensim.coretype;
@@ -195,10 +197,9 @@ async function main(): Promise<void> {
   const { train, test } = splitDocuments(corpus.docIds.length, 0.2, 1);
   const trainC = subsetCorpus(corpus, train);
   const testC = subsetCorpus(corpus, test);
-  const lines: Record<string, unknown>[] = [];
-  if (wanted.includes('indiana')) lines.push(await benchCorpus('indiana', trainC, testC, skipAnchors));
-  if (wanted.includes('x30')) lines.push(await benchCorpus('indiana-x30', resample(trainC, 30, 7), testC, skipAnchors));
-  for (const l of lines) process.stdout.write(`${JSON.stringify(l)}\n`);
+  // Each corpus's JSON line is printed as soon as it is measured (the large one takes many minutes).
+  if (wanted.includes('indiana')) process.stdout.write(`${JSON.stringify(await benchCorpus('indiana', trainC, testC, skipAnchors))}\n`);
+  if (wanted.includes('x30')) process.stdout.write(`${JSON.stringify(await benchCorpus('indiana-x30', resample(trainC, 30, 7), testC, skipAnchors))}\n`);
   if (args.includes('--no-synthetic')) return;
   // 100,000 synthetic documents in a child process: its peak memory is its own.
   const self = fileURLToPath(import.meta.url);

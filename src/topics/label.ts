@@ -24,6 +24,8 @@ export interface LabelOptions extends Omit<TrainOptions, 'numTopics'> {
   iterations?: number;
   tolerance?: number;
   corpus?: CorpusOptions;
+  /** Lower a fixed K to the vocabulary size instead of failing (small second-level groups). */
+  capK?: boolean;
 }
 
 export interface LabelResult {
@@ -47,6 +49,7 @@ export async function labelDocuments(docs: readonly { id: string; text: string }
     k = sweep.chosenK;
   }
   if (k === undefined) throw new OptionsError('give a number of topics (--k) or a sweep (--sweep)');
+  if (o.capK) k = Math.min(k, corpus.vocab.length);
   const model = await trainLda(corpus, { ...o, numTopics: k, iterations: o.iterations ?? 200 });
   const labels = new Map<string, DocLabel>();
   const trained = model.trainingLabels();

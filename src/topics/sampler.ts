@@ -199,17 +199,19 @@ export function sweep(st: SamplerState, c: WordTopicCounts, sc: SamplerScratch, 
         while (docTopics[j] !== old) j++;
         docTopics[j] = docTopics[--nDT] as number;
       }
-      decrementWordTopic(c, w, old);
 
-      // Word bucket over the word's non-zero topics.
+      // Word bucket over the word's non-zero topics. The token's own count is left out on the
+      // fly instead of in the slots: most tokens keep their topic, and then the slots are
+      // never touched (no scan, no bubbling).
       const off = wtOffsets[w] as number;
       const cap = wtOffsets[w + 1] as number;
       let qMass = 0;
       let j = off;
       for (; j < cap; j++) {
-        const cnt = wtCounts[j] as number;
-        if (cnt === 0) break;
-        const v = (coef[wtTopics[j] as number] as number) * cnt;
+        const raw = wtCounts[j] as number;
+        if (raw === 0) break;
+        const k = wtTopics[j] as number;
+        const v = (coef[k] as number) * (k === old ? raw - 1 : raw);
         qcache[j - off] = v;
         qMass += v;
       }
@@ -252,9 +254,12 @@ export function sweep(st: SamplerState, c: WordTopicCounts, sc: SamplerScratch, 
       sMass += ((alpha[nt] as number) * beta) / denom;
       rMass += ((ndk[nt] as number) * beta) / denom;
       coef[nt] = ((alpha[nt] as number) + (ndk[nt] as number)) / denom;
-      incrementWordTopic(c, w, nt);
-      z[i] = nt;
-      if (nt !== old) changed++;
+      if (nt !== old) {
+        decrementWordTopic(c, w, old);
+        incrementWordTopic(c, w, nt);
+        z[i] = nt;
+        changed++;
+      }
     }
     // Leave the document: its topics fall back to the smoothing-only coefficient.
     for (let t = 0; t < nDT; t++) {

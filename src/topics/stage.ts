@@ -79,7 +79,7 @@ export async function runTopicStage(ws: Workspace, o: TopicStageOptions): Promis
       let result: Awaited<ReturnType<typeof labelDocuments>> | undefined;
       if (group.length >= minDocs) {
         try {
-          result = await labelDocuments(group, { ...o, seed: (o.seed ?? 1) + parent });
+          result = await labelDocuments(group, { ...o, capK: true, seed: (o.seed ?? 1) + parent });
         } catch (e) {
           // Too little text for a model of its own (empty after the rules, K above the vocabulary): one sub-topic.
           if (!(e instanceof OptionsError)) throw e;
