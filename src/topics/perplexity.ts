@@ -8,18 +8,25 @@
  * E[θ | w_obs, Φ, α]; the scored half is then scored as Π_n Σ_k θ̂_k φ_{k,w_n}. Only scored tokens
  * enter N_d, so the model never sees the words it is judged on. The function takes any K×V
  * topic-word matrix, so gensim's and scikit-learn's φ are scored by this same code.
+ * Optionally 'left-to-right' (same paper, Algorithm 3) scores whole documents instead.
  */
 import { Rng } from '../util/rng.js';
 import { OptionsError } from '../util/errors.js';
 import { FoldInScratch, foldInTheta, transposePhi } from './foldin.js';
+import { leftToRightLogProb } from './lefttoright.js';
 
 export interface HeldOutDocs {
   tokens: Uint32Array;
   docOffsets: Uint32Array;
 }
 
+export type PerplexityEstimator = 'document-completion' | 'left-to-right';
+
 export interface PerplexityOptions {
-  estimator?: 'document-completion';
+  /** Default 'document-completion'. 'left-to-right' scores whole documents (Wallach et al. Algorithm 3). */
+  estimator?: PerplexityEstimator;
+  /** Particles for 'left-to-right'. Default 20. */
+  particles?: number;
   /** Fold-in sweeps per document, the first `burnIn` discarded. Defaults 100 / 20. */
   iterations?: number;
   burnIn?: number;
@@ -27,7 +34,7 @@ export interface PerplexityOptions {
 }
 
 export interface PerplexityResult {
-  estimator: 'document-completion';
+  estimator: PerplexityEstimator;
   perplexity: number;
   logLikelihood: number;
   scoredTokens: number;
@@ -54,7 +61,8 @@ export function heldOutPerplexity(
   docs: HeldOutDocs,
   o: PerplexityOptions = {},
 ): PerplexityResult {
-  if ((o.estimator ?? 'document-completion') !== 'document-completion') throw new OptionsError(`unknown perplexity estimator ${String(o.estimator)}`);
+  const estimator = o.estimator ?? 'document-completion';
+  if (estimator !== 'document-completion' && estimator !== 'left-to-right') throw new OptionsError(`unknown perplexity estimator ${String(o.estimator)}`);
   if (!(K >= 1) || phi.length % K !== 0) throw new OptionsError(`phi has ${phi.length} entries, not a multiple of K=${K}`);
   const V = phi.length / K;
   const a = typeof alpha === 'number' ? new Float64Array(K).fill(alpha) : alpha;
@@ -72,15 +80,21 @@ export function heldOutPerplexity(
     const doc = docs.tokens.subarray(docs.docOffsets[d] as number, docs.docOffsets[d + 1] as number);
     if (doc.length < 2) { docsSkipped++; continue; }
     for (let i = 0; i < doc.length; i++) if ((doc[i] as number) >= V) throw new OptionsError(`held-out document ${d}: term id ${doc[i]} is outside phi's ${V} columns`);
-    const { observed, scored } = completionSplit(doc);
     const rng = new Rng((seed ^ Math.imul(d + 1, 0x2545f491)) >>> 0);
+    if (estimator === 'left-to-right') {
+      ll += leftToRightLogProb(phiT, K, a, doc, o.particles ?? 20, rng);
+      scoredTokens += doc.length;
+      docsScored++;
+      continue;
+    }
+    const { observed, scored } = completionSplit(doc);
     foldInTheta(phiT, K, a, observed, o.iterations ?? 100, o.burnIn ?? 20, rng, scratch, theta);
     ll += scoreTokens(phiT, K, theta, scored);
     scoredTokens += scored.length;
     docsScored++;
   }
   if (scoredTokens === 0) throw new OptionsError('no held-out document has 2 or more tokens: perplexity is undefined');
-  return { estimator: 'document-completion', perplexity: Math.exp(-ll / scoredTokens), logLikelihood: ll, scoredTokens, docsScored, docsSkipped };
+  return { estimator, perplexity: Math.exp(-ll / scoredTokens), logLikelihood: ll, scoredTokens, docsScored, docsSkipped };
 }
 
 /** Σ_n log Σ_k θ_k φ_{k,w_n}. */
