@@ -89,3 +89,24 @@ export { OnnxPredictor, type OnnxPredictorOptions } from './training/inference.j
 export { runTraining, type TrainRunOptions, type TrainRunResult } from './training/run.js';
 export { predictManifest, type Prediction } from './training/predict.js';
 export { rawFileDataset, type RawFileDataset } from './training/raw-file.js';
+// Topic mining (LDA): corpus, SparseLDA trainer, held-out perplexity, coherence, K sweep, three label levels.
+export { buildCorpus, encodeText, subsetCorpus, saveCorpus, loadCorpus, docTokens, numDocs, CORPUS_DEFAULTS } from './topics/corpus.js';
+export type { Corpus, CorpusOptions, CorpusInput, DroppedCounts } from './topics/corpus.js';
+export { LdaTrainer, trainLda, checkTrainOptions } from './topics/trainer.js';
+export type { TrainOptions, TrainRunOptions } from './topics/trainer.js';
+export { LdaModel, argmax } from './topics/model.js';
+export type { LdaModelData, InferOptions, TopicWords, DocTopicCsr } from './topics/model.js';
+export { heldOutPerplexity, completionSplit } from './topics/perplexity.js';
+export type { PerplexityOptions, PerplexityResult, PerplexityEstimator, HeldOutDocs } from './topics/perplexity.js';
+export { leftToRightLogProb } from './topics/lefttoright.js';
+export { topicCoherence, topWordIds } from './topics/coherence.js';
+export type { CoherenceResult } from './topics/coherence.js';
+export { normalizedMutualInformation } from './topics/nmi.js';
+export { sweepTopics, chooseK, splitDocuments, evaluateModel, saveSweep } from './topics/select.js';
+export type { SweepResult, SweepPoint, SweepOptions } from './topics/select.js';
+export { labelDocuments } from './topics/label.js';
+export type { LabelOptions, LabelResult, DocLabel } from './topics/label.js';
+export { runTopicStage, TOPIC_LEVELS } from './topics/stage.js';
+export type { TopicLevel, TopicStageOptions, TopicSummary } from './topics/stage.js';
+export { TOPICS_SCHEMA } from './topics/schema.js';
+export { generateTopicDocs } from './topics/fixtures.js';

@@ -35,4 +35,9 @@ const COMMANDS: Array<(program: Command) => void> = [
 
 export function registerAllCommands(program: Command): void {
   for (const register of COMMANDS) register(program);
+import { registerTopics } from './topics.js';
+
+export function registerAllCommands(program: Command): void {
+  registerInit(program);
+  registerTopics(program);
 }
