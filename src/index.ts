@@ -93,7 +93,7 @@ export { rawFileDataset, type RawFileDataset } from './training/raw-file.js';
 export { buildCorpus, encodeText, subsetCorpus, saveCorpus, loadCorpus, docTokens, numDocs, CORPUS_DEFAULTS } from './topics/corpus.js';
 export type { Corpus, CorpusOptions, CorpusInput, DroppedCounts } from './topics/corpus.js';
 export { LdaTrainer, trainLda, checkTrainOptions } from './topics/trainer.js';
-export type { TrainOptions, TrainRunOptions } from './topics/trainer.js';
+export type { TrainOptions as LdaTrainOptions, TrainRunOptions as LdaTrainRunOptions } from './topics/trainer.js';
 export { LdaModel, argmax } from './topics/model.js';
 export type { LdaModelData, InferOptions, TopicWords, DocTopicCsr } from './topics/model.js';
 export { heldOutPerplexity, completionSplit } from './topics/perplexity.js';

@@ -16,6 +16,7 @@ import { registerPacs } from './pacs.js';
 import { registerExport } from './export.js';
 import { registerTrain } from './train.js';
 import { registerPredict } from './predict.js';
+import { registerTopics } from './topics.js';
 
 const COMMANDS: Array<(program: Command) => void> = [
   registerInit,
@@ -31,13 +32,9 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerExport,
   registerTrain,
   registerPredict,
+  registerTopics,
 ];
 
 export function registerAllCommands(program: Command): void {
   for (const register of COMMANDS) register(program);
-import { registerTopics } from './topics.js';
-
-export function registerAllCommands(program: Command): void {
-  registerInit(program);
-  registerTopics(program);
 }
