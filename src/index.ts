@@ -110,3 +110,9 @@ export { runTopicStage, TOPIC_LEVELS } from './topics/stage.js';
 export type { TopicLevel, TopicStageOptions, TopicSummary } from './topics/stage.js';
 export { TOPICS_SCHEMA } from './topics/schema.js';
 export { generateTopicDocs } from './topics/fixtures.js';
+
+// The labelled key-image dataset and scoring against the synthetic archive's ground truth: src/pipeline
+export { keyImageManifest, writeKeyImageDataset } from './pipeline/dataset.js';
+export type { KeyImageDatasetSummary } from './pipeline/dataset.js';
+export { scoreTopicsAgainstTruth, readTruthCategories } from './pipeline/truth.js';
+export type { TopicTruthScore } from './pipeline/truth.js';

@@ -1,9 +1,11 @@
 /**
  * The main job on built-in sample data (`npm start`): generate a synthetic picture archive (DICOM
  * files, reports, ground truth), then run every stage on it in one workspace: ingest the reports,
- * index the DICOM headers, link key-image references to files, convert key images to PNG, and
- * compute the corpus statistics. Stages record what they ran with, so a second run skips what is
- * up to date; the archive itself is regenerated only when its options change.
+ * index the DICOM headers, link key-image references to files, convert key images to PNG, compute
+ * the corpus statistics, label every key image with LDA topics at three levels (scored against the
+ * archive's ground truth), build the labelled key-image dataset and train a small CNN on it.
+ * Stages record what they ran with, so a second run skips what is up to date; the archive itself
+ * is regenerated only when its options change.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +17,10 @@ import { indexDicomFolder, type IndexSummary } from '../images/indexer.js';
 import { linkKeyImages, type LinkSummary } from '../linking/link.js';
 import { convertKeyImages, type ConvertSummary } from '../images/convert.js';
 import { computeCorpusStats, type CorpusStats } from '../stats/corpus-stats.js';
+import { runTopicStage, type TopicSummary, type TopicLevel } from '../topics/stage.js';
+import { scoreTopicsAgainstTruth, type TopicTruthScore } from './truth.js';
+import { writeKeyImageDataset, type KeyImageDatasetSummary } from './dataset.js';
+import { runTraining, type TrainRunResult } from '../training/run.js';
 
 export interface DemoOptions {
   /** Studies in the synthetic archive. Default 80: the whole pipeline stays quick on 2 cores. */
@@ -23,6 +29,8 @@ export interface DemoOptions {
   /** Image size in pixels (default 64) and slices per series (default 12): small, for speed. */
   size?: number;
   slices?: number;
+  /** Train the small CNN on the labelled key images (default true). */
+  train?: boolean;
   log?: (line: string) => void;
 }
 
@@ -33,10 +41,15 @@ export interface DemoSummary {
   link: LinkSummary;
   convert: ConvertSummary;
   stats: CorpusStats;
+  topics: Record<TopicLevel, TopicSummary>;
+  /** Document-level topics against the generator's study categories. */
+  topicTruth: TopicTruthScore;
+  dataset: KeyImageDatasetSummary;
+  training?: Omit<TrainRunResult, 'epochs'> & { lastEpoch: unknown };
 }
 
 /** Generates the archive under the workspace unless one with the same options is already there. */
-async function sampleArchive(ws: Workspace, o: Required<Omit<DemoOptions, 'log'>>): Promise<GenerateSummary> {
+async function sampleArchive(ws: Workspace, o: Required<Omit<DemoOptions, 'log' | 'train'>>): Promise<GenerateSummary> {
   const outDir = ws.artifactPath('sample-archive');
   const stamp = path.join(outDir, 'demo-options.json');
   const summaryFile = path.join(outDir, 'demo-summary.json');
@@ -73,5 +86,34 @@ export async function runDemo(ws: Workspace, options: DemoOptions = {}): Promise
   log(`convert: ${convert.converted} key images written as 256x256 PNG, ${convert.rejected} rejected`);
 
   const stats = computeCorpusStats(ws);
-  return { archive, ingest, images, link, convert, stats };
+
+  // Topic labels at three levels. The sample is small, so the sweeps are short; the rule that
+  // picks K (the smallest within 2% of the best held-out perplexity) is the one real runs use.
+  const common = { seed: o.seed, iterations: 150, numWorkers: 1 };
+  const topics = {} as Record<TopicLevel, TopicSummary>;
+  topics.document = await runTopicStage(ws, { ...common, level: 'document', sweep: [4, 8, 12] });
+  topics.second = await runTopicStage(ws, { ...common, level: 'second', sweep: [2, 3] });
+  topics.sentence = await runTopicStage(ws, { ...common, level: 'sentence', sweep: [6, 12, 20] });
+  for (const level of ['document', 'second', 'sentence'] as const) {
+    const t = topics[level];
+    log(`topics (${level}): ${t.numTopics} topics over ${t.numDocs} documents, ${t.numImages} key images labelled, ` +
+      `largest topic holds ${(t.largestTopicImageShare * 100).toFixed(0)}% of them${t.skipped ? ' (up to date)' : ''}`);
+  }
+  const topicTruth = scoreTopicsAgainstTruth(ws, archive.truthJsonl);
+  log(`topics vs ground truth: NMI ${topicTruth.nmi.toFixed(3)} between document topics and the ${topicTruth.categories} study categories (${topicTruth.documents} reports)`);
+
+  const dataset = writeKeyImageDataset(ws, 'document');
+  log(`dataset: ${dataset.images} labelled key images in ${dataset.classes} document-level classes -> ${path.relative(process.cwd(), dataset.file)}`);
+
+  let training: DemoSummary['training'];
+  if ((options.train ?? true) && dataset.classes >= 2 && dataset.images >= 10) {
+    const run = await runTraining({
+      device: 'cpu', architecture: 'conv4', manifest: dataset.file, imageSize: 36, cropSize: 32, channels: 1, head: 'softmax',
+      epochs: 3, batchSize: 16, learningRate: 0.01, seed: o.seed, validationFraction: 0.2, outDir: ws.artifactPath('models', 'demo-document'),
+    });
+    const { epochs, ...rest } = run;
+    training = { ...rest, lastEpoch: epochs[epochs.length - 1] };
+    log(`train: conv4 on ${run.numTrain} key images (${run.backend}), ${epochs.length} epochs, last: ${JSON.stringify(epochs[epochs.length - 1])}`);
+  }
+  return { archive, ingest, images, link, convert, stats, topics, topicTruth, dataset, ...(training ? { training } : {}) };
 }
