@@ -77,6 +77,8 @@ test('demo generates a synthetic archive and runs every stage on it', () => {
     const s = JSON.parse(r.stdout) as {
       archive: { studies: number; files: number }; ingest: { ingested: number; references: number; rejected: number };
       images: { indexed: number }; link: { keyImages: number; bySeriesInstance: number }; convert: { converted: number }; stats: { documents: number };
+      topics: Record<'document' | 'second' | 'sentence', { numImages: number; numTopics: number }>; topicTruth: { nmi: number; documents: number };
+      dataset: { images: number; classes: number }; training?: { numTrain: number; lastEpoch: { valAccuracy: number } };
     };
     assert.equal(s.ingest.ingested, 12);
     assert.equal(s.ingest.rejected, 0);
@@ -85,6 +87,14 @@ test('demo generates a synthetic archive and runs every stage on it', () => {
     assert.ok(s.link.bySeriesInstance > 0 && s.link.bySeriesInstance <= s.link.keyImages);
     assert.ok(s.convert.converted > 0);
     assert.equal(s.stats.documents, 12);
+    for (const level of ['document', 'second', 'sentence'] as const) {
+      assert.equal(s.topics[level].numImages, s.link.keyImages, `every key image has a ${level}-level label`);
+      assert.ok(s.topics[level].numTopics >= 2);
+    }
+    assert.equal(s.topicTruth.documents, 12);
+    assert.ok(s.topicTruth.nmi > 0 && s.topicTruth.nmi <= 1);
+    assert.ok(s.dataset.images > 0 && s.dataset.images <= s.convert.converted);
+    assert.ok(s.training && s.training.numTrain > 0 && s.training.lastEpoch.valAccuracy >= 0);
     // What mining reads holds none of the identifiers the generator wrote into the reports.
     const db = new Database(path.join(ws, 'workspace.db'), { readonly: true });
     const rows = db.prepare('SELECT r.text, r.accession, r.patient_id AS patient, w.raw_text AS raw FROM reports r JOIN reports_raw w USING (report_id)').all() as Array<{ text: string; accession: string; patient: string; raw: string }>;
