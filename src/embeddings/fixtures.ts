@@ -38,17 +38,39 @@ export function resample(sentences: readonly string[][], minWords: number, seed 
 }
 
 /**
- * A synthetic corpus with known structure: `numTopics` groups of words; each sentence draws
- * its words Zipf-wise from one group, so words of a group share contexts.
+ * A synthetic corpus with known structure and a natural (Zipf) word distribution: each
+ * sentence belongs to one of `numTopics` topics; each word is drawn, with probability
+ * `sharedFraction`, Zipf-wise from shared "function words" (frequent ones, which
+ * sub-sampling thins as in real text), else Zipf-wise from the topic's own words, so words of
+ * a topic share contexts. Word names: `f<rank>` for shared words, `t<topic>w<rank>` otherwise.
  */
-export function syntheticCorpus(numWords: number, options: { vocabulary?: number; numTopics?: number; seed?: number } = {}): string[][] {
+export function syntheticCorpus(numWords: number, options: { vocabulary?: number; numTopics?: number; sharedFraction?: number; seed?: number } = {}): string[][] {
   const V = options.vocabulary ?? 2000;
   const K = options.numTopics ?? 20;
+  const shared = options.sharedFraction ?? 0;
   const rng = new Rng(options.seed ?? 7);
-  const perTopic = Math.ceil(V / K);
-  const cum = new Float64Array(perTopic);
-  let s = 0;
-  for (let i = 0; i < perTopic; i++) cum[i] = s += 1 / (i + 1);
+  const numShared = shared > 0 ? Math.max(1, Math.round(V / 10)) : 0;
+  const perTopic = Math.ceil((V - numShared) / K);
+  const zipf = (n: number): { cum: Float64Array; total: number } => {
+    const cum = new Float64Array(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) cum[i] = total += 1 / (i + 1);
+    return { cum, total };
+  };
+  const draw = (z: { cum: Float64Array; total: number }): number => {
+    const r = rng.next() * z.total;
+    let lo = 0, hi = z.cum.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((z.cum[mid] as number) > r) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  const topicZipf = zipf(perTopic);
+  const sharedZipf = numShared > 0 ? zipf(numShared) : undefined;
+  const sharedNames = Array.from({ length: numShared }, (_, i) => `f${i}`);
+  const topicNames = Array.from({ length: K }, (_, k) => Array.from({ length: perTopic }, (_, i) => `t${k}w${i}`));
   const out: string[][] = [];
   let n = 0;
   while (n < numWords) {
@@ -56,14 +78,8 @@ export function syntheticCorpus(numWords: number, options: { vocabulary?: number
     const len = 8 + rng.int(20);
     const sentence: string[] = [];
     for (let k = 0; k < len; k++) {
-      const r = rng.next() * s;
-      let lo = 0, hi = perTopic - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((cum[mid] as number) > r) hi = mid;
-        else lo = mid + 1;
-      }
-      sentence.push(`t${topic}w${lo}`);
+      if (sharedZipf && rng.next() < shared) sentence.push(sharedNames[draw(sharedZipf)] as string);
+      else sentence.push((topicNames[topic] as string[])[draw(topicZipf)] as string);
     }
     out.push(sentence);
     n += len;

@@ -147,7 +147,7 @@ export async function trainEncoded(vocab: Vocabulary, corpus: EncodedCorpus, opt
   };
 }
 
-/** Weights and corpus in one shared memory (see layout.ts); syn0 uniform in ±0.5/vectorSize (the C tool), syn1 zero. */
+/** Weights and corpus in one shared memory (see layout.ts); syn0 uniform in ±1/vectorSize (gensim 4's prep_vectors; the C tool uses ±0.5), syn1 zero. */
 function allocateArrays(vocab: Vocabulary, corpus: EncodedCorpus, opts: Required<Word2VecOptions>): { arrays: KernelArrays; layout: SharedLayout } {
   const V = vocab.words.length;
   const D = opts.vectorSize;
@@ -171,7 +171,7 @@ function allocateArrays(vocab: Vocabulary, corpus: EncodedCorpus, opts: Required
     sentenceCapacity: MAX_SENTENCE_LENGTH,
   }, WASM_BASE);
   const rng = new Rng(opts.seed ^ 0x5eed);
-  for (let i = 0; i < views.syn0.length; i++) views.syn0[i] = (rng.next() - 0.5) / D;
+  for (let i = 0; i < views.syn0.length; i++) views.syn0[i] = (rng.next() * 2 - 1) / D;
   if (tree) {
     views.codes.set(tree.codes);
     views.points.set(tree.points);

@@ -4,7 +4,15 @@
  */
 import type { Command } from 'commander';
 import { registerInit } from './init.js';
+import { registerEmbed } from './embed.js';
+import { registerNeighbors } from './neighbors.js';
+import { registerTerms } from './terms.js';
+import { registerDescribe } from './describe.js';
 
 export function registerAllCommands(program: Command): void {
   registerInit(program);
+  registerEmbed(program);
+  registerNeighbors(program);
+  registerTerms(program);
+  registerDescribe(program);
 }

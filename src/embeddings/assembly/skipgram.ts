@@ -61,11 +61,22 @@ export function seed(a: u32, b: u32, c: u32, d: u32): void {
   return ra;
 }
 
+// Four independent accumulators hide the latency of the f32x4 add chain.
 @inline function dot(x: usize, y: usize): f32 {
-  let acc = f32x4.splat(0);
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  let a2 = f32x4.splat(0);
+  let a3 = f32x4.splat(0);
   const n = <usize>D << 2;
   let i: usize = 0;
-  for (; i + 16 <= n; i += 16) acc = f32x4.add(acc, f32x4.mul(v128.load(x + i), v128.load(y + i)));
+  for (; i + 64 <= n; i += 64) {
+    a0 = f32x4.add(a0, f32x4.mul(v128.load(x + i), v128.load(y + i)));
+    a1 = f32x4.add(a1, f32x4.mul(v128.load(x + i, 16), v128.load(y + i, 16)));
+    a2 = f32x4.add(a2, f32x4.mul(v128.load(x + i, 32), v128.load(y + i, 32)));
+    a3 = f32x4.add(a3, f32x4.mul(v128.load(x + i, 48), v128.load(y + i, 48)));
+  }
+  for (; i + 16 <= n; i += 16) a0 = f32x4.add(a0, f32x4.mul(v128.load(x + i), v128.load(y + i)));
+  const acc = f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3));
   let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
   for (; i < n; i += 4) s += load<f32>(x + i) * load<f32>(y + i);
   return s;
