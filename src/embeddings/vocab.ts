@@ -70,59 +70,99 @@ export function sampleThresholds(vocab: Vocabulary, sample: number): Uint32Array
 }
 
 /**
- * The C tool's Huffman construction (two-pointer merge over counts sorted descending), so
- * codes match word2vec.c/gensim: inner node i is row i of syn1 (V-1 rows).
+ * The Huffman tree as gensim builds it (a heap ordered by (count, node index); the two
+ * smallest nodes merge, the first popped is the 0 branch), so our inner nodes line up with
+ * gensim's. Inner node i (created i-th) is row i of syn1 (V-1 rows); the root is row V-2.
  */
 export function buildHuffmanTree(counts: Float64Array): HuffmanTree {
   const V = counts.length;
   if (V < 2) throw new OptionsError(`hierarchical softmax needs at least 2 words in the vocabulary, got ${V}`);
-  const count = new Float64Array(2 * V);
-  const binary = new Uint8Array(2 * V);
-  const parent = new Int32Array(2 * V);
-  for (let i = 0; i < V; i++) count[i] = counts[i] as number;
-  for (let i = V; i < 2 * V; i++) count[i] = Number.MAX_VALUE;
-  let pos1 = V - 1;
-  let pos2 = V;
-  for (let a = 0; a < V - 1; a++) {
-    let min1: number;
-    let min2: number;
-    if (pos1 >= 0 && (count[pos1] as number) < (count[pos2] as number)) min1 = pos1--;
-    else min1 = pos2++;
-    if (pos1 >= 0 && (count[pos1] as number) < (count[pos2] as number)) min2 = pos1--;
-    else min2 = pos2++;
-    count[V + a] = (count[min1] as number) + (count[min2] as number);
-    parent[min1] = V + a;
-    parent[min2] = V + a;
-    binary[min2] = 1;
+  const count = new Float64Array(2 * V - 1);
+  count.set(counts);
+  const left = new Int32Array(V - 1);
+  const right = new Int32Array(V - 1);
+  const heap = new MinHeap(count, 2 * V);
+  for (let i = 0; i < V; i++) heap.push(i);
+  for (let i = 0; i < V - 1; i++) {
+    const min1 = heap.pop();
+    const min2 = heap.pop();
+    count[V + i] = (count[min1] as number) + (count[min2] as number);
+    left[i] = min1;
+    right[i] = min2;
+    heap.push(V + i);
+  }
+  // Walk from the root, collecting each leaf's code (0 = left) and inner-node path.
+  const codeOf: number[][] = new Array(V);
+  const pointOf: number[][] = new Array(V);
+  const stack: Array<[number, number[], number[]]> = [[2 * V - 2, [], []]];
+  while (stack.length) {
+    const [node, codes, points] = stack.pop() as [number, number[], number[]];
+    if (node < V) {
+      codeOf[node] = codes;
+      pointOf[node] = points;
+      continue;
+    }
+    const inner = node - V;
+    const path = [...points, inner];
+    stack.push([left[inner] as number, [...codes, 0], path]);
+    stack.push([right[inner] as number, [...codes, 1], path]);
   }
   const offsets = new Uint32Array(V + 1);
-  const lengths = new Uint32Array(V);
   let maxCodeLength = 0;
   for (let w = 0; w < V; w++) {
-    let len = 0;
-    for (let b = w; b !== 2 * V - 2; b = parent[b] as number) len++;
-    lengths[w] = len;
+    const len = (codeOf[w] as number[]).length;
     if (len > maxCodeLength) maxCodeLength = len;
     offsets[w + 1] = (offsets[w] as number) + len;
   }
-  const total = offsets[V] as number;
-  const codes = new Uint8Array(total);
-  const points = new Uint32Array(total);
+  const codes = new Uint8Array(offsets[V] as number);
+  const points = new Uint32Array(offsets[V] as number);
   for (let w = 0; w < V; w++) {
-    // Walk leaf -> root, then store root-first like the C tool.
-    const len = lengths[w] as number;
-    const base = offsets[w] as number;
-    let b = w;
-    let i = len - 1;
-    while (b !== 2 * V - 2) {
-      codes[base + i] = binary[b] as number;
-      const p = parent[b] as number;
-      points[base + i] = p - V;
-      b = p;
-      i--;
-    }
+    codes.set(codeOf[w] as number[], offsets[w] as number);
+    points.set(pointOf[w] as number[], offsets[w] as number);
   }
   return { codes, points, offsets, maxCodeLength };
+}
+
+/** A binary min-heap of node indices ordered by (count, index), like Python's heapq on gensim's Heapitem. */
+class MinHeap {
+  private readonly items: Int32Array;
+  private size = 0;
+  constructor(private readonly count: Float64Array, capacity: number) {
+    this.items = new Int32Array(capacity);
+  }
+  private less(a: number, b: number): boolean {
+    const ca = this.count[a] as number, cb = this.count[b] as number;
+    return ca < cb || (ca === cb && a < b);
+  }
+  push(node: number): void {
+    let i = this.size++;
+    this.items[i] = node;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(this.items[i] as number, this.items[parent] as number)) break;
+      const t = this.items[i] as number;
+      this.items[i] = this.items[parent] as number;
+      this.items[parent] = t;
+      i = parent;
+    }
+  }
+  pop(): number {
+    const top = this.items[0] as number;
+    this.items[0] = this.items[--this.size] as number;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1, r = l + 1;
+      let m = i;
+      if (l < this.size && this.less(this.items[l] as number, this.items[m] as number)) m = l;
+      if (r < this.size && this.less(this.items[r] as number, this.items[m] as number)) m = r;
+      if (m === i) break;
+      const t = this.items[i] as number;
+      this.items[i] = this.items[m] as number;
+      this.items[m] = t;
+      i = m;
+    }
+    return top;
+  }
 }
 
 /**

@@ -6,7 +6,8 @@ import { trainWord2Vec, resolveKernelKind } from './word2vec.js';
 import { syntheticCorpus, indianaSentences, INDIANA_REPORTS } from './fixtures.js';
 import { projectWords2d } from './pca.js';
 import { splitSentences } from './sentences.js';
-import { needsSharedData } from '../testing/requirements.js';
+import { spawnSync } from 'node:child_process';
+import { needsDebianPython, needsSharedData } from '../testing/requirements.js';
 import { InputError, OptionsError } from '../util/errors.js';
 import { wasmKernelModule } from './wasm-kernel.js';
 
@@ -127,4 +128,26 @@ test('neighbours of common findings in the Indiana reports are sensible', { skip
   assert.ok(near('degenerative').includes('spine'));
   const heart = near('heart');
   assert.ok(heart.includes('size') || heart.includes('cardiomediastinal'), `heart: ${heart.join(' ')}`);
+});
+
+test('Huffman codes and points are the ones gensim builds', { skip: needsDebianPython('gensim') }, () => {
+  const script = `
+import json
+from gensim.models import Word2Vec
+s = [["a"] * 50 + ["b"] * 30 + ["c"] * 10 + ["d"] * 5 + ["e"] * 3 + ["f", "g", "h", "h"]]
+m = Word2Vec(s, min_count=1, hs=1, negative=0, vector_size=4, workers=1)
+print(json.dumps({w: [list(map(int, m.wv.get_vecattr(w, "code"))), list(map(int, m.wv.get_vecattr(w, "point")))] for w in m.wv.index_to_key}))
+`;
+  const r = spawnSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const theirs = JSON.parse(r.stdout.trim().split('\n').pop() as string) as Record<string, [number[], number[]]>;
+  const vocab = vocabularyFromCounts(new Map([['a', 50], ['b', 30], ['c', 10], ['d', 5], ['e', 3], ['f', 1], ['g', 1], ['h', 2]]), 1);
+  const tree = buildHuffmanTree(vocab.counts);
+  for (const [word, [code, point]] of Object.entries(theirs)) {
+    const w = vocab.index.get(word) as number;
+    const a = tree.offsets[w] as number, b = tree.offsets[w + 1] as number;
+    if (vocab.counts[w] === 1) continue; // f and g tie: gensim's argsort order between them is not specified
+    assert.deepEqual([...tree.codes.subarray(a, b)], code, `code of ${word}`);
+    assert.deepEqual([...tree.points.subarray(a, b)], point, `points of ${word}`);
+  }
 });
