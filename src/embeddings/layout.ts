@@ -4,6 +4,7 @@
  * write the same bytes, and every worker shares them (Hogwild).
  */
 import type { KernelArrays } from './kernel.js';
+import { OptionsError } from '../util/errors.js';
 import { wasmApi, type WasmMemory } from './wasm-api.js';
 
 /** Scratch per thread: a work vector and a sub-sampled sentence. */
@@ -69,7 +70,7 @@ export function allocateShared(sizes: ArraySizes, base: number): {
     scratch.push({ workOffset, sentenceOffset });
   }
   const pages = Math.ceil(pos / PAGE) + 1;
-  if (pages > 65536) throw new RangeError(`word2vec needs ${pages} pages of WebAssembly memory, more than 4 GiB`);
+  if (pages > 65536) throw new OptionsError(`word2vec needs ${Math.ceil(pages / 16)} MiB of shared memory, more than the 4 GiB one WebAssembly memory holds: train on a smaller corpus or vocabulary`);
   const memory = new wasmApi.Memory({ initial: pages, maximum: pages, shared: true });
   const buffer = memory.buffer;
   const at = (name: string): [number, number] => {
