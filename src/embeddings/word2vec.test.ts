@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { needsDebianPython, needsSharedData } from '../testing/requirements.js';
 import { InputError, OptionsError } from '../util/errors.js';
 import { wasmKernelModule } from './wasm-kernel.js';
+import { SkipGramKernel, buildExpTable, type KernelArrays } from './kernel.js';
 
 const small = { vectorSize: 32, window: 5, minCount: 2, epochs: 3 };
 
@@ -150,4 +151,36 @@ print(json.dumps({w: [list(map(int, m.wv.get_vecattr(w, "code"))), list(map(int,
     assert.deepEqual([...tree.codes.subarray(a, b)], code, `code of ${word}`);
     assert.deepEqual([...tree.points.subarray(a, b)], point, `points of ${word}`);
   }
+});
+
+test('one skip-gram HS pass on gensim\'s initial vectors gives gensim\'s vectors', { skip: needsDebianPython('gensim') }, () => {
+  // window 1 (no random shrink), no sub-sampling, constant learning rate: fully deterministic.
+  const script = `
+import json
+from gensim.models import Word2Vec
+s = [["a", "b", "c", "a", "d", "b", "a", "c", "e", "a", "b", "d"]]
+m = Word2Vec(vector_size=4, window=1, min_count=1, sg=1, hs=1, negative=0, sample=0, workers=1, seed=3, alpha=0.5, min_alpha=0.5)
+m.build_vocab(s)
+init = m.wv.vectors.copy()
+m.train(s, total_examples=1, epochs=1)
+print(json.dumps({"words": list(m.wv.index_to_key), "init": init.reshape(-1).tolist(), "after": m.wv.vectors.reshape(-1).tolist()}))
+`;
+  const r = spawnSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const g = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { words: string[]; init: number[]; after: number[] };
+  const sentence = ['a', 'b', 'c', 'a', 'd', 'b', 'a', 'c', 'e', 'a', 'b', 'd'];
+  const index = new Map(g.words.map((w, i) => [w, i]));
+  const counts = Float64Array.from(g.words, (w) => sentence.filter((x) => x === w).length);
+  const tree = buildHuffmanTree(counts);
+  const V = g.words.length, D = 4;
+  const arrays: KernelArrays = {
+    vectorSize: D, window: 1, negative: 0, hs: true,
+    syn0: Float32Array.from(g.init), syn1: new Float32Array((V - 1) * D), syn1neg: new Float32Array(0),
+    codes: tree.codes, points: tree.points, codeOffsets: tree.offsets,
+    sampleInt: new Uint32Array(V).fill(4294967295), cumTable: new Uint32Array(0),
+    ids: Uint32Array.from(sentence, (w) => index.get(w) as number), sentenceOffsets: Uint32Array.from([0, sentence.length]),
+    expTable: buildExpTable(),
+  };
+  new SkipGramKernel(arrays, 1).trainSentences(0, 1, 0.5);
+  for (let i = 0; i < g.after.length; i++) assert.ok(Math.abs((g.after[i] as number) - (arrays.syn0[i] as number)) < 1e-6, `value ${i}`);
 });

@@ -3,7 +3,8 @@
 // JavaScript lays out in a shared, imported memory. Globals are per instance, i.e. per worker.
 
 const MAX_EXP: f32 = 6.0;
-const EXP_SCALE: f32 = 1000.0 / 6.0 / 2.0;
+// 1000 / 6 / 2 in integer arithmetic (83), as the C tool and gensim compute it (see ../kernel.ts).
+const EXP_SCALE: f32 = 83.0;
 
 let D: i32 = 0;
 let WINDOW: u32 = 0;
