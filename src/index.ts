@@ -14,7 +14,7 @@ export { STOP_WORDS, isStopWord } from './reports/stopwords.js';
 // Word vectors (Section 5.1): skip-gram word2vec, formats, neighbours, PCA, the embed stage.
 export { trainWord2Vec, trainEncoded, resolveWord2VecOptions } from './embeddings/word2vec.js';
 export type { Word2VecOptions, Word2VecReport, Word2VecResult, KernelKind } from './embeddings/word2vec.js';
-export { buildVocabulary, vocabularyFromCounts, buildHuffmanTree, sampleThresholds } from './embeddings/vocab.js';
+export { buildVocabulary, vocabularyFromCounts, reorderVocabulary, buildHuffmanTree, sampleThresholds } from './embeddings/vocab.js';
 export type { Vocabulary, HuffmanTree } from './embeddings/vocab.js';
 export { encodeCorpus } from './embeddings/corpus.js';
 export type { EncodedCorpus } from './embeddings/corpus.js';

@@ -52,6 +52,24 @@ export function vocabularyFromCounts(rawCounts: ReadonlyMap<string, number>, min
 }
 
 /**
+ * A vocabulary in a given word order (e.g. the order of another tool's model, so that both
+ * build the same Huffman tree: the order of words with equal counts is arbitrary, and gensim's
+ * comes from numpy's unstable argsort). Counts come from `vocab`; the words must be the same set.
+ */
+export function reorderVocabulary(vocab: Vocabulary, words: readonly string[]): Vocabulary {
+  if (words.length !== vocab.words.length || words.some((w) => !vocab.index.has(w))) {
+    throw new OptionsError(`the given order has ${words.length} words, the vocabulary ${vocab.words.length}, or other words`);
+  }
+  const counts = Float64Array.from(words, (w) => vocab.counts[vocab.index.get(w) as number] as number);
+  for (let i = 1; i < counts.length; i++) {
+    if ((counts[i] as number) > (counts[i - 1] as number)) throw new OptionsError(`the given order is not by descending count (word ${i + 1})`);
+  }
+  const index = new Map<string, number>();
+  words.forEach((w, i) => index.set(w, i));
+  return { words: [...words], index, counts, totalWords: vocab.totalWords };
+}
+
+/**
  * Keep probability of each word under frequent-word sub-sampling, as gensim computes it
  * (threshold = sample × total; p = (sqrt(c/threshold) + 1) × threshold / c, capped at 1),
  * scaled to 0..2^32 so the kernel compares it with a raw 32-bit random number.
@@ -70,9 +88,11 @@ export function sampleThresholds(vocab: Vocabulary, sample: number): Uint32Array
 }
 
 /**
- * The Huffman tree as gensim builds it (a heap ordered by (count, node index); the two
- * smallest nodes merge, the first popped is the 0 branch), so our inner nodes line up with
- * gensim's. Inner node i (created i-th) is row i of syn1 (V-1 rows); the root is row V-2.
+ * The Huffman tree exactly as gensim builds it: Python's heapq over items compared by count
+ * only (gensim's Heapitem.__lt__), so ties fall where heapq's sift order puts them; the two
+ * smallest nodes merge and the first popped is the 0 branch. Same codes and points as gensim
+ * (tested), hence the same hierarchical-softmax objective. Inner node i (created i-th) is
+ * row i of syn1 (V-1 rows); the root is row V-2.
  */
 export function buildHuffmanTree(counts: Float64Array): HuffmanTree {
   const V = counts.length;
@@ -81,8 +101,7 @@ export function buildHuffmanTree(counts: Float64Array): HuffmanTree {
   count.set(counts);
   const left = new Int32Array(V - 1);
   const right = new Int32Array(V - 1);
-  const heap = new MinHeap(count, 2 * V);
-  for (let i = 0; i < V; i++) heap.push(i);
+  const heap = new PyHeap(count, V);
   for (let i = 0; i < V - 1; i++) {
     const min1 = heap.pop();
     const min2 = heap.pop();
@@ -123,44 +142,63 @@ export function buildHuffmanTree(counts: Float64Array): HuffmanTree {
   return { codes, points, offsets, maxCodeLength };
 }
 
-/** A binary min-heap of node indices ordered by (count, index), like Python's heapq on gensim's Heapitem. */
-class MinHeap {
+/**
+ * Python's heapq (heapify, heappop, heappush with _siftup/_siftdown) on node indices, where
+ * a < b means count[a] < count[b] and nothing else, as gensim's Heapitem compares.
+ */
+class PyHeap {
   private readonly items: Int32Array;
-  private size = 0;
-  constructor(private readonly count: Float64Array, capacity: number) {
-    this.items = new Int32Array(capacity);
+  private size: number;
+  constructor(private readonly count: Float64Array, numLeaves: number) {
+    this.items = new Int32Array(numLeaves);
+    for (let i = 0; i < numLeaves; i++) this.items[i] = i;
+    this.size = numLeaves;
+    for (let i = (numLeaves >> 1) - 1; i >= 0; i--) this.siftUp(i);
   }
   private less(a: number, b: number): boolean {
-    const ca = this.count[a] as number, cb = this.count[b] as number;
-    return ca < cb || (ca === cb && a < b);
+    return (this.count[a] as number) < (this.count[b] as number);
+  }
+  private siftDown(startPos: number, pos: number): void {
+    const items = this.items;
+    const newItem = items[pos] as number;
+    while (pos > startPos) {
+      const parentPos = (pos - 1) >> 1;
+      const parent = items[parentPos] as number;
+      if (this.less(newItem, parent)) {
+        items[pos] = parent;
+        pos = parentPos;
+        continue;
+      }
+      break;
+    }
+    items[pos] = newItem;
+  }
+  private siftUp(pos: number): void {
+    const items = this.items;
+    const endPos = this.size;
+    const startPos = pos;
+    const newItem = items[pos] as number;
+    let childPos = 2 * pos + 1;
+    while (childPos < endPos) {
+      const rightPos = childPos + 1;
+      if (rightPos < endPos && !this.less(items[childPos] as number, items[rightPos] as number)) childPos = rightPos;
+      items[pos] = items[childPos] as number;
+      pos = childPos;
+      childPos = 2 * pos + 1;
+    }
+    items[pos] = newItem;
+    this.siftDown(startPos, pos);
   }
   push(node: number): void {
-    let i = this.size++;
-    this.items[i] = node;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(this.items[i] as number, this.items[parent] as number)) break;
-      const t = this.items[i] as number;
-      this.items[i] = this.items[parent] as number;
-      this.items[parent] = t;
-      i = parent;
-    }
+    this.items[this.size++] = node;
+    this.siftDown(0, this.size - 1);
   }
   pop(): number {
+    const last = this.items[--this.size] as number;
+    if (this.size === 0) return last;
     const top = this.items[0] as number;
-    this.items[0] = this.items[--this.size] as number;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1, r = l + 1;
-      let m = i;
-      if (l < this.size && this.less(this.items[l] as number, this.items[m] as number)) m = l;
-      if (r < this.size && this.less(this.items[r] as number, this.items[m] as number)) m = r;
-      if (m === i) break;
-      const t = this.items[i] as number;
-      this.items[i] = this.items[m] as number;
-      this.items[m] = t;
-      i = m;
-    }
+    this.items[0] = last;
+    this.siftUp(0);
     return top;
   }
 }
