@@ -37,4 +37,15 @@ const COMMANDS: Array<(program: Command) => void> = [
 
 export function registerAllCommands(program: Command): void {
   for (const register of COMMANDS) register(program);
+import { registerEmbed } from './embed.js';
+import { registerNeighbors } from './neighbors.js';
+import { registerTerms } from './terms.js';
+import { registerDescribe } from './describe.js';
+
+export function registerAllCommands(program: Command): void {
+  registerInit(program);
+  registerEmbed(program);
+  registerNeighbors(program);
+  registerTerms(program);
+  registerDescribe(program);
 }

@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { withWorkspace } from '../../store/workspace.js';
+import { runDescribeStage } from '../../descriptions/stage.js';
+import { printResult, workspaceDir } from '../output.js';
+import { ontologyPath, parseScopes } from './terms.js';
+
+interface DescribeFlags {
+  workspace?: string;
+  ontology?: string;
+  scopes: string;
+  includeNegated?: boolean;
+  force?: boolean;
+  json?: boolean;
+}
+
+export function registerDescribe(program: Command): void {
+  program
+    .command('describe')
+    .description('disease terms and bigram descriptions (512-d targets) for every key image in the workspace')
+    .option('--workspace <dir>', 'workspace folder')
+    .option('--ontology <file>', 'Disease Ontology OBO file (default: $PACSMINE_ONTOLOGY)')
+    .option('--scopes <list>', 'synonym scopes matched besides names', 'EXACT')
+    .option('--include-negated', 'let negated terms into the descriptions too')
+    .option('--force', 'run again even when up to date')
+    .option('--json', 'print JSON')
+    .action(async (flags: DescribeFlags) => {
+      const result = await withWorkspace(workspaceDir(flags.workspace), (ws) =>
+        runDescribeStage(ws, {
+          ontologyPath: ontologyPath(flags.ontology),
+          synonymScopes: parseScopes(flags.scopes),
+          statuses: flags.includeNegated ? ['affirmed', 'uncertain', 'negated'] : ['affirmed', 'uncertain'],
+          force: flags.force ?? false,
+        }));
+      printResult(result, flags.json, (r) => r.skipped ? 'describe: up to date' :
+        `describe: ${r.termHits} term hits in ${r.refs} reference windows; ${r.keyImagesWithBigrams} of ${r.keyImages} key images have bigrams (${r.bigramRows} targets)` +
+        (r.wordCounts ? `; disease terms per window ${r.wordCounts.imageReferencesDiseaseTerms.mean.toFixed(2)} ± ${r.wordCounts.imageReferencesDiseaseTerms.std.toFixed(2)}` : ''));
+    });
+}

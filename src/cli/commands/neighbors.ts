@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import { withWorkspace } from '../../store/workspace.js';
+import { loadWorkspaceVectors } from '../../embeddings/stage.js';
+import { loadWord2VecFormat, type Word2VecFormat } from '../../embeddings/format.js';
+import { projectWords2d } from '../../embeddings/pca.js';
+import type { WordVectors } from '../../embeddings/vectors.js';
+import { OptionsError } from '../../util/errors.js';
+import { printResult, workspaceDir } from '../output.js';
+
+interface NeighborsFlags {
+  vectors?: string;
+  format: string;
+  workspace?: string;
+  topn: string;
+  negative?: string[];
+  pca?: boolean;
+  json?: boolean;
+}
+
+export function registerNeighbors(program: Command): void {
+  program
+    .command('neighbors')
+    .description('nearest words by cosine similarity (several words: their sum; with --negative: an analogy)')
+    .argument('<words...>', 'query words')
+    .option('--vectors <file>', 'a word2vec file (default: the workspace vectors from `pacsmine embed`)')
+    .option('--format <format>', 'binary or text, for --vectors', 'binary')
+    .option('--workspace <dir>', 'workspace folder')
+    .option('-n, --topn <n>', 'how many neighbours', '10')
+    .option('--negative <words...>', 'words to subtract (a : b :: c : ? is `neighbors b c --negative a`)')
+    .option('--pca', 'also print a 2-D PCA projection of the query words and their neighbours (Figure 6)')
+    .option('--json', 'print JSON')
+    .action(async (words: string[], flags: NeighborsFlags) => {
+      const topn = Number(flags.topn);
+      if (!Number.isInteger(topn) || topn < 1) throw new OptionsError(`--topn must be a positive integer, got ${flags.topn}`);
+      let vectors: WordVectors;
+      if (flags.vectors) {
+        if (flags.format !== 'binary' && flags.format !== 'text') throw new OptionsError(`--format must be binary or text, got ${flags.format}`);
+        vectors = loadWord2VecFormat(flags.vectors, flags.format as Word2VecFormat);
+      } else {
+        vectors = await withWorkspace(workspaceDir(flags.workspace), (ws) => loadWorkspaceVectors(ws));
+      }
+      const neighbours = vectors.mostSimilar(words, flags.negative ?? [], topn);
+      const projection = flags.pca ? projectWords2d(vectors, [...words, ...neighbours.map((n) => n.word)]) : undefined;
+      const result = projection ? { neighbours, projection } : neighbours;
+      printResult(result, flags.json, () =>
+        neighbours.map((n) => `${n.word}\t${n.similarity.toFixed(4)}`).join('\n') +
+        (projection ? `\n\n${projection.map((p) => `${p.word}\t${p.x.toFixed(4)}\t${p.y.toFixed(4)}`).join('\n')}` : ''));
+    });
+}

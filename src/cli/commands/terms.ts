@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { createInterface } from 'node:readline';
+import { loadObo } from '../../ontology/obo.js';
+import { TermMatcher } from '../../ontology/matcher.js';
+import { findTerms } from '../../ontology/terms.js';
+import { SYNONYM_SCOPES, type SynonymScope } from '../../ontology/obo.js';
+import { OptionsError } from '../../util/errors.js';
+
+interface TermsFlags {
+  ontology?: string;
+  scopes: string;
+  json?: boolean;
+}
+
+/** --ontology, else $PACSMINE_ONTOLOGY. */
+export function ontologyPath(flag: string | undefined): string {
+  const p = flag ?? process.env['PACSMINE_ONTOLOGY'];
+  if (!p) {
+    throw new OptionsError('no ontology: pass --ontology FILE or set PACSMINE_ONTOLOGY to a Disease Ontology OBO file ' +
+      '(doid.obo from github.com/DiseaseOntology/HumanDiseaseOntology, any release)');
+  }
+  return p;
+}
+
+export function parseScopes(value: string): SynonymScope[] {
+  const scopes = value.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+  for (const s of scopes) if (!(SYNONYM_SCOPES as readonly string[]).includes(s)) throw new OptionsError(`unknown synonym scope ${s} (use ${SYNONYM_SCOPES.join(', ')})`);
+  return scopes as SynonymScope[];
+}
+
+export function registerTerms(program: Command): void {
+  program
+    .command('terms')
+    .description('find Disease Ontology terms, with negation status, in sentences read from standard input (one per line)')
+    .option('--ontology <file>', 'Disease Ontology OBO file (default: $PACSMINE_ONTOLOGY)')
+    .option('--scopes <list>', 'synonym scopes matched besides names', 'EXACT')
+    .option('--json', 'print one JSON array of hits per input line')
+    .action(async (flags: TermsFlags) => {
+      const ontology = loadObo(ontologyPath(flags.ontology));
+      for (const p of ontology.problems.slice(0, 5)) process.stderr.write(`pacsmine terms: ontology line ${p.line}: ${p.message}\n`);
+      const matcher = new TermMatcher(ontology, { synonymScopes: parseScopes(flags.scopes) });
+      const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+      const out: string[] = [];
+      const flush = (): void => {
+        if (out.length) process.stdout.write(out.join(''));
+        out.length = 0;
+      };
+      for await (const line of lines) {
+        const hits = findTerms(matcher, line);
+        out.push(flags.json
+          ? `${JSON.stringify(hits)}\n`
+          : `${hits.map((h) => `${h.text} [${h.id} ${h.name}] ${h.status}`).join('; ')}\n`);
+        if (out.length >= 1000) flush();
+      }
+      flush();
+    });
+}

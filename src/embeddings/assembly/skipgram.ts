@@ -1,0 +1,180 @@
+// AssemblyScript (compiled to WebAssembly with v128 SIMD by scripts/build-wasm.mjs; not part of tsc).
+// The same skip-gram kernel as ../kernel.ts (the reference it is tested against), over arrays that
+// JavaScript lays out in a shared, imported memory. Globals are per instance, i.e. per worker.
+
+const MAX_EXP: f32 = 6.0;
+// 1000 / 6 / 2 in integer arithmetic (83), as the C tool and gensim compute it (see ../kernel.ts).
+const EXP_SCALE: f32 = 83.0;
+
+let D: i32 = 0;
+let WINDOW: u32 = 0;
+let NEGATIVE: i32 = 0;
+let HS: i32 = 0;
+let syn0: usize = 0;
+let syn1: usize = 0;
+let syn1neg: usize = 0;
+let codes: usize = 0;
+let points: usize = 0;
+let codeOffsets: usize = 0;
+let sampleInt: usize = 0;
+let cumTable: usize = 0;
+let cumLen: i32 = 0;
+let ids: usize = 0;
+let sentenceOffsets: usize = 0;
+let expTable: usize = 0;
+let work: usize = 0;
+let sentence: usize = 0;
+// xorshift128 state, seeded from JavaScript exactly as util/rng.ts seeds it.
+let ra: u32 = 0;
+let rb: u32 = 0;
+let rc: u32 = 0;
+let rd: u32 = 0;
+
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+export function setup(
+  vectorSize: i32, window: u32, negative: i32, hs: i32,
+  pSyn0: usize, pSyn1: usize, pSyn1neg: usize, pCodes: usize, pPoints: usize, pCodeOffsets: usize,
+  pSampleInt: usize, pCum: usize, nCum: i32, pIds: usize, pSentenceOffsets: usize, pExp: usize,
+  pWork: usize, pSentence: usize,
+): void {
+  D = vectorSize; WINDOW = window; NEGATIVE = negative; HS = hs;
+  syn0 = pSyn0; syn1 = pSyn1; syn1neg = pSyn1neg; codes = pCodes; points = pPoints; codeOffsets = pCodeOffsets;
+  sampleInt = pSampleInt; cumTable = pCum; cumLen = nCum; ids = pIds; sentenceOffsets = pSentenceOffsets;
+  expTable = pExp; work = pWork; sentence = pSentence;
+}
+
+export function seed(a: u32, b: u32, c: u32, d: u32): void {
+  ra = a; rb = b; rc = c; rd = d;
+}
+
+@inline function nextU32(): u32 {
+  let t = rd;
+  const s = ra;
+  rd = rc;
+  rc = rb;
+  rb = s;
+  t ^= t << 11;
+  t ^= t >>> 8;
+  ra = t ^ s ^ (s >>> 19);
+  return ra;
+}
+
+// Four independent accumulators hide the latency of the f32x4 add chain.
+@inline function dot(x: usize, y: usize): f32 {
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  let a2 = f32x4.splat(0);
+  let a3 = f32x4.splat(0);
+  const n = <usize>D << 2;
+  let i: usize = 0;
+  for (; i + 64 <= n; i += 64) {
+    a0 = f32x4.add(a0, f32x4.mul(v128.load(x + i), v128.load(y + i)));
+    a1 = f32x4.add(a1, f32x4.mul(v128.load(x + i, 16), v128.load(y + i, 16)));
+    a2 = f32x4.add(a2, f32x4.mul(v128.load(x + i, 32), v128.load(y + i, 32)));
+    a3 = f32x4.add(a3, f32x4.mul(v128.load(x + i, 48), v128.load(y + i, 48)));
+  }
+  for (; i + 16 <= n; i += 16) a0 = f32x4.add(a0, f32x4.mul(v128.load(x + i), v128.load(y + i)));
+  const acc = f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3));
+  let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  for (; i < n; i += 4) s += load<f32>(x + i) * load<f32>(y + i);
+  return s;
+}
+
+// work += g·out; out += g·inp
+@inline function update(out: usize, inp: usize, g: f32): void {
+  const gv = f32x4.splat(g);
+  const n = <usize>D << 2;
+  let i: usize = 0;
+  for (; i + 16 <= n; i += 16) {
+    const o = v128.load(out + i);
+    v128.store(work + i, f32x4.add(v128.load(work + i), f32x4.mul(gv, o)));
+    v128.store(out + i, f32x4.add(o, f32x4.mul(gv, v128.load(inp + i))));
+  }
+  for (; i < n; i += 4) {
+    const o = load<f32>(out + i);
+    store<f32>(work + i, load<f32>(work + i) + g * o);
+    store<f32>(out + i, o + g * load<f32>(inp + i));
+  }
+}
+
+function bisect(r: u32): i32 {
+  let lo = 0, hi = cumLen - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (load<u32>(cumTable + (<usize>mid << 2)) > r) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+function trainPair(word: u32, context: u32, alpha: f32): void {
+  const rowBytes = <usize>D << 2;
+  const l1 = syn0 + <usize>context * rowBytes;
+  memory.fill(work, 0, rowBytes);
+  if (HS) {
+    const cEnd = load<u32>(codeOffsets + ((<usize>word + 1) << 2));
+    for (let c = load<u32>(codeOffsets + (<usize>word << 2)); c < cEnd; c++) {
+      const l2 = syn1 + <usize>load<u32>(points + (<usize>c << 2)) * rowBytes;
+      const f = dot(l1, l2);
+      if (f <= -MAX_EXP || f >= MAX_EXP) continue;
+      const sig = load<f32>(expTable + (<usize>(<i32>((f + MAX_EXP) * EXP_SCALE)) << 2));
+      const g = (<f32>1 - <f32>load<u8>(codes + <usize>c) - sig) * alpha;
+      update(l2, l1, g);
+    }
+  }
+  if (NEGATIVE > 0) {
+    for (let k = 0; k <= NEGATIVE; k++) {
+      let target: u32;
+      let label: f32;
+      if (k == 0) {
+        target = word;
+        label = 1;
+      } else {
+        target = <u32>bisect(nextU32() >>> 1);
+        if (target == word) continue;
+        label = 0;
+      }
+      const l2 = syn1neg + <usize>target * rowBytes;
+      const f = dot(l1, l2);
+      if (f <= -MAX_EXP || f >= MAX_EXP) continue;
+      const sig = load<f32>(expTable + (<usize>(<i32>((f + MAX_EXP) * EXP_SCALE)) << 2));
+      update(l2, l1, (label - sig) * alpha);
+    }
+  }
+  const gz = <usize>0;
+  let i: usize = gz;
+  for (; i + 16 <= rowBytes; i += 16) v128.store(l1 + i, f32x4.add(v128.load(l1 + i), v128.load(work + i)));
+  for (; i < rowBytes; i += 4) store<f32>(l1 + i, load<f32>(l1 + i) + load<f32>(work + i));
+}
+
+export function trainSentences(from: i32, to: i32, alpha: f32): f64 {
+  let raw: f64 = 0;
+  for (let s = from; s < to; s++) {
+    const start = load<u32>(sentenceOffsets + (<usize>s << 2));
+    const end = load<u32>(sentenceOffsets + ((<usize>s + 1) << 2));
+    raw += <f64>(end - start);
+    let len: i32 = 0;
+    for (let k = start; k < end; k++) {
+      const w = load<u32>(ids + (<usize>k << 2));
+      const keep = load<u32>(sampleInt + (<usize>w << 2));
+      if (keep < 0xffffffff && keep < nextU32()) continue;
+      store<u32>(sentence + (<usize>len << 2), w);
+      len++;
+    }
+    const win = <i32>WINDOW;
+    for (let i = 0; i < len; i++) {
+      const b = <i32>(nextU32() % WINDOW);
+      const lo = i - win + b < 0 ? 0 : i - win + b;
+      const hi = i + win + 1 - b > len ? len : i + win + 1 - b;
+      const word = load<u32>(sentence + (<usize>i << 2));
+      for (let j = lo; j < hi; j++) {
+        if (j == i) continue;
+        trainPair(word, load<u32>(sentence + (<usize>j << 2)), alpha);
+      }
+    }
+  }
+  return raw;
+}

@@ -1,0 +1,82 @@
+/**
+ * The word2vec file formats of the C tool, read and written by gensim's
+ * KeyedVectors.load_word2vec_format / save_word2vec_format:
+ *   text:   "V D\n" then one "word v1 ... vD\n" per word;
+ *   binary: "V D\n" then "word " + D little-endian float32 (+ "\n", which readers skip).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { FormatError } from '../util/errors.js';
+import { WordVectors } from './vectors.js';
+
+export type Word2VecFormat = 'text' | 'binary';
+
+/** Writes vectors in the word2vec text or binary format. */
+export function saveWord2VecFormat(vectors: WordVectors, file: string, format: Word2VecFormat = 'binary'): void {
+  const V = vectors.numWords, D = vectors.vectorSize;
+  for (const w of vectors.words) {
+    if (w.length === 0 || /\s/.test(w)) throw new FormatError(`word2vec files cannot hold a word that is empty or has white space (word ${vectors.words.indexOf(w)})`);
+  }
+  if (format === 'text') {
+    const lines = [`${V} ${D}`];
+    for (let w = 0; w < V; w++) {
+      const parts: string[] = [vectors.words[w] as string];
+      // 9 significant digits round-trip every float32 exactly.
+      for (let d = 0; d < D; d++) parts.push(Number((vectors.vectors[w * D + d] as number).toPrecision(9)).toString());
+      lines.push(parts.join(' '));
+    }
+    writeFileSync(file, lines.join('\n') + '\n');
+    return;
+  }
+  const chunks: Buffer[] = [Buffer.from(`${V} ${D}\n`, 'utf8')];
+  for (let w = 0; w < V; w++) {
+    chunks.push(Buffer.from(`${vectors.words[w] as string} `, 'utf8'));
+    const row = Buffer.alloc(D * 4);
+    for (let d = 0; d < D; d++) row.writeFloatLE(vectors.vectors[w * D + d] as number, d * 4);
+    chunks.push(row, Buffer.from('\n'));
+  }
+  writeFileSync(file, Buffer.concat(chunks));
+}
+
+/** Reads a word2vec text or binary file (ours, gensim's or the C tool's). */
+export function loadWord2VecFormat(file: string, format: Word2VecFormat = 'binary'): WordVectors {
+  const buf = readFileSync(file);
+  const headerEnd = buf.indexOf(0x0a);
+  if (headerEnd < 0) throw new FormatError(`${file}: no header line ("<numWords> <vectorSize>")`);
+  const header = buf.subarray(0, headerEnd).toString('utf8').trim().split(/\s+/);
+  const V = Number(header[0]), D = Number(header[1]);
+  if (header.length !== 2 || !Number.isInteger(V) || !Number.isInteger(D) || V < 0 || D < 1) {
+    throw new FormatError(`${file}: line 1: expected "<numWords> <vectorSize>", got ${header.length} fields`);
+  }
+  const words: string[] = [];
+  const values = new Float32Array(V * D);
+  if (format === 'text') {
+    const lines = buf.subarray(headerEnd + 1).toString('utf8').split('\n');
+    let w = 0;
+    for (let li = 0; li < lines.length && w < V; li++) {
+      const line = (lines[li] as string).trimEnd();
+      if (line === '') continue;
+      const parts = line.split(' ');
+      if (parts.length !== D + 1) throw new FormatError(`${file}: line ${li + 2}: expected a word and ${D} numbers, got ${parts.length} fields`);
+      words.push(parts[0] as string);
+      for (let d = 0; d < D; d++) {
+        const x = Number(parts[d + 1]);
+        if (!Number.isFinite(x)) throw new FormatError(`${file}: line ${li + 2}: value ${d + 1} is not a number`);
+        values[w * D + d] = x;
+      }
+      w++;
+    }
+    if (w !== V) throw new FormatError(`${file}: header says ${V} words, found ${w}`);
+  } else {
+    let pos = headerEnd + 1;
+    for (let w = 0; w < V; w++) {
+      while (pos < buf.length && buf[pos] === 0x0a) pos++;
+      const space = buf.indexOf(0x20, pos);
+      if (space < 0 || space + 1 + D * 4 > buf.length) throw new FormatError(`${file}: truncated at word ${w + 1} of ${V} (byte ${pos})`);
+      words.push(buf.subarray(pos, space).toString('utf8'));
+      pos = space + 1;
+      for (let d = 0; d < D; d++) values[w * D + d] = buf.readFloatLE(pos + d * 4);
+      pos += D * 4;
+    }
+  }
+  return new WordVectors(words, values, D);
+}

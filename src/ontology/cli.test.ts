@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const OBO = `format-version: 1.2
+
+[Term]
+id: DOID:1673
+name: pneumothorax
+
+[Term]
+id: DOID:552
+name: pneumonia
+
+[Term]
+id: DOID:2
+name: lung tumor
+`;
+
+function run(args: string[], input: string, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(process.execPath, [MAIN, ...args], { input, encoding: 'utf8', env: { ...process.env, ...env } });
+}
+
+test('pacsmine terms --json prints one JSON array per input line, with offsets and status', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'terms-cli-'));
+  const obo = path.join(dir, 'do.obo');
+  writeFileSync(obo, OBO);
+  const input = 'No pneumothorax.\n\nPossible left lower lobe pneumonia; lung tumours.\n';
+  const r = run(['terms', '--json', '--ontology', obo], input);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Array<Record<string, unknown>>);
+  assert.equal(lines.length, 3);
+  assert.deepEqual(lines[0], [{ id: 'DOID:1673', name: 'pneumothorax', text: 'pneumothorax', start: 3, end: 15, status: 'negated' }]);
+  assert.deepEqual(lines[1], []);
+  assert.deepEqual(lines[2]?.map((h) => [h['id'], h['text'], h['status']]), [['DOID:552', 'pneumonia', 'uncertain'], ['DOID:2', 'lung tumours', 'affirmed']]);
+  // The ontology can come from the environment; without one the error says what to do.
+  assert.equal(run(['terms', '--json'], 'pneumonia\n', { PACSMINE_ONTOLOGY: obo }).status, 0);
+  const missing = run(['terms', '--json'], 'x\n', { PACSMINE_ONTOLOGY: '' });
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /--ontology/);
+});
+
+test('pacsmine embed --text and neighbors --json', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'embed-cli-'));
+  const text = path.join(dir, 'corpus.txt');
+  const lines: string[] = [];
+  for (let i = 0; i < 300; i++) lines.push(i % 2 ? 'small left pleural effusion and basilar atelectasis' : 'heart size is normal and the lungs are clear');
+  writeFileSync(text, lines.join('\n'));
+  const vectors = path.join(dir, 'v.txt');
+  const e = run(['embed', '--text', text, '--out', vectors, '--format', 'text', '--vector-size', '16', '--window', '3', '--epochs', '2', '--json'], '');
+  assert.equal(e.status, 0, e.stderr);
+  assert.equal((JSON.parse(e.stdout) as { numWords: number }).numWords, 15);
+  const n = run(['neighbors', 'effusion', '--vectors', vectors, '--format', 'text', '-n', '3', '--json'], '');
+  assert.equal(n.status, 0, n.stderr);
+  const near = JSON.parse(n.stdout) as Array<{ word: string; similarity: number }>;
+  assert.equal(near.length, 3);
+  assert.ok(near.every((x) => x.word !== 'effusion' && x.similarity <= 1));
+  const bad = run(['neighbors', 'nosuchword', '--vectors', vectors, '--format', 'text'], '');
+  assert.equal(bad.status, 3);
+});
