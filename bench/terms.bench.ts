@@ -9,7 +9,7 @@ import { loadObo } from '../src/ontology/obo.js';
 import { TermMatcher } from '../src/ontology/matcher.js';
 import { findTerms } from '../src/ontology/terms.js';
 import { indianaReportTexts, INDIANA_REPORTS } from '../src/embeddings/fixtures.js';
-import { splitSentences } from '../src/embeddings/sentences.js';
+import { sentenceTexts } from '../src/embeddings/sentences.js';
 import { needsSharedData, sharedDataDir } from '../src/testing/requirements.js';
 
 const DO_FILE = 'disease-ontology/doid_2016-09-01.obo';
@@ -24,7 +24,7 @@ if (skip) {
   t0 = performance.now();
   const matcher = new TermMatcher(ontology, { synonymScopes: ['EXACT', 'RELATED', 'NARROW', 'BROAD'] });
   const buildMs = performance.now() - t0;
-  const base = indianaReportTexts().flatMap(splitSentences);
+  const base = indianaReportTexts().flatMap(sentenceTexts);
   const sentences: string[] = [];
   while (sentences.length < 200_000) sentences.push(...base);
   process.stdout.write(`ontology: ${ontology.terms.length} terms parsed in ${parseMs.toFixed(0)} ms; matcher: ${matcher.numTerms} terms, ${matcher.numEntries} names and synonyms, built in ${buildMs.toFixed(0)} ms\n`);

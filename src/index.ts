@@ -129,7 +129,7 @@ export { saveWord2VecFormat, loadWord2VecFormat } from './embeddings/format.js';
 export type { Word2VecFormat } from './embeddings/format.js';
 export { projectWords2d } from './embeddings/pca.js';
 export type { ProjectedWord } from './embeddings/pca.js';
-export { splitSentences, sentenceTokens, WORD2VEC_MIN_TOKEN_LENGTH } from './embeddings/sentences.js';
+export { sentenceTexts, sentenceTokens, WORD2VEC_MIN_TOKEN_LENGTH } from './embeddings/sentences.js';
 export { runEmbedStage, loadWorkspaceVectors, workspaceVectorsPath, EMBED_STAGE } from './embeddings/stage.js';
 export type { EmbedStageOptions, EmbedStageResult } from './embeddings/stage.js';
 

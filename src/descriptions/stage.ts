@@ -12,7 +12,7 @@ import { loadObo } from '../ontology/obo.js';
 import { describeWindow, bigramTargets, type DescriptionOptions, type Bigram } from './bigrams.js';
 import { DESCRIPTIONS_SCHEMA } from './schema.js';
 import { wordCountTable, type WordCountTable } from './word-counts.js';
-import { splitSentences } from '../embeddings/sentences.js';
+import { sentenceTexts } from '../embeddings/sentences.js';
 import { loadWorkspaceVectors, workspaceVectorsPath } from '../embeddings/stage.js';
 
 export const DESCRIBE_STAGE = 'describe';
@@ -112,7 +112,7 @@ export async function runDescribeStage(ws: Workspace, options: DescribeStageOpti
     writeFileSync(targetsPath, Buffer.from(all.buffer, all.byteOffset, all.byteLength));
   }
   const reportTexts = (ws.db.prepare('SELECT text FROM reports').all() as Array<{ text: string }>).map((r) => r.text);
-  const wordCounts = wordCountTable(reportTexts.flatMap(splitSentences), refs.map((r) => ({ sentence: r.sentence, prevSentence: r.prev_sentence, nextSentence: r.next_sentence })), matcher);
+  const wordCounts = wordCountTable(reportTexts.flatMap(sentenceTexts), refs.map((r) => ({ sentence: r.sentence, prevSentence: r.prev_sentence, nextSentence: r.next_sentence })), matcher);
   const result: DescribeStageResult = {
     skipped: false,
     refs: refs.length,

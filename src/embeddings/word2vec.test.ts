@@ -5,7 +5,7 @@ import { encodeCorpus } from './corpus.js';
 import { trainWord2Vec, resolveKernelKind } from './word2vec.js';
 import { syntheticCorpus, indianaSentences, INDIANA_REPORTS } from './fixtures.js';
 import { projectWords2d } from './pca.js';
-import { splitSentences } from './sentences.js';
+import { sentenceTexts } from './sentences.js';
 import { spawnSync } from 'node:child_process';
 import { needsDebianPython, needsSharedData } from '../testing/requirements.js';
 import { InputError, OptionsError } from '../util/errors.js';
@@ -47,12 +47,12 @@ test('the corpus drops out-of-vocabulary words and empty sentences', () => {
   assert.ok(corpus.ids.buffer instanceof SharedArrayBuffer);
 });
 
-test('splitSentences splits at sentence ends, not inside numbers', () => {
-  assert.deepEqual(splitSentences('No effusion. A 1.5 cm nodule.\nClear lungs'), ['No effusion.', 'A 1.5 cm nodule.', 'Clear lungs']);
+test('sentenceTexts splits at sentence ends, not inside numbers', () => {
+  assert.deepEqual(sentenceTexts('No effusion. A 1.5 cm nodule.\n\nClear lungs'), ['No effusion.', 'A 1.5 cm nodule.', 'Clear lungs']);
 });
 
 for (const kernel of ['ts', 'wasm'] as const) {
-  test(`single-thread training is reproducible for a seed (${kernel} kernel)`, { skip: kernel === 'wasm' && !wasmKernelModule() ? 'wasm kernel not built' : undefined }, async () => {
+  test(`single-thread training is reproducible for a seed (${kernel} kernel)`, { skip: kernel === 'wasm' ? requirement(Boolean(wasmKernelModule()), 'the WebAssembly kernel built by `npm run build`') : undefined }, async () => {
     const corpus = syntheticCorpus(20000, { vocabulary: 200, numTopics: 4 });
     const a = await trainWord2Vec(corpus, { ...small, seed: 5, kernel });
     const b = await trainWord2Vec(corpus, { ...small, seed: 5, kernel });
@@ -63,7 +63,7 @@ for (const kernel of ['ts', 'wasm'] as const) {
   });
 }
 
-test('the WebAssembly SIMD kernel matches the TypeScript reference (HS and NS)', { skip: wasmKernelModule() ? undefined : 'wasm kernel not built' }, async () => {
+test('the WebAssembly SIMD kernel matches the TypeScript reference (HS and NS)', { skip: requirement(Boolean(wasmKernelModule()), 'the WebAssembly kernel built by `npm run build`') }, async () => {
   const corpus = syntheticCorpus(5000, { vocabulary: 200, numTopics: 4 });
   for (const extra of [{}, { hs: false, negative: 5 }, { negative: 3 }]) {
     const opts = { ...small, epochs: 1, seed: 9, ...extra };

@@ -17,6 +17,10 @@ import { registerExport } from './export.js';
 import { registerTrain } from './train.js';
 import { registerPredict } from './predict.js';
 import { registerTopics } from './topics.js';
+import { registerEmbed } from './embed.js';
+import { registerNeighbors } from './neighbors.js';
+import { registerTerms } from './terms.js';
+import { registerDescribe } from './describe.js';
 
 const COMMANDS: Array<(program: Command) => void> = [
   registerInit,
@@ -33,19 +37,12 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerTrain,
   registerPredict,
   registerTopics,
+  registerEmbed,
+  registerNeighbors,
+  registerTerms,
+  registerDescribe,
 ];
 
 export function registerAllCommands(program: Command): void {
   for (const register of COMMANDS) register(program);
-import { registerEmbed } from './embed.js';
-import { registerNeighbors } from './neighbors.js';
-import { registerTerms } from './terms.js';
-import { registerDescribe } from './describe.js';
-
-export function registerAllCommands(program: Command): void {
-  registerInit(program);
-  registerEmbed(program);
-  registerNeighbors(program);
-  registerTerms(program);
-  registerDescribe(program);
 }
