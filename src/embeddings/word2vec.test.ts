@@ -7,7 +7,7 @@ import { syntheticCorpus, indianaSentences, INDIANA_REPORTS } from './fixtures.j
 import { projectWords2d } from './pca.js';
 import { sentenceTexts } from './sentences.js';
 import { spawnSync } from 'node:child_process';
-import { needsDebianPython, needsSharedData } from '../testing/requirements.js';
+import { needsDebianPython, needsSharedData, requirement } from '../testing/requirements.js';
 import { InputError, OptionsError } from '../util/errors.js';
 import { wasmKernelModule } from './wasm-kernel.js';
 import { SkipGramKernel, buildExpTable, type KernelArrays } from './kernel.js';
