@@ -151,3 +151,4 @@ export { wordCountTable } from './descriptions/word-counts.js';
 export type { WordCountTable, MeanStd } from './descriptions/word-counts.js';
 export { runDescribeStage, DESCRIBE_STAGE } from './descriptions/stage.js';
 export type { DescribeStageOptions, DescribeStageResult } from './descriptions/stage.js';
+export { builtinOntology, builtinOboText, BUILTIN_TERM_COUNT } from './ontology/builtin.js';

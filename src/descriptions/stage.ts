@@ -9,6 +9,7 @@ import type { Workspace } from '../store/workspace.js';
 import { digestFile, digestStrings } from '../store/workspace.js';
 import { TermMatcher, type MatcherOptions } from '../ontology/matcher.js';
 import { loadObo } from '../ontology/obo.js';
+import { builtinOntology, builtinOboText } from '../ontology/builtin.js';
 import { describeWindow, bigramTargets, type DescriptionOptions, type Bigram } from './bigrams.js';
 import { DESCRIPTIONS_SCHEMA } from './schema.js';
 import { wordCountTable, type WordCountTable } from './word-counts.js';
@@ -18,8 +19,8 @@ import { loadWorkspaceVectors, workspaceVectorsPath } from '../embeddings/stage.
 export const DESCRIBE_STAGE = 'describe';
 
 export interface DescribeStageOptions extends MatcherOptions, DescriptionOptions {
-  /** Path of a Disease Ontology OBO file (any release). */
-  ontologyPath: string;
+  /** Path of a Disease Ontology OBO file (any release); the built-in subset when left out. */
+  ontologyPath?: string;
   force?: boolean;
 }
 
@@ -50,7 +51,7 @@ export async function runDescribeStage(ws: Workspace, options: DescribeStageOpti
   const vectorsFile = workspaceVectorsPath(ws);
   const hasVectors = existsSync(vectorsFile);
   const digest = digestStrings(
-    await digestFile(ontologyPath),
+    ontologyPath !== undefined ? await digestFile(ontologyPath) : digestStrings(builtinOboText()),
     hasVectors ? await digestFile(vectorsFile) : 'no-vectors',
     JSON.stringify(refs),
     JSON.stringify(keyImages),
@@ -58,7 +59,7 @@ export async function runDescribeStage(ws: Workspace, options: DescribeStageOpti
   if (!force && ws.isUpToDate(DESCRIBE_STAGE, rest, digest)) {
     return { skipped: true, refs: refs.length, termHits: 0, keyImages: keyImages.length, keyImagesWithBigrams: 0, bigramRows: 0, oboProblems: 0 };
   }
-  const ontology = loadObo(ontologyPath);
+  const ontology = ontologyPath !== undefined ? loadObo(ontologyPath) : builtinOntology();
   const matcher = new TermMatcher(ontology, rest);
   const vectors = hasVectors ? loadWorkspaceVectors(ws) : undefined;
 

@@ -38,11 +38,16 @@ test('pacsmine terms --json prints one JSON array per input line, with offsets a
   assert.deepEqual(lines[0], [{ id: 'DOID:1673', name: 'pneumothorax', text: 'pneumothorax', start: 3, end: 15, status: 'negated' }]);
   assert.deepEqual(lines[1], []);
   assert.deepEqual(lines[2]?.map((h) => [h['id'], h['text'], h['status']]), [['DOID:552', 'pneumonia', 'uncertain'], ['DOID:2', 'lung tumours', 'affirmed']]);
-  // The ontology can come from the environment; without one the error says what to do.
-  assert.equal(run(['terms', '--json'], 'pneumonia\n', { PACSMINE_ONTOLOGY: obo }).status, 0);
-  const missing = run(['terms', '--json'], 'x\n', { PACSMINE_ONTOLOGY: '' });
-  assert.equal(missing.status, 2);
-  assert.match(missing.stderr, /--ontology/);
+  // The ontology can come from the environment; without one the built-in subset is used, and said.
+  const fromEnv = run(['terms', '--json'], 'lung tumor\n', { PACSMINE_ONTOLOGY: obo });
+  assert.equal(fromEnv.status, 0);
+  assert.equal((JSON.parse(fromEnv.stdout) as Array<{ id: string }>)[0]?.id, 'DOID:2');
+  const builtin = run(['terms', '--json'], 'pneumonia\n', { PACSMINE_ONTOLOGY: '' });
+  assert.equal(builtin.status, 0);
+  assert.match(builtin.stderr, /built-in subset.*--ontology/);
+  const unreadable = run(['terms', '--json', '--ontology', path.join(dir, 'nope.obo')], 'x\n');
+  assert.notEqual(unreadable.status, 0);
+  assert.match(unreadable.stderr, /nope\.obo/);
 });
 
 test('pacsmine embed --text and neighbors --json', () => {

@@ -3,7 +3,8 @@
  * files, reports, ground truth), then run every stage on it in one workspace: ingest the reports,
  * index the DICOM headers, link key-image references to files, convert key images to PNG, compute
  * the corpus statistics, label every key image with LDA topics at three levels (scored against the
- * archive's ground truth), build the labelled key-image dataset and train a small CNN on it.
+ * archive's ground truth), train word vectors and describe key images with disease-term bigrams,
+ * build the labelled key-image dataset and train a small CNN on it.
  * Stages record what they ran with, so a second run skips what is up to date; the archive itself
  * is regenerated only when its options change.
  */
@@ -21,6 +22,8 @@ import { runTopicStage, type TopicSummary, type TopicLevel } from '../topics/sta
 import { scoreTopicsAgainstTruth, type TopicTruthScore } from './truth.js';
 import { writeKeyImageDataset, type KeyImageDatasetSummary } from './dataset.js';
 import { runTraining, type TrainRunResult } from '../training/run.js';
+import { runEmbedStage, type EmbedStageResult } from '../embeddings/stage.js';
+import { runDescribeStage, type DescribeStageResult } from '../descriptions/stage.js';
 
 export interface DemoOptions {
   /** Studies in the synthetic archive. Default 80: the whole pipeline stays quick on 2 cores. */
@@ -45,6 +48,8 @@ export interface DemoSummary {
   /** Document-level topics against the generator's study categories. */
   topicTruth: TopicTruthScore;
   dataset: KeyImageDatasetSummary;
+  embed: EmbedStageResult;
+  describe: DescribeStageResult;
   training?: Omit<TrainRunResult, 'epochs'> & { lastEpoch: unknown };
 }
 
@@ -102,6 +107,14 @@ export async function runDemo(ws: Workspace, options: DemoOptions = {}): Promise
   const topicTruth = scoreTopicsAgainstTruth(ws, archive.truthJsonl);
   log(`topics vs ground truth: NMI ${topicTruth.nmi.toFixed(3)} between document topics and the ${topicTruth.categories} study categories (${topicTruth.documents} reports)`);
 
+  // Words: skip-gram vectors on the reports (the paper's settings but 5 epochs, the sample is
+  // tiny), then Disease Ontology bigrams for every key image (Section 5.2).
+  const embed = await runEmbedStage(ws, { seed: o.seed, workers: 1, epochs: 5, minCount: 2 });
+  log(`embed: ${embed.report ? `vocabulary of ${embed.report.numWords} words, ${embed.report.rawWordsTrained} words trained (${embed.report.kernel} kernel)` : 'up to date'} -> ${path.relative(process.cwd(), embed.vectorsPath)}`);
+  const describe = await runDescribeStage(ws, {});
+  log(`describe: ${describe.termHits} Disease Ontology term hits (built-in subset) in ${describe.refs} key-sentence windows, ` +
+    `${describe.keyImagesWithBigrams} of ${describe.keyImages} key images with bigram targets${describe.skipped ? ' (up to date)' : ''}`);
+
   const dataset = writeKeyImageDataset(ws, 'document');
   log(`dataset: ${dataset.images} labelled key images in ${dataset.classes} document-level classes -> ${path.relative(process.cwd(), dataset.file)}`);
 
@@ -115,5 +128,5 @@ export async function runDemo(ws: Workspace, options: DemoOptions = {}): Promise
     training = { ...rest, lastEpoch: epochs[epochs.length - 1] };
     log(`train: conv4 on ${run.numTrain} key images (${run.backend}), ${epochs.length} epochs, last: ${JSON.stringify(epochs[epochs.length - 1])}`);
   }
-  return { archive, ingest, images, link, convert, stats, topics, topicTruth, dataset, ...(training ? { training } : {}) };
+  return { archive, ingest, images, link, convert, stats, topics, topicTruth, embed, describe, dataset, ...(training ? { training } : {}) };
 }

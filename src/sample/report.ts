@@ -16,6 +16,19 @@ function lobe(f: FindingPlan): string {
   return f.side === 'left' ? `left ${upper} lobe` : f.y < -0.1 ? 'right upper lobe' : f.y > 0.1 ? 'right lower lobe' : 'right middle lobe';
 }
 
+/** Primary cancers the histories name; all are Disease Ontology terms of two or more words. */
+const PRIMARY = /\b(colon cancer|breast cancer|lung cancer|renal cell carcinoma)\b/;
+
+/**
+ * Radiologists tie a metastasis to the known primary ("... consistent with metastasis from the
+ * known colon cancer"), which puts a disease term in the key sentence, as the paper's Figure 7.
+ */
+function namePrimary(sentence: string, f: FindingPlan, p: StudyPlan): string {
+  const primary = PRIMARY.exec(p.history)?.[1];
+  if (f.type !== 'metastasis' || primary === undefined) return sentence;
+  return sentence.replace(/\bmetastasis \(/, `metastasis from the known ${primary} (`);
+}
+
 function describe(f: FindingPlan, p: StudyPlan, ref: string, rng: Rng): string {
   const side = f.side === 'midline' ? (f.x < 0 ? 'right' : 'left') : f.side;
   const w = f.sizeMm;
@@ -121,7 +134,7 @@ export function writeReport(plan: StudyPlan): WrittenReport {
     const region = f.region.toUpperCase();
     // describe() wraps the reference in parentheses; the "(e.g. ...)" form brings its own.
     const inner = ref.text.startsWith('(') ? ref.text.slice(1, -1) : ref.text;
-    byRegion.set(region, [...(byRegion.get(region) ?? []), describe(f, plan, inner, rng)]);
+    byRegion.set(region, [...(byRegion.get(region) ?? []), namePrimary(describe(f, plan, inner, rng), f, plan)]);
   }
   for (const region of plan.regions) {
     const key = region.toUpperCase();

@@ -26,7 +26,7 @@ export function registerDescribe(program: Command): void {
     .action(async (flags: DescribeFlags) => {
       const result = await withWorkspace(workspaceDir(flags.workspace), (ws) =>
         runDescribeStage(ws, {
-          ontologyPath: ontologyPath(flags.ontology),
+          ...(ontologyPath(flags.ontology) !== undefined ? { ontologyPath: ontologyPath(flags.ontology) } : {}),
           synonymScopes: parseScopes(flags.scopes),
           statuses: flags.includeNegated ? ['affirmed', 'uncertain', 'negated'] : ['affirmed', 'uncertain'],
           force: flags.force ?? false,

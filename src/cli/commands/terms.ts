@@ -3,7 +3,8 @@ import { createInterface } from 'node:readline';
 import { loadObo } from '../../ontology/obo.js';
 import { TermMatcher } from '../../ontology/matcher.js';
 import { findTerms } from '../../ontology/terms.js';
-import { SYNONYM_SCOPES, type SynonymScope } from '../../ontology/obo.js';
+import { SYNONYM_SCOPES, type SynonymScope, type Ontology } from '../../ontology/obo.js';
+import { builtinOntology, BUILTIN_TERM_COUNT } from '../../ontology/builtin.js';
 import { OptionsError } from '../../util/errors.js';
 
 interface TermsFlags {
@@ -12,14 +13,18 @@ interface TermsFlags {
   json?: boolean;
 }
 
-/** --ontology, else $PACSMINE_ONTOLOGY. */
-export function ontologyPath(flag: string | undefined): string {
-  const p = flag ?? process.env['PACSMINE_ONTOLOGY'];
-  if (!p) {
-    throw new OptionsError('no ontology: pass --ontology FILE or set PACSMINE_ONTOLOGY to a Disease Ontology OBO file ' +
-      '(doid.obo from github.com/DiseaseOntology/HumanDiseaseOntology, any release)');
-  }
-  return p;
+/** --ontology, else $PACSMINE_ONTOLOGY; undefined means the built-in subset. */
+export function ontologyPath(flag: string | undefined): string | undefined {
+  return flag ?? (process.env['PACSMINE_ONTOLOGY'] || undefined);
+}
+
+/** The ontology the user named, or the built-in subset (said on stderr, since it is small). */
+export function loadOntologyFor(flag: string | undefined, verb: string): Ontology {
+  const file = ontologyPath(flag);
+  if (file !== undefined) return loadObo(file);
+  process.stderr.write(`pacsmine ${verb}: using the built-in subset of ${BUILTIN_TERM_COUNT} Disease Ontology terms; ` +
+    'give the full release with --ontology doid.obo or $PACSMINE_ONTOLOGY\n');
+  return builtinOntology();
 }
 
 export function parseScopes(value: string): SynonymScope[] {
@@ -32,11 +37,11 @@ export function registerTerms(program: Command): void {
   program
     .command('terms')
     .description('find Disease Ontology terms, with negation status, in sentences read from standard input (one per line)')
-    .option('--ontology <file>', 'Disease Ontology OBO file (default: $PACSMINE_ONTOLOGY)')
+    .option('--ontology <file>', 'Disease Ontology OBO file (default: $PACSMINE_ONTOLOGY, else a built-in subset)')
     .option('--scopes <list>', 'synonym scopes matched besides names', 'EXACT')
     .option('--json', 'print one JSON array of hits per input line')
     .action(async (flags: TermsFlags) => {
-      const ontology = loadObo(ontologyPath(flags.ontology));
+      const ontology = loadOntologyFor(flags.ontology, 'terms');
       for (const p of ontology.problems.slice(0, 5)) process.stderr.write(`pacsmine terms: ontology line ${p.line}: ${p.message}\n`);
       const matcher = new TermMatcher(ontology, { synonymScopes: parseScopes(flags.scopes) });
       const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
