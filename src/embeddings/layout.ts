@@ -7,11 +7,15 @@ import type { KernelArrays } from './kernel.js';
 import { OptionsError } from '../util/errors.js';
 import { wasmApi, type WasmMemory } from './wasm-api.js';
 
-/** Scratch per thread: a work vector and a sub-sampled sentence. */
+/** Scratch per thread: a work vector, a sub-sampled sentence, one Huffman path's rows and gradients. */
 export interface Scratch {
   workOffset: number;
   sentenceOffset: number;
+  pathOffset: number;
 }
+
+/** Longest Huffman path the WebAssembly HS kernel buffers (its MAX_PATH); longer trees use its general loop. */
+export const MAX_PATH = 64;
 
 export interface SharedLayout {
   memory: WasmMemory;
@@ -67,7 +71,9 @@ export function allocateShared(sizes: ArraySizes, base: number): {
     pos = align(pos + sizes.vectorSize * 4);
     const sentenceOffset = pos;
     pos = align(pos + sizes.sentenceCapacity * 4);
-    scratch.push({ workOffset, sentenceOffset });
+    const pathOffset = pos;
+    pos = align(pos + MAX_PATH * 8);
+    scratch.push({ workOffset, sentenceOffset, pathOffset });
   }
   const pages = Math.ceil(pos / PAGE) + 1;
   if (pages > 65536) throw new OptionsError(`word2vec needs ${Math.ceil(pages / 16)} MiB of shared memory, more than the 4 GiB one WebAssembly memory holds: train on a smaller corpus or vocabulary`);

@@ -24,6 +24,11 @@ let sentenceOffsets: usize = 0;
 let expTable: usize = 0;
 let work: usize = 0;
 let sentence: usize = 0;
+// One Huffman path's rows and gradients (trainPairHS); longer paths take trainPairMixed.
+const MAX_PATH: i32 = 64;
+let HS_ONLY: i32 = 0;
+let pathRows: usize = 0;
+let pathGrads: usize = 0;
 // xorshift128 state, seeded from JavaScript exactly as util/rng.ts seeds it.
 let ra: u32 = 0;
 let rb: u32 = 0;
@@ -38,12 +43,14 @@ export function setup(
   vectorSize: i32, window: u32, negative: i32, hs: i32,
   pSyn0: usize, pSyn1: usize, pSyn1neg: usize, pCodes: usize, pPoints: usize, pCodeOffsets: usize,
   pSampleInt: usize, pCum: usize, nCum: i32, pIds: usize, pSentenceOffsets: usize, pExp: usize,
-  pWork: usize, pSentence: usize,
+  pWork: usize, pSentence: usize, pPath: usize, maxCodeLength: i32,
 ): void {
   D = vectorSize; WINDOW = window; NEGATIVE = negative; HS = hs;
   syn0 = pSyn0; syn1 = pSyn1; syn1neg = pSyn1neg; codes = pCodes; points = pPoints; codeOffsets = pCodeOffsets;
   sampleInt = pSampleInt; cumTable = pCum; cumLen = nCum; ids = pIds; sentenceOffsets = pSentenceOffsets;
   expTable = pExp; work = pWork; sentence = pSentence;
+  pathRows = pPath; pathGrads = pPath + (<usize>MAX_PATH << 2);
+  HS_ONLY = HS != 0 && NEGATIVE == 0 && maxCodeLength <= MAX_PATH ? 1 : 0;
 }
 
 export function seed(a: u32, b: u32, c: u32, d: u32): void {
@@ -110,7 +117,103 @@ function bisect(r: u32): i32 {
   return lo;
 }
 
-function trainPair(word: u32, context: u32, alpha: f32): void {
+// Hierarchical softmax alone (the paper's setting), in two passes that give the same bits as
+// the one-node-at-a-time loop of trainPairMixed: the inner nodes of one path are distinct rows and
+// the context vector changes only after the last node, so every dot product can be taken first;
+// the updates then run over four nodes at a time, loading the context vector and the work
+// accumulator once per four rows instead of once per row, and adding work into the context vector
+// in the same pass. The work sums keep the node order, so the float additions are the same.
+function trainPairHS(word: u32, context: u32, alpha: f32): void {
+  const rowBytes = <usize>D << 2;
+  const l1 = syn0 + <usize>context * rowBytes;
+  const cEnd = load<u32>(codeOffsets + ((<usize>word + 1) << 2));
+  let n: usize = 0;
+  for (let c = load<u32>(codeOffsets + (<usize>word << 2)); c < cEnd; c++) {
+    const l2 = syn1 + <usize>load<u32>(points + (<usize>c << 2)) * rowBytes;
+    const f = dot(l1, l2);
+    if (f <= -MAX_EXP || f >= MAX_EXP) continue;
+    const sig = load<f32>(expTable + (<usize>(<i32>((f + MAX_EXP) * EXP_SCALE)) << 2));
+    store<usize>(pathRows + (n << 2), l2);
+    store<f32>(pathGrads + (n << 2), (<f32>1 - <f32>load<u8>(codes + <usize>c) - sig) * alpha);
+    n++;
+  }
+  if (n == 0) return;
+  memory.fill(work, 0, rowBytes);
+  let k: usize = 0;
+  for (; k + 4 <= n; k += 4) {
+    const r0 = load<usize>(pathRows + (k << 2));
+    const r1 = load<usize>(pathRows + (k << 2), 4);
+    const r2 = load<usize>(pathRows + (k << 2), 8);
+    const r3 = load<usize>(pathRows + (k << 2), 12);
+    const g0 = v128.load32_splat(pathGrads + (k << 2));
+    const g1 = v128.load32_splat(pathGrads + (k << 2), 4);
+    const g2 = v128.load32_splat(pathGrads + (k << 2), 8);
+    const g3 = v128.load32_splat(pathGrads + (k << 2), 12);
+    for (let i: usize = 0; i < rowBytes; i += 16) {
+      const x = v128.load(l1 + i);
+      const o0 = v128.load(r0 + i);
+      const o1 = v128.load(r1 + i);
+      const o2 = v128.load(r2 + i);
+      const o3 = v128.load(r3 + i);
+      let w = f32x4.add(v128.load(work + i), f32x4.mul(g0, o0));
+      w = f32x4.add(w, f32x4.mul(g1, o1));
+      w = f32x4.add(w, f32x4.mul(g2, o2));
+      w = f32x4.add(w, f32x4.mul(g3, o3));
+      v128.store(work + i, w);
+      v128.store(r0 + i, f32x4.add(o0, f32x4.mul(g0, x)));
+      v128.store(r1 + i, f32x4.add(o1, f32x4.mul(g1, x)));
+      v128.store(r2 + i, f32x4.add(o2, f32x4.mul(g2, x)));
+      v128.store(r3 + i, f32x4.add(o3, f32x4.mul(g3, x)));
+    }
+  }
+  // The remaining 0-3 nodes, then work into the context vector, in one pass.
+  const left = n - k;
+  const r0 = left > 0 ? load<usize>(pathRows + (k << 2)) : 0;
+  const r1 = left > 1 ? load<usize>(pathRows + (k << 2), 4) : 0;
+  const r2 = left > 2 ? load<usize>(pathRows + (k << 2), 8) : 0;
+  const g0 = left > 0 ? v128.load32_splat(pathGrads + (k << 2)) : f32x4.splat(0);
+  const g1 = left > 1 ? v128.load32_splat(pathGrads + (k << 2), 4) : f32x4.splat(0);
+  const g2 = left > 2 ? v128.load32_splat(pathGrads + (k << 2), 8) : f32x4.splat(0);
+  if (left == 0) {
+    for (let i: usize = 0; i < rowBytes; i += 16) v128.store(l1 + i, f32x4.add(v128.load(l1 + i), v128.load(work + i)));
+  } else if (left == 1) {
+    for (let i: usize = 0; i < rowBytes; i += 16) {
+      const x = v128.load(l1 + i);
+      const o0 = v128.load(r0 + i);
+      const w = f32x4.add(v128.load(work + i), f32x4.mul(g0, o0));
+      v128.store(r0 + i, f32x4.add(o0, f32x4.mul(g0, x)));
+      v128.store(l1 + i, f32x4.add(x, w));
+    }
+  } else if (left == 2) {
+    for (let i: usize = 0; i < rowBytes; i += 16) {
+      const x = v128.load(l1 + i);
+      const o0 = v128.load(r0 + i);
+      const o1 = v128.load(r1 + i);
+      let w = f32x4.add(v128.load(work + i), f32x4.mul(g0, o0));
+      w = f32x4.add(w, f32x4.mul(g1, o1));
+      v128.store(r0 + i, f32x4.add(o0, f32x4.mul(g0, x)));
+      v128.store(r1 + i, f32x4.add(o1, f32x4.mul(g1, x)));
+      v128.store(l1 + i, f32x4.add(x, w));
+    }
+  } else {
+    for (let i: usize = 0; i < rowBytes; i += 16) {
+      const x = v128.load(l1 + i);
+      const o0 = v128.load(r0 + i);
+      const o1 = v128.load(r1 + i);
+      const o2 = v128.load(r2 + i);
+      let w = f32x4.add(v128.load(work + i), f32x4.mul(g0, o0));
+      w = f32x4.add(w, f32x4.mul(g1, o1));
+      w = f32x4.add(w, f32x4.mul(g2, o2));
+      v128.store(r0 + i, f32x4.add(o0, f32x4.mul(g0, x)));
+      v128.store(r1 + i, f32x4.add(o1, f32x4.mul(g1, x)));
+      v128.store(r2 + i, f32x4.add(o2, f32x4.mul(g2, x)));
+      v128.store(l1 + i, f32x4.add(x, w));
+    }
+  }
+}
+
+// Negative sampling (with or without HS): one node at a time, as the TypeScript reference.
+function trainPairMixed(word: u32, context: u32, alpha: f32): void {
   const rowBytes = <usize>D << 2;
   const l1 = syn0 + <usize>context * rowBytes;
   memory.fill(work, 0, rowBytes);
@@ -172,7 +275,8 @@ export function trainSentences(from: i32, to: i32, alpha: f32): f64 {
       const word = load<u32>(sentence + (<usize>i << 2));
       for (let j = lo; j < hi; j++) {
         if (j == i) continue;
-        trainPair(word, load<u32>(sentence + (<usize>j << 2)), alpha);
+        if (HS_ONLY) trainPairHS(word, load<u32>(sentence + (<usize>j << 2)), alpha);
+        else trainPairMixed(word, load<u32>(sentence + (<usize>j << 2)), alpha);
       }
     }
   }
