@@ -70,6 +70,7 @@ export class WasmSkipGramKernel {
       p(arrays.syn0), p(arrays.syn1), p(arrays.syn1neg), p(arrays.codes), p(arrays.points), p(arrays.codeOffsets),
       p(arrays.sampleInt), p(arrays.cumTable), arrays.cumTable.length, p(arrays.ids), p(arrays.sentenceOffsets), p(arrays.expTable),
       scratch.workOffset, scratch.sentenceOffset, scratch.pathOffset, maxCodeLength(arrays.codeOffsets),
+      scratch.hotRows, arrays.syn1.length / arrays.vectorSize, scratch.hotOffset,
     );
     this.#exports.seed(...rngState(seed));
   }

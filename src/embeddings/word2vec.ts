@@ -147,6 +147,13 @@ export async function trainEncoded(vocab: Vocabulary, corpus: EncodedCorpus, opt
   };
 }
 
+/**
+ * Rows of syn0 (most frequent words) and of syn1 (inner nodes nearest the root) each Hogwild
+ * worker of the WebAssembly HS kernel keeps its own copy of, merged every 2,000 words (see
+ * assembly/skipgram.ts, syncHot).
+ */
+export const HOT_ROWS = 128;
+
 /** Weights and corpus in one shared memory (see layout.ts); syn0 uniform in ±1/vectorSize (gensim 4's prep_vectors; the C tool uses ±0.5), syn1 zero. */
 function allocateArrays(vocab: Vocabulary, corpus: EncodedCorpus, opts: Required<Word2VecOptions>): { arrays: KernelArrays; layout: SharedLayout } {
   const V = vocab.words.length;
@@ -168,6 +175,7 @@ function allocateArrays(vocab: Vocabulary, corpus: EncodedCorpus, opts: Required
     sentenceOffsets: corpus.sentenceOffsets.length,
     expTable: expTable.length,
     threads: opts.workers,
+    hotRows: opts.workers > 1 && opts.hs && opts.negative === 0 ? Math.min(HOT_ROWS, V - 1) : 0,
     sentenceCapacity: MAX_SENTENCE_LENGTH,
   }, WASM_BASE);
   const rng = new Rng(opts.seed ^ 0x5eed);

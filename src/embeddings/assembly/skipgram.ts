@@ -27,6 +27,19 @@ let sentence: usize = 0;
 // One Huffman path's rows and gradients (trainPairHS); longer paths take trainPairMixed.
 const MAX_PATH: i32 = 64;
 let HS_ONLY: i32 = 0;
+// Hogwild workers keep their own copies of the hottest rows, the syn0 rows of the most frequent
+// words [0, HOT) and the syn1 rows of the inner nodes nearest the root [hot1Start, hot1Start + HOT),
+// which every pair writes: two threads writing the same cache lines on every pair cost each of them
+// about twice the CPU time of one thread. syncHot() folds a copy's changes since the last sync into
+// the shared rows and reloads them, every SYNC_WORDS raw words. HOT = 0 (one thread) keeps the
+// plain shared-row semantics bit for bit.
+const SYNC_WORDS: u32 = 2000;
+let HOT: u32 = 0;
+let hot1Start: u32 = 0xffffffff;
+let hot0Local: usize = 0;
+let hot0Base: usize = 0;
+let hot1Local: usize = 0;
+let hot1Base: usize = 0;
 let pathRows: usize = 0;
 let pathGrads: usize = 0;
 // xorshift128 state, seeded from JavaScript exactly as util/rng.ts seeds it.
@@ -43,7 +56,7 @@ export function setup(
   vectorSize: i32, window: u32, negative: i32, hs: i32,
   pSyn0: usize, pSyn1: usize, pSyn1neg: usize, pCodes: usize, pPoints: usize, pCodeOffsets: usize,
   pSampleInt: usize, pCum: usize, nCum: i32, pIds: usize, pSentenceOffsets: usize, pExp: usize,
-  pWork: usize, pSentence: usize, pPath: usize, maxCodeLength: i32,
+  pWork: usize, pSentence: usize, pPath: usize, maxCodeLength: i32, hotRows: u32, numInner: u32, pHot: usize,
 ): void {
   D = vectorSize; WINDOW = window; NEGATIVE = negative; HS = hs;
   syn0 = pSyn0; syn1 = pSyn1; syn1neg = pSyn1neg; codes = pCodes; points = pPoints; codeOffsets = pCodeOffsets;
@@ -51,6 +64,10 @@ export function setup(
   expTable = pExp; work = pWork; sentence = pSentence;
   pathRows = pPath; pathGrads = pPath + (<usize>MAX_PATH << 2);
   HS_ONLY = HS != 0 && NEGATIVE == 0 && maxCodeLength <= MAX_PATH ? 1 : 0;
+  HOT = HS_ONLY && hotRows <= numInner ? hotRows : 0;
+  hot1Start = HOT > 0 ? numInner - HOT : 0xffffffff;
+  const block = <usize>HOT * (<usize>D << 2);
+  hot0Local = pHot; hot0Base = pHot + block; hot1Local = pHot + 2 * block; hot1Base = pHot + 3 * block;
 }
 
 export function seed(a: u32, b: u32, c: u32, d: u32): void {
@@ -125,11 +142,12 @@ function bisect(r: u32): i32 {
 // in the same pass. The work sums keep the node order, so the float additions are the same.
 function trainPairHS(word: u32, context: u32, alpha: f32): void {
   const rowBytes = <usize>D << 2;
-  const l1 = syn0 + <usize>context * rowBytes;
+  const l1 = context < HOT ? hot0Local + <usize>context * rowBytes : syn0 + <usize>context * rowBytes;
   const cEnd = load<u32>(codeOffsets + ((<usize>word + 1) << 2));
   let n: usize = 0;
   for (let c = load<u32>(codeOffsets + (<usize>word << 2)); c < cEnd; c++) {
-    const l2 = syn1 + <usize>load<u32>(points + (<usize>c << 2)) * rowBytes;
+    const p = load<u32>(points + (<usize>c << 2));
+    const l2 = p >= hot1Start ? hot1Local + <usize>(p - hot1Start) * rowBytes : syn1 + <usize>p * rowBytes;
     const f = dot(l1, l2);
     if (f <= -MAX_EXP || f >= MAX_EXP) continue;
     const sig = load<f32>(expTable + (<usize>(<i32>((f + MAX_EXP) * EXP_SCALE)) << 2));
@@ -253,12 +271,38 @@ function trainPairMixed(word: u32, context: u32, alpha: f32): void {
   for (; i < rowBytes; i += 4) store<f32>(l1 + i, load<f32>(l1 + i) + load<f32>(work + i));
 }
 
+// shared += local - base; local = base = shared (the shared row as it is now, with the other
+// threads' changes). Before any training local = base = 0, so the first sync only loads.
+function syncRows(shared: usize, local: usize, base: usize): void {
+  const n = <usize>HOT * (<usize>D << 2);
+  for (let i: usize = 0; i < n; i += 16) {
+    const v = f32x4.add(v128.load(shared + i), f32x4.sub(v128.load(local + i), v128.load(base + i)));
+    v128.store(shared + i, v);
+    v128.store(local + i, v);
+    v128.store(base + i, v);
+  }
+}
+
+function syncHot(): void {
+  syncRows(syn0, hot0Local, hot0Base);
+  syncRows(syn1 + <usize>hot1Start * (<usize>D << 2), hot1Local, hot1Base);
+}
+
 export function trainSentences(from: i32, to: i32, alpha: f32): f64 {
   let raw: f64 = 0;
+  let sinceSync: u32 = 0;
+  if (HOT) syncHot();
   for (let s = from; s < to; s++) {
     const start = load<u32>(sentenceOffsets + (<usize>s << 2));
     const end = load<u32>(sentenceOffsets + ((<usize>s + 1) << 2));
     raw += <f64>(end - start);
+    if (HOT) {
+      sinceSync += end - start;
+      if (sinceSync >= SYNC_WORDS) {
+        syncHot();
+        sinceSync = 0;
+      }
+    }
     let len: i32 = 0;
     for (let k = start; k < end; k++) {
       const w = load<u32>(ids + (<usize>k << 2));
@@ -280,5 +324,6 @@ export function trainSentences(from: i32, to: i32, alpha: f32): f64 {
       }
     }
   }
+  if (HOT) syncHot();
   return raw;
 }
