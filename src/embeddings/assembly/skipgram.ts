@@ -33,7 +33,7 @@ let HS_ONLY: i32 = 0;
 // about twice the CPU time of one thread. syncHot() folds a copy's changes since the last sync into
 // the shared rows and reloads them, every SYNC_WORDS raw words. HOT = 0 (one thread) keeps the
 // plain shared-row semantics bit for bit.
-const SYNC_WORDS: u32 = 2000;
+const SYNC_WORDS: u32 = 1000;
 let HOT: u32 = 0;
 let hot1Start: u32 = 0xffffffff;
 let hot0Local: usize = 0;
