@@ -114,6 +114,8 @@ interface CorpusResult {
   agreement?: number;
   /** Ours with its own order of equal-count words (a different Huffman tree) vs gensim. */
   agreement_own_vocabulary_order?: number;
+  /** --quick only: ours with one thread, gensim's vocabulary order, vs gensim. */
+  agreement_1_worker?: number;
   gensim_self_agreement?: number;
 }
 
@@ -166,6 +168,12 @@ async function benchCorpus(name: string, sentences: string[][], dir: string, wit
     const oursSame = await trainEncoded(same, encodeCorpus(sentences, same), opts);
     result.agreement = Math.round(agreement(oursSame.vectors, gensimVectors) * 10000) / 10000;
     process.stdout.write(`  agreement pacsmine vs gensim (gensim's vocabulary order): ${result.agreement}\n`);
+    if (QUICK) {
+      // Diagnostic: the same with one thread (no Hogwild), to tell threading effects from the rest.
+      const oneSame = await trainEncoded(same, encodeCorpus(sentences, same), { ...opts, workers: 1 });
+      result.agreement_1_worker = Math.round(agreement(oneSame.vectors, gensimVectors) * 10000) / 10000;
+      process.stdout.write(`  agreement pacsmine 1 worker vs gensim (gensim's vocabulary order): ${result.agreement_1_worker}\n`);
+    }
   } catch (e) {
     process.stdout.write(`  gensim's vocabulary differs from ours (${(e as Error).message}); agreement uses our order\n`);
     result.agreement = result.agreement_own_vocabulary_order;
