@@ -151,7 +151,7 @@ export async function trainEncoded(vocab: Vocabulary, corpus: EncodedCorpus, opt
 
 /**
  * Rows of syn0 (most frequent words) and of syn1 (inner nodes nearest the root) each Hogwild
- * worker of the WebAssembly HS kernel keeps its own copy of, merged every 1,000 words (see
+ * worker of the WebAssembly HS kernel keeps its own copy of, merged every 250 words (see
  * assembly/skipgram.ts, syncHot).
  */
 export const HOT_ROWS = 128;
