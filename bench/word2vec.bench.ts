@@ -9,7 +9,9 @@
  * similarities over the same random word pairs.
  *
  * Flags: --words=N (Indiana words, default 10,000,000), --synthetic-words=N (default 12,000,000),
- * --epochs=N (default 1), --skip-synthetic.
+ * --epochs=N (default 1), --skip-synthetic, --quick (for iterating on the trainer: 3 M Indiana
+ * words, no synthetic corpus, gensim once with the installed OpenBLAS, no gensim self-agreement
+ * run; our 2-worker and 1-worker figures and the agreement with gensim's vocabulary order stay).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -30,6 +32,7 @@ function flag(name: string, fallback: number): number {
   const a = args.find((x) => x.startsWith(`--${name}=`));
   return a ? Number(a.slice(name.length + 3)) : fallback;
 }
+const QUICK = args.includes('--quick');
 const EPOCHS = flag('epochs', 1);
 const WORKERS = 2;
 
@@ -111,6 +114,8 @@ interface CorpusResult {
   agreement?: number;
   /** Ours with its own order of equal-count words (a different Huffman tree) vs gensim. */
   agreement_own_vocabulary_order?: number;
+  /** --quick only: ours with one thread, gensim's vocabulary order, vs gensim. */
+  agreement_1_worker?: number;
   gensim_self_agreement?: number;
 }
 
@@ -139,7 +144,7 @@ async function benchCorpus(name: string, sentences: string[][], dir: string, wit
     process.stdout.write('  gensim: not available (/usr/bin/python3 with gensim)\n');
     return result;
   }
-  const gSky = runGensim(1, { OPENBLAS_CORETYPE: 'SkylakeX' }, path.join(dir, `${name}.gensim1sky.bin`));
+  const gSky = QUICK ? undefined : runGensim(1, { OPENBLAS_CORETYPE: 'SkylakeX' }, path.join(dir, `${name}.gensim1sky.bin`));
   result.gensim_default_words_per_s = Math.round(gDefault['words_per_s'] as number);
   result.gensim_default_blas = String(gDefault['blas']);
   process.stdout.write(`  gensim (${WORKERS} workers, OpenBLAS ${result.gensim_default_blas}): ${result.gensim_default_words_per_s} raw words/s\n`);
@@ -151,8 +156,10 @@ async function benchCorpus(name: string, sentences: string[][], dir: string, wit
   result.gensim_words_per_s = Math.max(result.gensim_default_words_per_s, result.gensim_skylakex_words_per_s ?? 0);
   result.ratio = Math.round((result.words_per_s / result.gensim_words_per_s) * 1000) / 1000;
   const gensimVectors = loadWord2VecFormat(path.join(dir, `${name}.gensim1.bin`), 'binary');
-  result.agreement_own_vocabulary_order = Math.round(agreement(ours.vectors, gensimVectors) * 10000) / 10000;
-  process.stdout.write(`  agreement pacsmine vs gensim (our order of equal-count words): ${result.agreement_own_vocabulary_order}\n`);
+  if (!QUICK) {
+    result.agreement_own_vocabulary_order = Math.round(agreement(ours.vectors, gensimVectors) * 10000) / 10000;
+    process.stdout.write(`  agreement pacsmine vs gensim (our order of equal-count words): ${result.agreement_own_vocabulary_order}\n`);
+  }
   // Equal-count words are ordered arbitrarily (gensim: numpy's unstable argsort), and the order
   // shapes the Huffman tree, i.e. the objective. Train once more on gensim's order to compare
   // the trainers rather than the tie-breaks.
@@ -161,6 +168,12 @@ async function benchCorpus(name: string, sentences: string[][], dir: string, wit
     const oursSame = await trainEncoded(same, encodeCorpus(sentences, same), opts);
     result.agreement = Math.round(agreement(oursSame.vectors, gensimVectors) * 10000) / 10000;
     process.stdout.write(`  agreement pacsmine vs gensim (gensim's vocabulary order): ${result.agreement}\n`);
+    if (QUICK) {
+      // Diagnostic: the same with one thread (no Hogwild), to tell threading effects from the rest.
+      const oneSame = await trainEncoded(same, encodeCorpus(sentences, same), { ...opts, workers: 1 });
+      result.agreement_1_worker = Math.round(agreement(oneSame.vectors, gensimVectors) * 10000) / 10000;
+      process.stdout.write(`  agreement pacsmine 1 worker vs gensim (gensim's vocabulary order): ${result.agreement_1_worker}\n`);
+    }
   } catch (e) {
     process.stdout.write(`  gensim's vocabulary differs from ours (${(e as Error).message}); agreement uses our order\n`);
     result.agreement = result.agreement_own_vocabulary_order;
@@ -180,11 +193,11 @@ try {
   process.stdout.write(`note: timings on a shared machine are noisy; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
   const results: CorpusResult[] = [];
   if (!needsSharedData(INDIANA_REPORTS)) {
-    results.push(await benchCorpus('indiana', resample(indianaSentences(), flag('words', 10_000_000), 1), dir, true, true));
+    results.push(await benchCorpus('indiana', resample(indianaSentences(), flag('words', QUICK ? 3_000_000 : 10_000_000), 1), dir, !QUICK, true));
   } else {
     process.stdout.write('indiana: skipped (needs ../shared/data/iu-xray/indiana_reports.csv)\n');
   }
-  if (!args.includes('--skip-synthetic')) {
+  if (!QUICK && !args.includes('--skip-synthetic')) {
     results.push(await benchCorpus('synthetic', syntheticCorpus(flag('synthetic-words', 12_000_000), { vocabulary: 20000, numTopics: 50, sharedFraction: 0.5 }), dir, false, false));
   }
   const main = results[0] as CorpusResult;
@@ -199,6 +212,8 @@ try {
     corpus: main.corpus,
     epochs: EPOCHS,
     workers: WORKERS,
+    words_per_s_1_worker: main.words_per_s_1_worker ?? null,
+    quick: QUICK,
     details: results,
     peak_rss_mb: peakRssMb(),
   });

@@ -7,11 +7,18 @@ import type { KernelArrays } from './kernel.js';
 import { OptionsError } from '../util/errors.js';
 import { wasmApi, type WasmMemory } from './wasm-api.js';
 
-/** Scratch per thread: a work vector and a sub-sampled sentence. */
+/** Scratch per thread: a work vector, a sub-sampled sentence, one Huffman path's rows and gradients. */
 export interface Scratch {
   workOffset: number;
   sentenceOffset: number;
+  pathOffset: number;
+  /** The thread's copies of the hot rows (4 × hotRows rows; see the kernel's syncHot), 0 rows for one thread. */
+  hotOffset: number;
+  hotRows: number;
 }
+
+/** Longest Huffman path the WebAssembly HS kernel buffers (its MAX_PATH); longer trees use its general loop. */
+export const MAX_PATH = 64;
 
 export interface SharedLayout {
   memory: WasmMemory;
@@ -35,6 +42,8 @@ export interface ArraySizes {
   expTable: number;
   threads: number;
   sentenceCapacity: number;
+  /** Rows of syn0 and of syn1 each worker keeps its own copy of (0 = none). */
+  hotRows: number;
 }
 
 const PAGE = 65536;
@@ -67,7 +76,11 @@ export function allocateShared(sizes: ArraySizes, base: number): {
     pos = align(pos + sizes.vectorSize * 4);
     const sentenceOffset = pos;
     pos = align(pos + sizes.sentenceCapacity * 4);
-    scratch.push({ workOffset, sentenceOffset });
+    const pathOffset = pos;
+    pos = align(pos + MAX_PATH * 8);
+    const hotOffset = pos;
+    pos = align(pos + 4 * sizes.hotRows * sizes.vectorSize * 4);
+    scratch.push({ workOffset, sentenceOffset, pathOffset, hotOffset, hotRows: sizes.hotRows });
   }
   const pages = Math.ceil(pos / PAGE) + 1;
   if (pages > 65536) throw new OptionsError(`word2vec needs ${Math.ceil(pages / 16)} MiB of shared memory, more than the 4 GiB one WebAssembly memory holds: train on a smaller corpus or vocabulary`);

@@ -1,8 +1,11 @@
 /**
- * The learning-rate schedule shared by the single-thread mode and the workers: each thread
- * walks its contiguous range of sentences once per epoch in chunks of about 10,000 words;
- * after each chunk it adds its words to a shared Atomics counter and sets the learning rate
- * by linear decay on the global progress (as gensim and the C tool do).
+ * The learning-rate schedule shared by the single-thread mode and the workers. The corpus is cut
+ * once into chunks of about 10,000 words (whole sentences); every thread takes the next chunk
+ * from a shared Atomics cursor, as gensim's workers take the next job from its queue, so the
+ * threads move through the corpus together and a thread that gets less CPU (a busy machine)
+ * simply takes fewer chunks. After each chunk a thread adds its words to a shared Atomics
+ * counter and sets the learning rate by linear decay on the global progress (as gensim and the
+ * C tool do). One thread takes the chunks in order, so a seed gives the same vectors.
  */
 import type { KernelArrays } from './kernel.js';
 
@@ -22,43 +25,42 @@ export interface ScheduleParams {
   totalWords: number;
   /** Shared counter of raw words done by all threads (one BigInt64 slot). */
   progress: BigInt64Array;
+  /** Chunk k is sentences [chunks[k], chunks[k + 1]) (see chunkBoundaries). */
+  chunks: Uint32Array;
+  /** Shared cursor: the next chunk to train, counted over all epochs (one Int32 slot). */
+  cursor: Int32Array;
 }
 
-/** Runs all epochs over sentences [from, to); returns raw words processed. */
-export function runSchedule(kernel: TrainingKernel, from: number, to: number, p: ScheduleParams): number {
-  const offsets = kernel.a.sentenceOffsets;
+/** Runs chunks from the shared cursor until all epochs are taken; returns raw words processed. */
+export function runSchedule(kernel: TrainingKernel, p: ScheduleParams): number {
+  const numChunks = p.chunks.length - 1;
+  const total = numChunks * p.epochs;
   let done = 0;
-  for (let epoch = 0; epoch < p.epochs; epoch++) {
-    let s = from;
-    while (s < to) {
-      let e = s + 1;
-      const chunkStart = offsets[s] as number;
-      while (e < to && (offsets[e + 1] as number) - chunkStart <= CHUNK_WORDS) e++;
-      const global = Number(Atomics.load(p.progress, 0));
-      const progress = Math.min(1, global / p.totalWords);
-      const alpha = Math.max(p.minAlpha, p.alpha - (p.alpha - p.minAlpha) * progress);
-      const words = kernel.trainSentences(s, e, alpha);
-      Atomics.add(p.progress, 0, BigInt(words));
-      done += words;
-      s = e;
-    }
+  for (;;) {
+    const k = Atomics.add(p.cursor, 0, 1);
+    if (k >= total) break;
+    const c = k % numChunks;
+    const global = Number(Atomics.load(p.progress, 0));
+    const progress = Math.min(1, global / p.totalWords);
+    const alpha = Math.max(p.minAlpha, p.alpha - (p.alpha - p.minAlpha) * progress);
+    const words = kernel.trainSentences(p.chunks[c] as number, p.chunks[c + 1] as number, alpha);
+    Atomics.add(p.progress, 0, BigInt(words));
+    done += words;
   }
   return done;
 }
 
-/** Splits sentences into `parts` contiguous ranges of about equal word counts. */
-export function splitRanges(offsets: Uint32Array, parts: number): Array<[number, number]> {
+/** Sentence indices that cut the corpus into chunks of at most CHUNK_WORDS words (or one longer sentence). */
+export function chunkBoundaries(offsets: Uint32Array): Uint32Array {
   const numSentences = offsets.length - 1;
-  const total = offsets[numSentences] as number;
-  const ranges: Array<[number, number]> = [];
+  const bounds: number[] = [0];
   let s = 0;
-  for (let k = 1; k <= parts; k++) {
-    const targetWords = (total * k) / parts;
-    let e = s;
-    while (e < numSentences && (k === parts || (offsets[e + 1] as number) <= targetWords)) e++;
-    if (e === s && e < numSentences) e++;
-    ranges.push([s, e]);
+  while (s < numSentences) {
+    let e = s + 1;
+    const chunkStart = offsets[s] as number;
+    while (e < numSentences && (offsets[e + 1] as number) - chunkStart <= CHUNK_WORDS) e++;
+    bounds.push(e);
     s = e;
   }
-  return ranges.filter(([a, b]) => b > a);
+  return Uint32Array.from(bounds);
 }

@@ -1,4 +1,4 @@
-/** A Hogwild worker: trains its sentence range on the shared weights, then reports its word count. */
+/** A Hogwild worker: trains chunks from the shared cursor on the shared weights, then reports its word count. */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { KernelArrays } from './kernel.js';
 import type { SharedLayout } from './layout.js';
@@ -12,11 +12,9 @@ export interface WorkerInput {
   thread: number;
   schedule: ScheduleParams;
   seed: number;
-  from: number;
-  to: number;
 }
 
 const input = workerData as WorkerInput;
 const kernel = makeKernel(input.kernel, input.arrays, input.layout, input.thread, input.seed);
-const words = runSchedule(kernel, input.from, input.to, input.schedule);
+const words = runSchedule(kernel, input.schedule);
 parentPort?.postMessage({ words });

@@ -44,6 +44,13 @@ export function rngState(seed: number): [number, number, number, number] {
   return [a, b, c, d];
 }
 
+/** The longest Huffman code (0 without HS). */
+function maxCodeLength(offsets: Uint32Array): number {
+  let m = 0;
+  for (let w = 0; w + 1 < offsets.length; w++) m = Math.max(m, (offsets[w + 1] as number) - (offsets[w] as number));
+  return m;
+}
+
 export class WasmSkipGramKernel {
   readonly a: KernelArrays;
   readonly #exports: KernelExports;
@@ -62,7 +69,8 @@ export class WasmSkipGramKernel {
       arrays.vectorSize, arrays.window, arrays.negative, arrays.hs ? 1 : 0,
       p(arrays.syn0), p(arrays.syn1), p(arrays.syn1neg), p(arrays.codes), p(arrays.points), p(arrays.codeOffsets),
       p(arrays.sampleInt), p(arrays.cumTable), arrays.cumTable.length, p(arrays.ids), p(arrays.sentenceOffsets), p(arrays.expTable),
-      scratch.workOffset, scratch.sentenceOffset,
+      scratch.workOffset, scratch.sentenceOffset, scratch.pathOffset, maxCodeLength(arrays.codeOffsets),
+      scratch.hotRows, arrays.syn1.length / arrays.vectorSize, scratch.hotOffset,
     );
     this.#exports.seed(...rngState(seed));
   }

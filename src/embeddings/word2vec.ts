@@ -11,7 +11,7 @@ import { Rng } from '../util/rng.js';
 import { buildVocabulary, buildHuffmanTree, negativeSamplingTable, sampleThresholds, type Vocabulary } from './vocab.js';
 import { MAX_SENTENCE_LENGTH, encodeCorpus, type EncodedCorpus } from './corpus.js';
 import { SkipGramKernel, buildExpTable, type KernelArrays } from './kernel.js';
-import { runSchedule, splitRanges, type ScheduleParams, type TrainingKernel } from './schedule.js';
+import { chunkBoundaries, runSchedule, type ScheduleParams, type TrainingKernel } from './schedule.js';
 import { allocateShared, type Scratch, type SharedLayout } from './layout.js';
 import { WASM_BASE, WasmSkipGramKernel, wasmKernelModule } from './wasm-kernel.js';
 import { WordVectors } from './vectors.js';
@@ -122,13 +122,15 @@ export async function trainEncoded(vocab: Vocabulary, corpus: EncodedCorpus, opt
     epochs: opts.epochs,
     totalWords: corpus.rawWords * opts.epochs,
     progress: new BigInt64Array(new SharedArrayBuffer(8)),
+    chunks: chunkBoundaries(corpus.sentenceOffsets),
+    cursor: new Int32Array(new SharedArrayBuffer(4)),
   };
   const t0 = performance.now();
   let trained: number;
   if (opts.workers === 1) {
-    trained = runSchedule(makeKernel(kernel, arrays, layout, 0, opts.seed), 0, numSentences, schedule);
+    trained = runSchedule(makeKernel(kernel, arrays, layout, 0, opts.seed), schedule);
   } else {
-    trained = await runWorkers(kernel, arrays, layout, schedule, splitRanges(corpus.sentenceOffsets, opts.workers), opts.seed);
+    trained = await runWorkers(kernel, arrays, layout, schedule, opts.workers, opts.seed);
   }
   const trainSeconds = (performance.now() - t0) / 1000;
   const vectors = new WordVectors(vocab.words, new Float32Array(arrays.syn0), opts.vectorSize);
@@ -146,6 +148,13 @@ export async function trainEncoded(vocab: Vocabulary, corpus: EncodedCorpus, opt
     },
   };
 }
+
+/**
+ * Rows of syn0 (most frequent words) and of syn1 (inner nodes nearest the root) each Hogwild
+ * worker of the WebAssembly HS kernel keeps its own copy of, merged every 250 words (see
+ * assembly/skipgram.ts, syncHot).
+ */
+export const HOT_ROWS = 128;
 
 /** Weights and corpus in one shared memory (see layout.ts); syn0 uniform in ±1/vectorSize (gensim 4's prep_vectors; the C tool uses ±0.5), syn1 zero. */
 function allocateArrays(vocab: Vocabulary, corpus: EncodedCorpus, opts: Required<Word2VecOptions>): { arrays: KernelArrays; layout: SharedLayout } {
@@ -168,6 +177,7 @@ function allocateArrays(vocab: Vocabulary, corpus: EncodedCorpus, opts: Required
     sentenceOffsets: corpus.sentenceOffsets.length,
     expTable: expTable.length,
     threads: opts.workers,
+    hotRows: opts.workers > 1 && opts.hs && opts.negative === 0 ? Math.min(HOT_ROWS, V - 1) : 0,
     sentenceCapacity: MAX_SENTENCE_LENGTH,
   }, WASM_BASE);
   const rng = new Rng(opts.seed ^ 0x5eed);
@@ -200,12 +210,12 @@ export function resolveKernelKind(kind: KernelKind | 'auto'): KernelKind {
   return wasmKernelModule() ? 'wasm' : 'ts';
 }
 
-async function runWorkers(kernel: KernelKind, arrays: KernelArrays, layout: SharedLayout, schedule: ScheduleParams, ranges: Array<[number, number]>, seed: number): Promise<number> {
+async function runWorkers(kernel: KernelKind, arrays: KernelArrays, layout: SharedLayout, schedule: ScheduleParams, workers: number, seed: number): Promise<number> {
   const url = new URL('./train.worker.js', import.meta.url);
   const results = await Promise.all(
-    ranges.map(([from, to], i) =>
+    Array.from({ length: workers }, (_, i) =>
       new Promise<number>((resolve, reject) => {
-        const input: WorkerInput = { kernel, arrays, layout, thread: i, schedule, seed: seed + i, from, to };
+        const input: WorkerInput = { kernel, arrays, layout, thread: i, schedule, seed: seed + i };
         const worker = new Worker(url, { workerData: input });
         let words = -1;
         worker.once('message', (m: { words: number }) => (words = m.words));
