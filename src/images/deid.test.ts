@@ -7,7 +7,8 @@ import dicomParser from 'dicom-parser';
 import dcmjs from 'dcmjs';
 import { Workspace } from '../store/workspace.js';
 import { generateArchive, type TruthRecord } from '../sample/generate.js';
-import { seedReferencesFromArchive, linkKeyImagesToFiles } from '../sample/fixtures.js';
+import { ingestReports } from '../reports/ingest.js';
+import { linkKeyImages } from '../linking/link.js';
 import { planStudy } from '../sample/plan.js';
 import { imageDataset, writePart10 } from '../sample/dicom.js';
 import { renderImage } from '../sample/phantom.js';
@@ -71,8 +72,8 @@ test('export writes de-identified DICOM and PNG key images with no header identi
   try {
     const s = await generateArchive({ outDir: path.join(dir, 'archive'), studies: 4, seed: 8, size: 32, slices: 4 });
     indexDicomFolder(ws, s.dicomDir);
-    seedReferencesFromArchive(ws, s.reportsJsonl);
-    assert.ok(linkKeyImagesToFiles(ws) > 0);
+    await ingestReports(ws, s.reportsJsonl, { format: 'jsonl', idColumn: 'report_id', textColumns: ['text'], accessionColumn: 'accession', patientColumn: 'patient_id', modalityColumn: 'modality', dateColumn: 'exam_date', workers: 0 });
+    assert.ok(linkKeyImages(ws).bySeriesInstance > 0);
     const out = path.join(dir, 'export');
     const e = await exportKeyImages(ws, { outDir: out, format: 'both', salt: 'x' });
     assert.ok(e.images > 0);

@@ -12,7 +12,8 @@ import { decodeImage } from './pixels.js';
 import { convertToPng, pngChunkTypes, renderKeyImage } from './png.js';
 import { convertKeyImages } from './convert.js';
 import { generateArchive } from '../sample/generate.js';
-import { seedReferencesFromArchive, linkKeyImagesToFiles } from '../sample/fixtures.js';
+import { ingestReports } from '../reports/ingest.js';
+import { linkKeyImages } from '../linking/link.js';
 import { planStudy, type SeriesPlan } from '../sample/plan.js';
 import { renderImage } from '../sample/phantom.js';
 import { imageDataset, writePart10 } from '../sample/dicom.js';
@@ -166,8 +167,8 @@ test('bad input is rejected with the file and the reason, and nothing else stops
     for (const r of byFile.values()) assert.ok(r.reason.length > 10 && r.source === path.resolve(bad));
 
     // Key images: convert the linked ones; a file that vanished is rejected with its path.
-    seedReferencesFromArchive(ws, s.reportsJsonl);
-    const linked = linkKeyImagesToFiles(ws);
+    await ingestReports(ws, s.reportsJsonl, { format: 'jsonl', idColumn: 'report_id', textColumns: ['text'], accessionColumn: 'accession', patientColumn: 'patient_id', modalityColumn: 'modality', dateColumn: 'exam_date', workers: 0 });
+    const linked = linkKeyImages(ws).bySeriesInstance;
     assert.ok(linked > 0);
     const first = ws.db.prepare('SELECT i.location FROM links l JOIN images i USING (sop_instance_uid) LIMIT 1').get() as { location: string };
     unlinkSync(first.location);

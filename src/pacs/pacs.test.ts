@@ -8,7 +8,7 @@ import { needsExecutable, repoRoot, requirement } from '../testing/requirements.
 import { existsSync } from 'node:fs';
 import { Workspace } from '../store/workspace.js';
 import { generateArchive, type TruthRecord } from '../sample/generate.js';
-import { seedReferencesFromArchive } from '../sample/fixtures.js';
+import { ingestReports } from '../reports/ingest.js';
 import { readImageHeader } from '../images/header.js';
 import { listRejects } from '../store/rejects.js';
 import { convertKeyImages } from '../images/convert.js';
@@ -80,7 +80,7 @@ test('a generated archive pushed to Orthanc: references resolve over DICOMweb an
     for (const f of fetched) assert.ok(expected.has(readImageHeader(new Uint8Array(readFileSync(f))).sopInstanceUid));
 
     // The workspace path: key images from reports -> image table (source dicomweb) + links + rejects.
-    seedReferencesFromArchive(ws, s.reportsJsonl);
+    await ingestReports(ws, s.reportsJsonl, { format: 'jsonl', idColumn: 'report_id', textColumns: ['text'], accessionColumn: 'accession', patientColumn: 'patient_id', modalityColumn: 'modality', dateColumn: 'exam_date', workers: 0 });
     const link = await linkKeyImagesViaDicomweb(ws, client);
     assert.equal(link.unresolved, ambiguous.size);
     const linkedSops = new Set((ws.db.prepare('SELECT DISTINCT sop_instance_uid FROM links').all() as { sop_instance_uid: string }[]).map((r) => r.sop_instance_uid));
