@@ -27,8 +27,6 @@ export { processReport } from './reports/process.js';
 export type { ProcessedReport, ProcessedReference } from './reports/process.js';
 export { ingestReports, ingestItems, originalText } from './reports/ingest.js';
 export type { IngestOptions, IngestSummary, IngestProgress } from './reports/ingest.js';
-export { generateSyntheticReports } from './reports/synthetic.js';
-export type { SyntheticReport } from './reports/synthetic.js';
 export { computeCorpusStats, formatCorpusStats } from './stats/corpus-stats.js';
 export type { CorpusStats, MeanStat, StatsOptions } from './stats/corpus-stats.js';
 

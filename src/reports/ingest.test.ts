@@ -6,7 +6,8 @@ import path from 'node:path';
 import { listRejects } from '../store/rejects.js';
 import { Workspace } from '../store/workspace.js';
 import { ingestItems, originalText } from './ingest.js';
-import { generateSyntheticReports } from './synthetic.js';
+import { planStudy } from '../sample/plan.js';
+import { writeReport } from '../sample/report.js';
 import type { SourceItem } from '../ingest/source.js';
 
 function tempWorkspace(): { ws: Workspace; done: () => void } {
@@ -19,10 +20,20 @@ async function* items(list: SourceItem[]): AsyncGenerator<SourceItem> {
   for (const i of list) yield i;
 }
 
+/** Reports of the synthetic archive, written in memory, with the references each one wrote. */
+function archiveReports(n: number, seed: number) {
+  const opts = { seed, size: 32, slices: 8, numPatients: Math.max(1, Math.round(n * 0.6)) };
+  return Array.from({ length: n }, (_, i) => {
+    const plan = planStudy(i, opts);
+    const written = writeReport(plan);
+    return { id: `R${String(i + 1).padStart(7, '0')}`, plan, text: written.text, references: written.references };
+  });
+}
+
 function syntheticItems(n: number, seed: number): SourceItem[] {
-  return [...generateSyntheticReports(n, seed)].map((r, i) => ({
+  return archiveReports(n, seed).map((r, i) => ({
     ok: true as const,
-    record: { recordId: r.id, text: r.text, accession: r.accession, patientId: r.patientId, modality: r.modality, examDate: r.examDate, location: `mem:${i + 1}` },
+    record: { recordId: r.id, text: r.text, accession: r.plan.accession, patientId: r.plan.patientId, modality: r.plan.modality, examDate: r.plan.studyDate, location: `mem:${i + 1}` },
   }));
 }
 
@@ -54,19 +65,26 @@ test('workers and in-process ingest store exactly the same thing', async () => {
 test('references, their sentence windows and key images are stored against the de-identified text', async () => {
   const t = tempWorkspace();
   try {
-    const reports = [...generateSyntheticReports(50, 11)];
+    const reports = archiveReports(50, 11);
     await ingestItems(t.ws, 'mem', items(syntheticItems(50, 11)), { workers: 0 });
     for (const r of reports) {
       const stored = t.ws.db.prepare('SELECT text FROM reports WHERE report_id = ?').pluck().get(r.id) as string;
       const refs = t.ws.db.prepare('SELECT start, end, text, series, instances, sentence FROM refs WHERE report_id = ? ORDER BY start').all(r.id) as Array<{ start: number; end: number; text: string; series: string; instances: string; sentence: string }>;
-      // The generator knows what it wrote; the parser found exactly that, in order.
-      assert.deepEqual(refs.map((x) => ({ series: JSON.parse(x.series)[0] ?? null, instances: JSON.parse(x.instances) })), r.references, r.id);
+      // The generator knows what it wrote (sections in its own order); the parser found exactly those
+      // references, each as its (series, instance) pairs.
+      const storedPairs = refs.map((x) => {
+        const series = JSON.parse(x.series) as number[];
+        return (series.length ? series : [null]).flatMap((sn) => (JSON.parse(x.instances) as number[]).map((i) => `${sn}:${i}`)).sort();
+      });
+      const writtenPairs = r.references.map((w) => [...new Set(w.images.map((k) => `${w.seriesNamed ? k.series : null}:${k.instance}`))].sort());
+      const byPairs = (a: string[], b: string[]) => (a.join() < b.join() ? -1 : a.join() > b.join() ? 1 : 0);
+      assert.deepEqual([...storedPairs].sort(byPairs), [...writtenPairs].sort(byPairs), r.id);
       for (const x of refs) {
         assert.equal(stored.slice(x.start, x.end), x.text);
         assert.ok(x.sentence.includes(x.text), 'the key sentence contains its reference');
       }
       const keys = t.ws.db.prepare('SELECT COUNT(*) FROM key_images WHERE report_id = ?').pluck().get(r.id) as number;
-      assert.equal(keys, r.references.reduce((n, x) => n + x.instances.length, 0));
+      assert.equal(keys, writtenPairs.reduce((n, x) => n + x.length, 0));
       // De-identified: no signature name, no dates, no MRN in what mining reads; raw kept apart.
       assert.ok(!/signed by: [A-Z][a-z]+ [A-Z]/.test(stored), stored);
       assert.ok(!/\d{2}\/\d{2}\/\d{4}/.test(stored));
