@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
+import { wasmFilterGradKernel } from './conv-filter-grad-wasm.js';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 
 /** The engine passes Tensors to kernels in practice; wrap bare TensorInfos to be safe. */
@@ -120,7 +121,7 @@ const backpropFilter = (patches: boolean): KernelFunc => ({ inputs, attrs }) => 
   const i = inputs as NamedTensorInfoMap;
   return conv2dBackpropFilterViaConv(asTensor<tf.Rank.R4>(i['x']), asTensor<tf.Rank.R4>(i['dy']), a['filterShape'] as [number, number, number, number], a['strides'] as [number, number], a['pad'] as 'same', a['dimRoundingMode'] as 'floor' | undefined, patches);
 };
-const backpropFilterWasm = backpropFilter(true);
+const backpropFilterWasm = wasmFilterGradKernel(backpropFilter(true));
 const backpropFilterOther = backpropFilter(false);
 
 const backpropInput: KernelFunc = ({ inputs, attrs }) => {

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { tf, useDevice, switchTo } from '../backend.js';
 import { Rng } from '../../util/rng.js';
 import { isTiledPool, maxPoolGradTiled } from './maxpool-grad-ops.js';
+import { filterGradOnHeap, heapFilterGradApplies } from './conv-filter-grad-wasm.js';
+import { heapKernels, type WasmHeapBackend } from './heap-kernels.js';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -68,6 +70,57 @@ test('Conv2DBackpropFilter and Conv2DBackpropInput match the cpu backend: kernel
   assert.equal(cases, 84);
 });
 
+test('the heap Conv2DBackpropFilter (Co a multiple of 4) matches the cpu backend: kernels 1-11, strides 1-3, every padding, thin and ragged inputs', async () => {
+  await useDevice('cpu');
+  const rng = new Rng(11);
+  const pads: Pad[] = ['same', 'valid', [[0, 0], [2, 1], [0, 3], [0, 0]], 2];
+  let cases = 0;
+  for (const k of [1, 2, 3, 4, 5, 7, 11]) {
+    for (const s of [1, 2, 3]) {
+      for (const pad of pads) {
+        // Ci 1 and 5 leave a ragged last q-tile (kw·Ci not a multiple of 4); Co 4 and 12 a half tile.
+        const ci = [1, 5, 8][cases % 3]!;
+        const co = [4, 8, 12][(cases + k) % 3]!;
+        const xShape = [3, k + 5 + (s % 2), k + 3 + s, ci];
+        const wShape = [k, Math.max(1, k - (s === 3 ? 1 : 0)), ci, co];
+        const info = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], wShape as [number, number, number, number], s, 1, pad as 'same');
+        assert.ok(heapFilterGradApplies(info));
+        const xs = randomArray(xShape.reduce((a, b) => a * b), rng);
+        const ws = randomArray(wShape.reduce((a, b) => a * b), rng);
+        const ref = await convGradsOn('cpu', xs, xShape, ws, wShape, s, pad);
+        const ours = await convGradsOn('wasm', xs, xShape, ws, wShape, s, pad);
+        assertClose(ours.dw, ref.dw, `dW k=${k}x${wShape[1]} s=${s} ci=${ci} co=${co} pad=${JSON.stringify(pad)}`);
+        cases++;
+      }
+    }
+  }
+  assert.equal(cases, 84);
+});
+
+test('the heap Conv2DBackpropFilter gives the same dW when the batch is padded in chunks', async () => {
+  await useDevice('cpu');
+  const rng = new Rng(12);
+  const xShape: [number, number, number, number] = [5, 9, 8, 3];
+  const wShape: [number, number, number, number] = [3, 3, 3, 8];
+  const x = tf.tensor4d(randomArray(5 * 9 * 8 * 3, rng), xShape);
+  const info = tf.backend_util.computeConv2DInfo(xShape, wShape, 2, 1, 'same');
+  const dy = tf.tensor4d(randomArray(5 * info.outHeight * info.outWidth * 8, rng), [5, info.outHeight, info.outWidth, 8]);
+  const backend = tf.backend() as unknown as WasmHeapBackend;
+  const kernels = heapKernels(backend)!;
+  const run = (chunkBytes?: number) => {
+    const out = tf.zeros(wShape);
+    filterGradOnHeap(kernels, backend, x, dy, out, info, chunkBytes);
+    const values = out.dataSync() as Float32Array;
+    out.dispose();
+    return values;
+  };
+  const whole = run();
+  const imageBytes = ((info.outHeight - 1) * 2 + 3) * ((info.outWidth - 1) * 2 + 3) * 3 * 4;
+  for (const images of [1, 2, 3]) assertClose(run(images * imageBytes), whole, `chunks of ${images} images`);
+  x.dispose();
+  dy.dispose();
+});
+
 async function poolGradOn(backend: string, xs: Float32Array, xShape: number[], size: number, strides: number, pad: 'same' | 'valid' | number): Promise<Float32Array> {
   await switchTo(backend);
   return tf.tidy(() => {
@@ -86,13 +139,17 @@ test('MaxPoolGrad matches the cpu backend, ties included (first maximum wins)', 
     for (const s of [1, 2, 3]) {
       for (const pad of ['same', 'valid', 1] as const) {
         if (typeof pad === 'number' && pad * 2 >= size) continue;
-        const xShape = [2, 9 + s, 7, 5];
-        const xs = randomArray(xShape.reduce((a, b) => a * b), rng);
-        // ReLU-like zeros make ties, as in a real network.
-        for (let i = 0; i < xs.length; i++) if ((xs[i] as number) < 0) xs[i] = 0;
-        const ref = await poolGradOn('cpu', xs, xShape, size, s, pad);
-        const ours = await poolGradOn('wasm', xs, xShape, size, s, pad);
-        assertClose(ours, ref, `maxPool size=${size} s=${s} pad=${pad}`);
+        // 5 channels take the general kernel; 8 channels with 2x2/2 'valid' windows the SIMD one.
+        for (const c of [5, 8]) {
+          const xShape = [2, 9 + s, 7, c];
+          const xs = randomArray(xShape.reduce((a, b) => a * b), rng);
+          // ReLU-like zeros make ties, as in a real network; a -Infinity window routes nothing.
+          for (let i = 0; i < xs.length; i++) if ((xs[i] as number) < 0) xs[i] = 0;
+          for (const at of [0, c, 7 * c, 8 * c]) xs[at] = Number.NEGATIVE_INFINITY; // the top-left 2x2 window, channel 0
+          const ref = await poolGradOn('cpu', xs, xShape, size, s, pad);
+          const ours = await poolGradOn('wasm', xs, xShape, size, s, pad);
+          assertClose(ours, ref, `maxPool size=${size} s=${s} pad=${pad} c=${c}`);
+        }
       }
     }
   }

@@ -1,25 +1,12 @@
 /**
  * Sum over leading axes on the wasm backend (what every bias gradient is: dy summed over
  * batch and space, NHWC). The stock kernel transposes the reduced axes innermost first;
- * here one pass adds rows into per-column float64 accumulators. Other reductions go to
- * the stock kernel.
+ * here one SIMD pass on the heap adds blocks of rows into float64 column accumulators
+ * (sumRows in ../assembly/train-kernels.ts). Other reductions go to the stock kernel.
  */
 import { util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
-
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
-}
-
-/** Sums `rows` rows of `cols` columns into out[cols]. */
-export function sumRows(x: Float32Array, rows: number, cols: number, acc: Float64Array, out: Float32Array): void {
-  acc.fill(0);
-  for (let r = 0, base = 0; r < rows; r++, base += cols) {
-    for (let j = 0; j < cols; j++) acc[j] = (acc[j] as number) + (x[base + j] as number);
-  }
-  for (let j = 0; j < cols; j++) out[j] = acc[j] as number;
-}
+import { heapAddress, heapKernels, withScratch, type WasmHeapBackend } from './heap-kernels.js';
 
 export function leadingSumKernel(stock: KernelFunc): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
@@ -27,14 +14,15 @@ export function leadingSumKernel(stock: KernelFunc): KernelConfig {
     const attrs = args.attrs as NamedAttrMap;
     const axes = util.parseAxisParam(attrs['axis'] as number | number[], x.shape).sort((a, b) => a - b);
     const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
-    if (x.dtype !== 'float32' || !leading) return stock(args);
     const wasm = args.backend as unknown as WasmHeapBackend;
+    const k = heapKernels(wasm);
+    if (x.dtype !== 'float32' || !leading || k === undefined) return stock(args);
     const rows = util.sizeFromShape(x.shape.slice(0, axes.length));
     const rest = x.shape.slice(axes.length);
     const cols = util.sizeFromShape(rest);
     const outShape = attrs['keepDims'] ? [...axes.map(() => 1), ...rest] : rest;
     const out = wasm.makeOutput(outShape, 'float32');
-    sumRows(wasm.typedArrayFromHeap(x), rows, cols, new Float64Array(cols), wasm.typedArrayFromHeap(out));
+    withScratch(wasm, [cols * 8], ([acc]) => k.sumRows(heapAddress(wasm, x), rows, cols, acc!, heapAddress(wasm, out)));
     return out;
   };
   return { kernelName: 'Sum', backendName: 'wasm', kernelFunc };
