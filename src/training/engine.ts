@@ -1,7 +1,7 @@
 /** Where gradients come from: this thread's backend, or a pool of workers (parallel.ts). */
 import { tf } from './backend.js';
 import type { Batch } from './data.js';
-import { lossAndGradients } from './gradients.js';
+import { lossAndGradients, meanGradients } from './gradients.js';
 import type { Head } from './losses.js';
 
 export interface GradientEngine {
@@ -18,12 +18,18 @@ export interface EngineContext {
   head: Head;
   inputShape: [number, number, number];
   numOutputs: number;
+  /** Images per forward/backward pass within an engine's share of a batch (micro-batch.ts). */
+  microBatch: number;
 }
 
 /** Gradients on this thread's backend. */
 export function inProcessEngine(ctx: EngineContext): GradientEngine {
   return {
     async compute(batch, stepSeed) {
+      if (batch.size > ctx.microBatch) {
+        const m = await meanGradients(ctx.model, ctx.vars, ctx.head, batch, ctx.inputShape, ctx.numOutputs, stepSeed, ctx.microBatch);
+        return { loss: m.loss, grads: m.grads.map((g, i) => tf.tensor(g, ctx.vars[i]!.shape)) };
+      }
       const { loss, grads } = lossAndGradients(ctx.model, ctx.vars, ctx.head, batch, ctx.inputShape, ctx.numOutputs, stepSeed);
       const value = (await loss.data())[0] as number;
       loss.dispose();

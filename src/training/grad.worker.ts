@@ -1,7 +1,7 @@
 /** A gradient worker: its own wasm engine, one slice of each batch (see parallel.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { tf, useDevice } from './backend.js';
-import { lossAndGradients } from './gradients.js';
+import { meanGradients } from './gradients.js';
 import { trainableVariables, writeArrays } from './sgd.js';
 import type { Batch } from './data.js';
 import type { StepRequest, WorkerInit, WorkerReply } from './parallel.js';
@@ -35,16 +35,13 @@ async function main(): Promise<void> {
         const batch: Batch = { images: new Float32Array(init.images, req.start * perImage * 4, req.count * perImage), size: req.count };
         if (init.head === 'softmax') batch.labels = new Int32Array(init.labels, req.start * 4, req.count);
         else batch.targets = new Float32Array(init.targets, req.start * init.numOutputs * 4, req.count * init.numOutputs);
-        const r = lossAndGradients(model, vars, init.head, batch, [h, w, c], init.numOutputs, req.stepSeed);
+        const r = await meanGradients(model, vars, init.head, batch, [h, w, c], init.numOutputs, req.stepSeed, init.microBatch);
         let offset = init.workerIndex * numParams;
         for (const g of r.grads) {
-          grads.set((await g.data()) as Float32Array, offset);
-          offset += g.size;
-          g.dispose();
+          grads.set(g, offset);
+          offset += g.length;
         }
-        const loss = (await r.loss.data())[0] as number;
-        r.loss.dispose();
-        reply({ type: 'done', loss });
+        reply({ type: 'done', loss: r.loss });
       } catch (e) {
         reply({ type: 'error', message: e instanceof Error ? e.message : String(e) });
       }

@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { tf } from './backend.js';
 import type { Batch } from './data.js';
 import type { EngineContext, GradientEngine } from './engine.js';
-import { lossAndGradients } from './gradients.js';
+import { meanGradients } from './gradients.js';
 import { WorkerError } from '../util/errors.js';
 
 export interface WorkerInit {
@@ -26,6 +26,7 @@ export interface WorkerInit {
   targets: SharedArrayBuffer;
   grads: SharedArrayBuffer;
   workerIndex: number;
+  microBatch: number;
 }
 
 export interface StepRequest {
@@ -82,7 +83,7 @@ export async function workerPoolEngine(ctx: EngineContext, numEngines: number, m
   const modelJson = JSON.stringify(ctx.model.toJSON(null, false));
   const pool: PoolWorker[] = [];
   for (let k = 0; k < numWorkers; k++) {
-    pool.push(new PoolWorker({ modelJson, head: ctx.head, inputShape: ctx.inputShape, numOutputs: ctx.numOutputs, varSizes, weights: weightsSab, images: imagesSab, labels: labelsSab, targets: targetsSab, grads: gradsSab, workerIndex: k }));
+    pool.push(new PoolWorker({ modelJson, head: ctx.head, inputShape: ctx.inputShape, numOutputs: ctx.numOutputs, varSizes, weights: weightsSab, images: imagesSab, labels: labelsSab, targets: targetsSab, grads: gradsSab, workerIndex: k, microBatch: ctx.microBatch }));
   }
   try {
     await Promise.all(pool.map((p) => p.next()));
@@ -129,16 +130,13 @@ export async function workerPoolEngine(ctx: EngineContext, numEngines: number, m
         const own: Batch = { images: batch.images.subarray(0, n0 * perImage), size: n0 };
         if (batch.labels !== undefined) own.labels = batch.labels.subarray(0, n0);
         if (batch.targets !== undefined) own.targets = batch.targets.subarray(0, n0 * ctx.numOutputs);
-        const r = lossAndGradients(ctx.model, ctx.vars, ctx.head, own, ctx.inputShape, ctx.numOutputs, stepSeed >>> 0);
+        const r = await meanGradients(ctx.model, ctx.vars, ctx.head, own, ctx.inputShape, ctx.numOutputs, stepSeed >>> 0, ctx.microBatch);
         const w0 = n0 / batch.size;
-        loss += w0 * ((await r.loss.data())[0] as number);
-        r.loss.dispose();
+        loss += w0 * r.loss;
         let offset = 0;
-        for (const g of r.grads) {
-          const d = (await g.data()) as Float32Array;
+        for (const d of r.grads) {
           for (let j = 0; j < d.length; j++) mean[offset + j] = w0 * (d[j] as number);
-          offset += g.size;
-          g.dispose();
+          offset += d.length;
         }
       }
       const done = await Promise.all(replies);

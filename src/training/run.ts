@@ -28,6 +28,8 @@ export interface TrainRunOptions {
   learningRate: number;
   seed: number;
   workers?: number;
+  /** Images per forward/backward pass in an engine (default: as many as fit; see micro-batch.ts). */
+  microBatch?: number;
   validationFraction: number;
   patience?: number;
   /** Fine-tune from this tfjs layers model (model.json or its folder): new head, 10x LR on it. */
@@ -80,6 +82,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
   if (o.cropSize !== o.imageSize) options.crop = [o.cropSize, o.cropSize];
   if (o.from !== undefined) options.lrMultipliers = { head: 10 };
   if (o.patience !== undefined) options.patience = o.patience;
+  if (o.microBatch !== undefined) options.microBatch = o.microBatch;
   if (o.checkpointDir !== undefined) options.checkpointDir = o.checkpointDir;
   if (o.onEpoch !== undefined) options.onEpoch = o.onEpoch;
   const report = await trainModel(model, train, options);

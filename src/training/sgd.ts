@@ -3,9 +3,10 @@
  *   v ← μ·v + lr·mult·(g + λ·w);  w ← w − v
  * Weight decay applies to kernels only (rank ≥ 2), never to biases. `mult` is the layer's
  * learning-rate multiplier (10 for new layers when fine-tuning, as in the paper).
- * Runs as tensor ops on the model's own device.
+ * Runs on the model's own device: one kernel of ours on wasm (kernels/sgd-wasm.ts), tensor ops elsewhere.
  */
 import { tf } from './backend.js';
+import { SGD_KERNEL } from './kernels/sgd-wasm.js';
 
 export interface SgdOptions {
   learningRate: number;
@@ -24,24 +25,35 @@ export class SgdMomentum {
     this.vars = vars;
     this.#mults = lrMultipliers;
     this.#decay = vars.map((v) => v.rank >= 2);
-    this.#velocities = vars.map((v) => tf.variable(tf.zerosLike(v), false));
+    // tidy frees the zeros tensor; each variable keeps its own reference to the data.
+    this.#velocities = vars.map((v) => tf.tidy(() => tf.variable(tf.zerosLike(v), false)));
     this.options = options;
   }
 
   /** One update with gradients in the order of `vars`; disposes nothing it was given. */
   apply(grads: readonly tf.Tensor[]): void {
     const { learningRate, momentum, weightDecay } = this.options;
-    tf.tidy(() => {
-      for (let i = 0; i < this.vars.length; i++) {
+    // One scope per variable: the update's temporaries (five copies of the variable) are freed
+    // before the next one, so the peak is five copies of the largest variable, not of all.
+    const fused = tf.getKernel(SGD_KERNEL, tf.getBackend()) !== undefined;
+    for (let i = 0; i < this.vars.length; i++) {
+      tf.tidy(() => {
         const w = this.vars[i] as tf.Variable;
         const v = this.#velocities[i] as tf.Variable;
-        let g = grads[i] as tf.Tensor;
-        if (this.#decay[i] && weightDecay !== 0) g = tf.add(g, tf.mul(w, weightDecay));
         const lr = learningRate * (this.#mults[i] as number);
+        const decay = this.#decay[i] ? weightDecay : 0;
+        if (fused) {
+          const [wNew, vNew] = tf.engine().runKernel(SGD_KERNEL, { w, v, g: grads[i] as tf.Tensor }, { learningRate: lr, momentum, weightDecay: decay }) as tf.Tensor[];
+          v.assign(vNew!);
+          w.assign(wNew!);
+          return;
+        }
+        let g = grads[i] as tf.Tensor;
+        if (decay !== 0) g = tf.add(g, tf.mul(w, decay));
         v.assign(tf.add(tf.mul(v, momentum), tf.mul(g, lr)));
         w.assign(tf.sub(w, v));
-      }
-    });
+      });
+    }
   }
 
   async velocities(): Promise<Float32Array[]> {

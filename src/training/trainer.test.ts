@@ -8,6 +8,7 @@ import { buildModel } from './models.js';
 import { syntheticDataset, splitDataset, subset } from './data.js';
 import { evaluate, trainModel } from './trainer.js';
 import { readArrays, trainableVariables } from './sgd.js';
+import { activationFloatsPerImage, autoMicroBatch } from './micro-batch.js';
 
 const SIZE = 16;
 
@@ -84,7 +85,7 @@ test('early stopping stops when validation stops improving and restores the best
   model.dispose();
 });
 
-test('data-parallel engines (this thread + 1 or 2 workers) give the same weights as one thread, up to float rounding', async () => {
+test('data-parallel engines (this thread + 1 or 2 workers) and micro-batches give the same weights as one pass on one thread, up to float rounding', async () => {
   await useDevice('cpu');
   const { train } = tinyTask(5);
   const small = subset(train, Array.from({ length: 64 }, (_, i) => i));
@@ -96,13 +97,32 @@ test('data-parallel engines (this thread + 1 or 2 workers) give the same weights
   let changed = 0;
   a.forEach((w, i) => w.forEach((x, j) => { if (x !== init[i]![j]) changed++; }));
   assert.ok(changed > 1000, 'training changed the weights');
-  for (const workers of [2, 3]) {
+  for (const split of [{ workers: 2 }, { workers: 3 }, { microBatch: 7 }, { workers: 2, microBatch: 5 }]) {
     const many = buildModel({ architecture: 'conv4', inputShape: [SIZE, SIZE, 1], numOutputs: 4, seed: 3 });
-    await trainModel(many, small, { ...options, workers });
+    await trainModel(many, small, { ...options, ...split });
     const b = await weightsOf(many);
     let maxDiff = 0;
     a.forEach((w, i) => w.forEach((x, j) => { maxDiff = Math.max(maxDiff, Math.abs(x - b[i]![j]!)); }));
-    assert.ok(maxDiff < 1e-5, `${workers} engines: max difference ${maxDiff}`);
+    assert.ok(maxDiff < 1e-5, `${JSON.stringify(split)}: max difference ${maxDiff}`);
     many.dispose();
   }
+});
+
+test('the automatic micro-batch fits the wasm heap: whole batches for small nets, an error when not even one image fits', async () => {
+  await useDevice('cpu');
+  const conv4 = buildModel({ architecture: 'conv4', inputShape: [128, 128, 1], numOutputs: 10, seed: 1 });
+  assert.ok(autoMicroBatch(conv4, 'wasm') >= 50, `conv4 at 128: ${autoMicroBatch(conv4, 'wasm')}`);
+  assert.equal(autoMicroBatch(conv4, 'webgpu'), Number.POSITIVE_INFINITY);
+  // Every layer's output: conv and pool four times, flatten, head.
+  assert.equal(activationFloatsPerImage(conv4), 128 * 128 * 16 + 64 * 64 * 16 + 64 * 64 * 32 + 32 * 32 * 32 + 32 * 32 * 64 + 16 * 16 * 64 + 16 * 16 * 128 + 2 * 8 * 8 * 128 + 10);
+  conv4.dispose();
+  // Too many activations per image.
+  const huge = buildModel({ architecture: 'conv4', inputShape: [2048, 2048, 1], numOutputs: 10, seed: 1 });
+  assert.throws(() => autoMicroBatch(huge, 'wasm'), /does not fit the 4 GB wasm heap/);
+  huge.dispose();
+  // Too many weights: VGG-19 at 224 (139M) is for the GPU.
+  const vgg = buildModel({ architecture: 'vgg19', inputShape: [224, 224, 3], numOutputs: 10, seed: 1 });
+  assert.throws(() => autoMicroBatch(vgg, 'wasm'), /vgg19 does not fit the 4 GB wasm heap/);
+  assert.equal(autoMicroBatch(vgg, 'webgpu'), Number.POSITIVE_INFINITY);
+  vgg.dispose();
 });

@@ -12,6 +12,7 @@ import { headLoss, type Head } from './losses.js';
 import { SgdMomentum, readArrays, trainableVariables, writeArrays } from './sgd.js';
 import { hasCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { inProcessEngine, type EngineContext, type GradientEngine } from './engine.js';
+import { autoMicroBatch } from './micro-batch.js';
 import { OptionsError } from '../util/errors.js';
 import { Rng, mixSeed } from '../util/rng.js';
 
@@ -38,6 +39,12 @@ export interface TrainOptions {
    * plus workers-1 worker threads. 0 or 1 = this thread only.
    */
   workers?: number;
+  /**
+   * Images per forward/backward pass within an engine's share of a batch; the step still
+   * averages the whole batch. Default: as many as fit the engine (micro-batch.ts; on wasm,
+   * a 4 GB heap), else the whole share.
+   */
+  microBatch?: number;
   validation?: ImageDataset;
   /** Stop after this many epochs without a better validation loss, and restore the best weights. */
   patience?: number;
@@ -145,6 +152,7 @@ function resolve(options: TrainOptions) {
   if (!(o.batchSize >= 1)) throw new OptionsError(`batchSize must be ≥ 1, got ${o.batchSize}`);
   if (!(o.learningRate > 0)) throw new OptionsError(`learningRate must be > 0, got ${o.learningRate}`);
   if (!(o.workers >= 0)) throw new OptionsError(`workers must be ≥ 0, got ${o.workers}`);
+  if (options.microBatch !== undefined && !(options.microBatch >= 1)) throw new OptionsError(`microBatch must be ≥ 1, got ${options.microBatch}`);
   return o;
 }
 
@@ -192,7 +200,8 @@ export async function trainModel(model: tf.LayersModel, data: ImageDataset, opti
     writeCheckpoint(ckpt, { state, groups });
   };
 
-  const engine = await makeEngine({ model, vars, head, inputShape, numOutputs }, o.workers);
+  const microBatch = options.microBatch ?? autoMicroBatch(model, tf.getBackend());
+  const engine = await makeEngine({ model, vars, head, inputShape, numOutputs, microBatch }, o.workers);
   const assembler = new BatchAssembler(data, crop, o.batchSize, inputShape[2]);
   const stepsPerEpoch = Math.ceil(data.numImages / o.batchSize);
   let steps = 0;
@@ -220,7 +229,7 @@ export async function trainModel(model: tf.LayersModel, data: ImageDataset, opti
       }
       const record: EpochRecord = { epoch, trainLoss: state.lossSum / Math.max(1, state.seen), imagesPerSecond: imagesThisRun / ((performance.now() - started) / 1000) };
       if (options.validation !== undefined) {
-        const v = await evaluate(model, options.validation, head, o.batchSize);
+        const v = await evaluate(model, options.validation, head, Math.min(o.batchSize, microBatch));
         record.valLoss = v.loss;
         if (v.accuracy !== undefined) record.valAccuracy = v.accuracy;
         if (state.bestValLoss === null || v.loss < state.bestValLoss) {

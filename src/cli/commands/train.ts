@@ -9,7 +9,7 @@ import { printResult } from '../output.js';
 
 interface TrainFlags {
   device: string; model: string; manifest?: string; synthetic?: boolean; size: string; crop?: string; channels: string;
-  head: string; epochs: string; batch: string; lr: string; seed: string; workers?: string; validation: string;
+  head: string; epochs: string; batch: string; lr: string; seed: string; workers?: string; microBatch?: string; validation: string;
   patience?: string; from?: string; out?: string; checkpoint?: string; cache?: string; json?: boolean;
 }
 
@@ -36,6 +36,7 @@ export function registerTrain(program: Command): void {
     .option('--lr <x>', 'base learning rate', '0.001')
     .option('--seed <n>', 'seed', '1')
     .option('--workers <n>', 'gradient worker threads on CPU (default: 2 on wasm)')
+    .option('--micro-batch <n>', 'images per forward/backward pass in an engine; the step still averages the whole batch (default: as many as fit)')
     .option('--validation <f>', 'fraction held out for validation', '0.1')
     .option('--patience <n>', 'early stopping after n epochs without improvement')
     .option('--from <model>', 'fine-tune from a tfjs layers model.json (new head, 10x LR on it)')
@@ -56,6 +57,7 @@ export function registerTrain(program: Command): void {
       if (f.manifest !== undefined) opts.manifest = f.manifest;
       if (f.synthetic) opts.synthetic = true;
       if (f.workers !== undefined) opts.workers = num(f.workers, 'workers');
+      if (f.microBatch !== undefined) opts.microBatch = num(f.microBatch, 'micro-batch');
       if (f.patience !== undefined) opts.patience = num(f.patience, 'patience');
       if (f.from !== undefined) opts.from = f.from;
       if (f.out !== undefined) opts.outDir = f.out;

@@ -224,3 +224,125 @@ export function sumRows(x: usize, rows: i32, cols: i32, acc: usize, out: usize):
   }
   for (let c = 0; c < cols; c++) store<f32>(out + (<usize>c << 2), <f32>load<f64>(acc + (<usize>c << 3)));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The SGD step of ../sgd.ts in one pass, into new buffers (tensors stay immutable):
+//   g' = g + λ·w;  v' = μ·v + lr·g';  w' = w − v'
+// in the same float32 operations and order as the tensor-op version, so both give the same bits.
+// Five whole-tensor temporaries become none: VGG's 411 MB fc6 update no longer needs 2 GB.
+// ---------------------------------------------------------------------------------------------
+
+export function sgdMomentum(w: usize, v: usize, g: usize, wOut: usize, vOut: usize, n: i32, lr: f32, momentum: f32, decay: f32): void {
+  const lr4 = f32x4.splat(lr);
+  const m4 = f32x4.splat(momentum);
+  const d4 = f32x4.splat(decay);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const wi = v128.load(w + o);
+    let gi = v128.load(g + o);
+    if (decay != 0) gi = f32x4.add(gi, f32x4.mul(wi, d4));
+    const vi = f32x4.add(f32x4.mul(v128.load(v + o), m4), f32x4.mul(gi, lr4));
+    v128.store(vOut + o, vi);
+    v128.store(wOut + o, f32x4.sub(wi, vi));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const wi = load<f32>(w + o);
+    let gi = load<f32>(g + o);
+    if (decay != 0) gi = gi + wi * decay;
+    const vi = load<f32>(v + o) * momentum + gi * lr;
+    store<f32>(vOut + o, vi);
+    store<f32>(wOut + o, wi - vi);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matrix products with a transposed operand (every dense layer's two gradients): the stock wasm
+// kernel runs these as plain loops, at about 1 GFLOP/s. C [M, N] = Σ_k A(m, k) · B[k, n], with
+// A read one element at a time through strides (so A may be stored either way round) and B
+// row-major [K, N], read 8 columns at a time. Tiles of 4 rows × 8 columns keep 8 v128
+// accumulators over the whole of K; the 8-column strip of B stays in cache while every row
+// tile passes over it.
+// ---------------------------------------------------------------------------------------------
+
+export function gemm(a: usize, sam: i32, sak: i32, b: usize, c: usize, m: i32, n: i32, k: i32): void {
+  const m4 = m & ~3;
+  const n8 = n & ~7;
+  const aRow = <usize>sam * 4;
+  const aStep = <usize>sak * 4;
+  const bStep = <usize>n * 4;
+  const cRow = <usize>n * 4;
+  for (let j = 0; j < n8; j += 8) {
+    let i = 0;
+    for (; i < m4; i += 4) {
+      let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+      let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+      let pa = a + <usize>i * aRow;
+      let pb = b + (<usize>j << 2);
+      for (let p = 0; p < k; p++) {
+        const b0 = v128.load(pb);
+        const b1 = v128.load(pb, 16);
+        const x0 = v128.load32_splat(pa);
+        const x1 = v128.load32_splat(pa + aRow);
+        const x2 = v128.load32_splat(pa + 2 * aRow);
+        const x3 = v128.load32_splat(pa + 3 * aRow);
+        a00 = f32x4.add(a00, f32x4.mul(x0, b0)); a01 = f32x4.add(a01, f32x4.mul(x0, b1));
+        a10 = f32x4.add(a10, f32x4.mul(x1, b0)); a11 = f32x4.add(a11, f32x4.mul(x1, b1));
+        a20 = f32x4.add(a20, f32x4.mul(x2, b0)); a21 = f32x4.add(a21, f32x4.mul(x2, b1));
+        a30 = f32x4.add(a30, f32x4.mul(x3, b0)); a31 = f32x4.add(a31, f32x4.mul(x3, b1));
+        pa += aStep;
+        pb += bStep;
+      }
+      const pc = c + <usize>i * cRow + (<usize>j << 2);
+      v128.store(pc, a00); v128.store(pc, a01, 16);
+      v128.store(pc + cRow, a10); v128.store(pc + cRow, a11, 16);
+      v128.store(pc + 2 * cRow, a20); v128.store(pc + 2 * cRow, a21, 16);
+      v128.store(pc + 3 * cRow, a30); v128.store(pc + 3 * cRow, a31, 16);
+    }
+    for (; i < m; i++) {
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+      let pa = a + <usize>i * aRow;
+      let pb = b + (<usize>j << 2);
+      for (let p = 0; p < k; p++) {
+        const x = v128.load32_splat(pa);
+        s0 = f32x4.add(s0, f32x4.mul(x, v128.load(pb)));
+        s1 = f32x4.add(s1, f32x4.mul(x, v128.load(pb, 16)));
+        pa += aStep;
+        pb += bStep;
+      }
+      const pc = c + <usize>i * cRow + (<usize>j << 2);
+      v128.store(pc, s0); v128.store(pc, s1, 16);
+    }
+  }
+  // The last n % 8 columns, one at a time.
+  for (let j = n8; j < n; j++) {
+    for (let i = 0; i < m; i++) {
+      let s: f32 = 0;
+      let pa = a + <usize>i * aRow;
+      let pb = b + (<usize>j << 2);
+      for (let p = 0; p < k; p++) {
+        s += load<f32>(pa) * load<f32>(pb);
+        pa += aStep;
+        pb += bStep;
+      }
+      store<f32>(c + <usize>i * cRow + (<usize>j << 2), s);
+    }
+  }
+}
+
+/** dst [cols, rows] = src [rows, cols]ᵀ, in 8x8 blocks so both sides stay in cache. */
+export function transpose2d(src: usize, dst: usize, rows: i32, cols: i32): void {
+  for (let r0 = 0; r0 < rows; r0 += 8) {
+    const r1 = min<i32>(rows, r0 + 8);
+    for (let c0 = 0; c0 < cols; c0 += 8) {
+      const c1 = min<i32>(cols, c0 + 8);
+      for (let r = r0; r < r1; r++) {
+        for (let cc = c0; cc < c1; cc++) {
+          store<f32>(dst + ((<usize>cc * <usize>rows + <usize>r) << 2), load<f32>(src + ((<usize>r * <usize>cols + <usize>cc) << 2)));
+        }
+      }
+    }
+  }
+}

@@ -15,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
 import { wasmFilterGradKernel } from './conv-filter-grad-wasm.js';
+import { flipFilterOnHeap } from './filter-flip-wasm.js';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 
 /** The engine passes Tensors to kernels in practice; wrap bare TensorInfos to be safe. */
@@ -89,7 +90,7 @@ function backpropFilterViaPatches(x: tf.Tensor4D, dy: tf.Tensor4D, info: backend
 }
 
 /** dX as a forward convolution of the zero-upsampled output gradient with the flipped filter. */
-export function conv2dBackpropInputViaConv(dy: tf.Tensor4D, filter: tf.Tensor4D, inputShape: [number, number, number, number], strides: number | [number, number], pad: backend_util.ExplicitPadding | 'same' | 'valid' | number, dimRoundingMode?: 'floor' | 'round' | 'ceil'): tf.Tensor4D {
+export function conv2dBackpropInputViaConv(dy: tf.Tensor4D, filter: tf.Tensor4D, inputShape: [number, number, number, number], strides: number | [number, number], pad: backend_util.ExplicitPadding | 'same' | 'valid' | number, dimRoundingMode?: 'floor' | 'round' | 'ceil', flipOnHeap = false): tf.Tensor4D {
   const info = backend_util.computeConv2DInfo(inputShape, filter.shape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
   const [kh, kw] = filter.shape;
   const sh = info.strideHeight;
@@ -109,7 +110,8 @@ export function conv2dBackpropInputViaConv(dy: tf.Tensor4D, filter: tf.Tensor4D,
     const bottom = info.inHeight + kh - 1 - ho * sh - top;
     const right = info.inWidth + kw - 1 - wo * sw - left;
     const { t, pad: p } = cropForPadding(up, top, bottom, left, right);
-    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D; // [kh,kw,Co,Ci]
+    // [kh,kw,Co,Ci]
+    const flipped = (flipOnHeap ? flipFilterOnHeap(filter) : undefined) ?? (tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D);
     return tf.conv2d(t, flipped, 1, p, 'NHWC');
   });
 }
@@ -124,17 +126,20 @@ const backpropFilter = (patches: boolean): KernelFunc => ({ inputs, attrs }) => 
 const backpropFilterWasm = wasmFilterGradKernel(backpropFilter(true));
 const backpropFilterOther = backpropFilter(false);
 
-const backpropInput: KernelFunc = ({ inputs, attrs }) => {
+/** `heapFlip`: flip the filter with the wasm heap kernel (filter-flip-wasm.ts). */
+const backpropInput = (heapFlip: boolean): KernelFunc => ({ inputs, attrs }) => {
   const a = attrs as NamedAttrMap;
   checkNhwc(a, 'Conv2DBackpropInput');
   const i = inputs as NamedTensorInfoMap;
-  return conv2dBackpropInputViaConv(asTensor<tf.Rank.R4>(i['dy']), asTensor<tf.Rank.R4>(i['filter']), a['inputShape'] as [number, number, number, number], a['strides'] as [number, number], a['pad'] as 'same', a['dimRoundingMode'] as 'floor' | undefined);
+  return conv2dBackpropInputViaConv(asTensor<tf.Rank.R4>(i['dy']), asTensor<tf.Rank.R4>(i['filter']), a['inputShape'] as [number, number, number, number], a['strides'] as [number, number], a['pad'] as 'same', a['dimRoundingMode'] as 'floor' | undefined, heapFlip);
 };
+const backpropInputWasm = backpropInput(true);
+const backpropInputOther = backpropInput(false);
 
 /** Kernel configs for any backend whose forward Conv2D is fast. */
 export function convGradKernels(backendName: string): KernelConfig[] {
   return [
     { kernelName: 'Conv2DBackpropFilter', backendName, kernelFunc: backendName === 'wasm' ? backpropFilterWasm : backpropFilterOther },
-    { kernelName: 'Conv2DBackpropInput', backendName, kernelFunc: backpropInput },
+    { kernelName: 'Conv2DBackpropInput', backendName, kernelFunc: backendName === 'wasm' ? backpropInputWasm : backpropInputOther },
   ];
 }

@@ -23,6 +23,9 @@ export interface HeapKernelExports {
   maxPoolGrad2x2(x: number, y: number, dy: number, dx: number, n: number, h: number, w: number, c: number, ho: number, wo: number): void;
   maxPoolGradGeneral(x: number, y: number, dy: number, dx: number, n: number, h: number, w: number, c: number, ho: number, wo: number, fh: number, fw: number, sh: number, sw: number, pt: number, pl: number): void;
   sumRows(x: number, rows: number, cols: number, acc: number, out: number): void;
+  gemm(a: number, sam: number, sak: number, b: number, c: number, m: number, n: number, k: number): void;
+  transpose2d(src: number, dst: number, rows: number, cols: number): void;
+  sgdMomentum(w: number, v: number, g: number, wOut: number, vOut: number, n: number, lr: number, momentum: number, decay: number): void;
 }
 
 interface WasmJsApi {
@@ -31,7 +34,8 @@ interface WasmJsApi {
 }
 const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmJsApi }).WebAssembly;
 
-const WASM_URL = new URL('../train-kernels.wasm', import.meta.url);
+// Built next to src/training's modules; a bundle (bench/gpu/prepare.sh) carries it beside itself.
+const WASM_URLS = [new URL('../train-kernels.wasm', import.meta.url), new URL('./train-kernels.wasm', import.meta.url)];
 let compiled: object | null | undefined;
 const instances = new WeakMap<object, HeapKernelExports>();
 
@@ -40,8 +44,8 @@ export function heapKernels(backend: WasmHeapBackend): HeapKernelExports | undef
   const cached = instances.get(backend);
   if (cached !== undefined) return cached;
   if (compiled === undefined) {
-    const file = fileURLToPath(WASM_URL);
-    compiled = existsSync(file) ? new WebAssemblyApi.Module(readFileSync(file)) : null;
+    const file = WASM_URLS.map((u) => fileURLToPath(u)).find((f) => existsSync(f));
+    compiled = file !== undefined ? new WebAssemblyApi.Module(readFileSync(file)) : null;
   }
   if (compiled === null) return undefined;
   const exports = new WebAssemblyApi.Instance(compiled, { env: { memory: backend.wasm.asm.memory } }).exports as HeapKernelExports;

@@ -9,6 +9,8 @@ import { Rng } from '../../util/rng.js';
 import { isTiledPool, maxPoolGradTiled } from './maxpool-grad-ops.js';
 import { filterGradOnHeap, heapFilterGradApplies } from './conv-filter-grad-wasm.js';
 import { heapKernels, type WasmHeapBackend } from './heap-kernels.js';
+import { planMatMul } from './matmul-wasm.js';
+import { SgdMomentum, readArrays } from '../sgd.js';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -43,7 +45,7 @@ async function convGradsOn(backend: string, xs: Float32Array, xShape: number[], 
 test('our kernels replace the stock wasm ones', async () => {
   const choice = await useDevice('cpu');
   assert.equal(choice.backend, 'wasm');
-  assert.deepEqual([...choice.kernels].sort(), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum']);
+  assert.deepEqual([...choice.kernels].sort(), ['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'PacsmineSgdMomentum', 'Sum']);
 });
 
 test('Conv2DBackpropFilter and Conv2DBackpropInput match the cpu backend: kernels 1-11, strides 1-3, same/valid/explicit/numeric padding, odd shapes', async () => {
@@ -200,4 +202,80 @@ test('the op-built MaxPoolGrad (WebGPU) matches the cpu backend on tiled pools, 
   }
   const overlapping = tf.backend_util.computePool2DInfo([1, 8, 8, 1], [3, 3], [2, 2], 1, 'valid');
   assert.equal(isTiledPool(overlapping), false);
+});
+
+test('BatchMatMul with transposed operands matches the cpu backend: every transpose, odd sizes, batches and broadcasts, both plans', async () => {
+  await useDevice('cpu');
+  const rng = new Rng(21);
+  const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [8, 9, 13], [5, 33, 4], [17, 6, 40], [2, 70, 3]];
+  const plans = new Set<boolean>();
+  for (const [m, n, k] of shapes) {
+    for (const [batchA, batchB] of [[1, 1], [3, 3], [1, 2], [2, 1]] as const) {
+      for (const [ta, tb] of [[true, false], [false, true], [true, true], [false, false]] as const) {
+        const aShape = [batchA, ta ? k : m, ta ? m : k];
+        const bShape = [batchB, tb ? n : k, tb ? k : n];
+        const as = randomArray(aShape.reduce((x, y) => x * y), rng);
+        const bs = randomArray(bShape.reduce((x, y) => x * y), rng);
+        const run = async (backend: string) => {
+          await switchTo(backend);
+          return tf.tidy(() => tf.matMul(tf.tensor(as, aShape), tf.tensor(bs, bShape), ta, tb).dataSync() as Float32Array);
+        };
+        assertClose(await run('wasm'), await run('cpu'), `matMul ${m}x${n}x${k} batches ${batchA},${batchB} transposeA=${ta} transposeB=${tb}`);
+        if (ta || tb) plans.add(planMatMul(m, n, k, ta, tb).transposed);
+      }
+    }
+  }
+  assert.deepEqual([...plans].sort(), [false, true], 'both ways round were exercised');
+  // A dense layer's dX = dy·Wᵀ is computed the other way round, so W is never copied.
+  assert.deepEqual(planMatMul(50, 9216, 4096, false, true), { transposed: true, copies: 4096 * 50 + 50 * 9216 });
+});
+
+test('the SGD kernel gives the same bits as the tensor-op update, weight decay on kernels only', async () => {
+  await useDevice('cpu');
+  const rng = new Rng(22);
+  const shapes = [[3, 3, 2, 5], [7], [10, 13]];
+  const init = shapes.map((s) => randomArray(s.reduce((x, y) => x * y), rng));
+  const grads = [0, 1].map(() => shapes.map((s) => randomArray(s.reduce((x, y) => x * y), rng)));
+  const run = async (backend: string) => {
+    await switchTo(backend);
+    const vars = init.map((a, i) => tf.tidy(() => tf.variable(tf.tensor(a, shapes[i]))));
+    const sgd = new SgdMomentum(vars, [1, 10, 1], { learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4 });
+    for (const step of grads) {
+      const g = step.map((a, i) => tf.tensor(a, shapes[i]));
+      sgd.apply(g);
+      g.forEach((t) => t.dispose());
+    }
+    const out = [...(await readArrays(vars)), ...(await sgd.velocities())];
+    vars.forEach((v) => v.dispose());
+    sgd.dispose();
+    return out;
+  };
+  const before = tf.memory().numTensors;
+  const ours = await run('wasm');
+  assert.equal(tf.memory().numTensors, before, 'no tensor leaked');
+  assert.ok(tf.getKernel('PacsmineSgdMomentum', 'wasm') !== undefined);
+  const ref = await run('cpu');
+  ours.forEach((a, i) => assert.deepEqual(a, ref[i], `array ${i}`));
+});
+
+test('a training step through all our wasm kernels leaves no tensor and no heap bytes behind', async () => {
+  await useDevice('cpu');
+  const rng = new Rng(23);
+  const x = tf.tensor4d(randomArray(4 * 12 * 12 * 3, rng), [4, 12, 12, 3]);
+  const w1 = tf.tidy(() => tf.variable(tf.tensor4d(randomArray(3 * 3 * 3 * 8, rng), [3, 3, 3, 8])));
+  const b1 = tf.variable(tf.zeros([8]));
+  const w2 = tf.variable(tf.tensor2d(randomArray(6 * 6 * 8 * 5, rng), [6 * 6 * 8, 5]));
+  // Conv gradients (heap dW, heap-flipped dX), the bias Sum, MaxPoolGrad, both transposed BatchMatMuls.
+  const step = () => {
+    const { grads, value } = tf.variableGrads(() => tf.sum(tf.square(tf.matMul(tf.reshape(tf.maxPool(tf.relu(tf.add(tf.conv2d(x, w1, 1, 'same'), b1)) as tf.Tensor4D, 2, 2, 'valid'), [4, -1]), w2))), [w1, b1, w2]);
+    value.dispose();
+    Object.values(grads).forEach((g) => g.dispose());
+  };
+  step();
+  const before = tf.memory();
+  for (let i = 0; i < 3; i++) step();
+  const after = tf.memory();
+  assert.equal(after.numTensors, before.numTensors);
+  assert.equal(after.numBytes, before.numBytes);
+  [x, w1, b1, w2].forEach((t) => t.dispose());
 });

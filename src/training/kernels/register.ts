@@ -5,17 +5,22 @@ import { convGradKernels } from './conv-grads.js';
 import { wasmMaxPoolGradKernel } from './maxpool-grad-wasm.js';
 import { leadingSumKernel } from './sum-wasm.js';
 import { opsMaxPoolGradKernel } from './maxpool-grad-ops.js';
+import { wasmSgdKernel } from './sgd-wasm.js';
+import { wasmMatMulKernel } from './matmul-wasm.js';
 
 /** The stock kernels we replaced, per backend, so a benchmark can put them back. */
 const stock = new Map<string, KernelConfig[]>();
 
-/** Our kernels for a backend: the conv gradients everywhere a fast Conv2D exists; MaxPoolGrad (and Sum on wasm). */
+/** Our kernels for a backend: the conv gradients everywhere a fast Conv2D exists; MaxPoolGrad (and Sum, BatchMatMul with a transposed operand, and the SGD step on wasm). */
 export function trainingKernelsFor(backendName: string): KernelConfig[] {
   if (backendName === 'wasm') {
-    // Our Sum falls back to the stock one, which must be the original, never ours.
-    const stockSum = stock.get('wasm')?.find((k) => k.kernelName === 'Sum') ?? tf.getKernel('Sum', 'wasm');
-    const kernels = [...convGradKernels('wasm'), wasmMaxPoolGradKernel];
+    // Our Sum and BatchMatMul fall back to the stock ones, which must be the originals, never ours.
+    const original = (name: string) => stock.get('wasm')?.find((k) => k.kernelName === name) ?? tf.getKernel(name, 'wasm');
+    const stockSum = original('Sum');
+    const stockMatMul = original('BatchMatMul');
+    const kernels = [...convGradKernels('wasm'), wasmMaxPoolGradKernel, wasmSgdKernel];
     if (stockSum !== undefined) kernels.push(leadingSumKernel(stockSum.kernelFunc));
+    if (stockMatMul !== undefined) kernels.push(wasmMatMulKernel(stockMatMul.kernelFunc));
     return kernels;
   }
   if (backendName === 'webgpu') {
