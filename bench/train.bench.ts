@@ -11,11 +11,13 @@
  * Flags: --steps=N (timed steps, default 8), --workers=N, --size=H (square input),
  * --rounds=N (default 2): the two engines run alternately N times and each keeps its best
  * round, so that load from other processes on a shared machine skews neither side alone.
+ * --model=alexnet|resnet-small|vgg16|vgg19 benches another network (defaults: AlexNet 227x227x3,
+ * batch 50; ResNet-small 128x128x1, batch 32; --channels=C and --batch=B override).
  */
 import { readFileSync } from 'node:fs';
 import { finish, peakRssMb, runPythonAnchor } from './lib/report.js';
 import { useDevice, tf } from '../src/training/backend.js';
-import { buildModel } from '../src/training/models.js';
+import { ARCHITECTURES, buildModel, type Architecture } from '../src/training/models.js';
 import { trainModel } from '../src/training/trainer.js';
 import { OnnxPredictor } from '../src/training/inference.js';
 import { Rng } from '../src/util/rng.js';
@@ -25,11 +27,15 @@ function flag(name: string, dflt: number): number {
   return a === undefined ? dflt : Number(a.slice(name.length + 3));
 }
 
+const modelArg = process.argv.find((x) => x.startsWith('--model='))?.slice(8) ?? 'conv4';
+if (!(ARCHITECTURES as readonly string[]).includes(modelArg)) throw new Error(`--model must be one of ${ARCHITECTURES.join(', ')}`);
+const architecture = modelArg as Architecture;
+const defaults = { conv4: [128, 1, 32], 'resnet-small': [128, 1, 32], alexnet: [227, 3, 50], vgg16: [224, 3, 50], vgg19: [224, 3, 50] }[architecture];
 const steps = flag('steps', 8);
 const workers = flag('workers', 2);
-const size = flag('size', 128);
-const channels = 1;
-const batch = 32;
+const size = flag('size', defaults[0]!);
+const channels = flag('channels', defaults[1]!);
+const batch = flag('batch', defaults[2]!);
 const warmup = 2;
 const rounds = flag('rounds', 2);
 const input: [number, number, number] = [size, size, channels];
@@ -41,7 +47,7 @@ async function ours(): Promise<{ train: number; infer: number; backend: string }
   const pixels = new Float32Array(numImages * size * size * channels);
   for (let i = 0; i < pixels.length; i++) pixels[i] = rng.next();
   const labels = Int32Array.from({ length: numImages }, () => rng.int(10));
-  const model = buildModel({ architecture: 'conv4', inputShape: input, numOutputs: 10, seed: 1 });
+  const model = buildModel({ architecture, inputShape: input, numOutputs: 10, seed: 1 });
   let timedFrom = 0;
   let timedTo = 0;
   await trainModel(model, { numImages, imageShape: input, pixels, pixelScale: 1, labels }, {
@@ -70,7 +76,7 @@ let torch: Record<string, unknown> | undefined;
 let mine: { train: number; infer: number; backend: string } | undefined;
 const best = (a: number | undefined, b: number | undefined) => Math.max(a ?? 0, b ?? 0);
 for (let r = 0; r < rounds; r++) {
-  const t = runPythonAnchor(script, [String(size), String(size), String(channels), String(batch), String(steps)], { TORCH_THREADS: '2' });
+  const t = runPythonAnchor(script, [String(size), String(size), String(channels), String(batch), String(steps), 'cpu', architecture], { TORCH_THREADS: '2' });
   if (t !== undefined) {
     torch = torch === undefined ? t : { ...t,
       train_img_per_s: best(torch['train_img_per_s'] as number, t['train_img_per_s'] as number),
@@ -92,7 +98,7 @@ if (torch !== undefined) {
 } else process.stdout.write('PyTorch anchor unavailable (Debian python3-torch missing)\n');
 finish({
   bench: 'train',
-  model: 'conv4',
+  model: architecture,
   input,
   batch,
   train_img_per_s: round(mine.train),

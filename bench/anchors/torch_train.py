@@ -1,4 +1,4 @@
-# PyTorch anchor for bench/train.bench.ts: the same 4-conv network, SGD momentum 0.9,
+# PyTorch anchor for bench/train.bench.ts: the same network (conv4, alexnet, resnet-small, vgg19), SGD momentum 0.9,
 # weight decay 5e-4, random data; prints one JSON line. Args: H W C batch steps [device]
 import json, resource, sys, time
 import torch
@@ -30,7 +30,37 @@ def vgg19(num_classes=10):
     return nn.Sequential(*layers, nn.Flatten(), nn.Linear(512 * (h // 32) * (w // 32), 4096), nn.ReLU(True), nn.Dropout(),
                          nn.Linear(4096, 4096), nn.ReLU(True), nn.Dropout(), nn.Linear(4096, num_classes))
 
-net = (vgg19() if arch == 'vgg19' else conv4()).to(device)
+def alexnet(num_classes=10):
+    # Caffe's reference model without LRN, as src/training/models.ts builds it.
+    side = lambda n: ((((n - 11) // 4 + 1 - 3) // 2 + 1 - 3) // 2 + 1 - 3) // 2 + 1
+    return nn.Sequential(
+        nn.Conv2d(c, 96, 11, stride=4), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2),
+        nn.Conv2d(96, 256, 5, padding=2), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2),
+        nn.Conv2d(256, 384, 3, padding=1), nn.ReLU(inplace=True),
+        nn.Conv2d(384, 384, 3, padding=1), nn.ReLU(inplace=True),
+        nn.Conv2d(384, 256, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2),
+        nn.Flatten(), nn.Linear(256 * side(h) * side(w), 4096), nn.ReLU(True), nn.Dropout(),
+        nn.Linear(4096, 4096), nn.ReLU(True), nn.Dropout(), nn.Linear(4096, num_classes))
+
+class Block(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride=stride, padding=1)
+        self.conv2 = nn.Conv2d(cout, cout, 3, padding=1)
+        self.proj = nn.Conv2d(cin, cout, 1, stride=stride) if stride != 1 or cin != cout else None
+    def forward(self, x):
+        y = self.conv2(torch.relu(self.conv1(x)))
+        return torch.relu(y + (self.proj(x) if self.proj is not None else x))
+
+def resnet_small(num_classes=10):
+    layers, cin = [nn.Conv2d(c, 16, 3, padding=1), nn.ReLU(inplace=True)], 16
+    for stage, cout in enumerate((16, 32, 64)):
+        for block in range(2):
+            layers.append(Block(cin, cout, 2 if stage > 0 and block == 0 else 1))
+            cin = cout
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, num_classes))
+
+net = {'vgg19': vgg19, 'alexnet': alexnet, 'resnet-small': resnet_small}.get(arch, conv4)().to(device)
 opt = torch.optim.SGD(net.parameters(), lr=0.001, momentum=0.9, weight_decay=5e-4)
 loss_fn = nn.CrossEntropyLoss()
 x = torch.rand(batch, c, h, w, device=device)
