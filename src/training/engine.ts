@@ -1,7 +1,7 @@
 /** Where gradients come from: this thread's backend, or a pool of workers (parallel.ts). */
 import { tf } from './backend.js';
 import type { Batch } from './data.js';
-import { lossAndGradients, meanGradients } from './gradients.js';
+import { addMeanGradients, lossAndGradients } from './gradients.js';
 import type { Head } from './losses.js';
 
 export interface GradientEngine {
@@ -27,8 +27,10 @@ export function inProcessEngine(ctx: EngineContext): GradientEngine {
   return {
     async compute(batch, stepSeed) {
       if (batch.size > ctx.microBatch) {
-        const m = await meanGradients(ctx.model, ctx.vars, ctx.head, batch, ctx.inputShape, ctx.numOutputs, stepSeed, ctx.microBatch);
-        return { loss: m.loss, grads: m.grads.map((g, i) => tf.tensor(g, ctx.vars[i]!.shape)) };
+        const sums = new Float32Array(ctx.vars.reduce((a, v) => a + v.size, 0));
+        const loss = await addMeanGradients(ctx.model, ctx.vars, ctx.head, batch, ctx.inputShape, ctx.numOutputs, stepSeed, ctx.microBatch, sums);
+        let offset = 0;
+        return { loss, grads: ctx.vars.map((v) => tf.tensor(sums.subarray(offset, (offset += v.size)), v.shape)) };
       }
       const { loss, grads } = lossAndGradients(ctx.model, ctx.vars, ctx.head, batch, ctx.inputShape, ctx.numOutputs, stepSeed);
       const value = (await loss.data())[0] as number;

@@ -1,7 +1,7 @@
 /** A gradient worker: its own wasm engine, one slice of each batch (see parallel.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { tf, useDevice } from './backend.js';
-import { meanGradients } from './gradients.js';
+import { addMeanGradients } from './gradients.js';
 import { trainableVariables, writeArrays } from './sgd.js';
 import type { Batch } from './data.js';
 import type { StepRequest, WorkerInit, WorkerReply } from './parallel.js';
@@ -25,8 +25,11 @@ async function main(): Promise<void> {
       try {
         if (req.weightsVersion !== loadedVersion) {
           let offset = 0;
+          // wasm copies tensor data into its heap, so views of the shared weights suffice there;
+          // other backends may keep the array they are given, so they get copies.
+          const copies = tf.getBackend() !== 'wasm';
           writeArrays(vars, vars.map((v) => {
-            const a = weights.slice(offset, offset + v.size);
+            const a = copies ? weights.slice(offset, offset + v.size) : weights.subarray(offset, offset + v.size);
             offset += v.size;
             return a;
           }));
@@ -35,13 +38,10 @@ async function main(): Promise<void> {
         const batch: Batch = { images: new Float32Array(init.images, req.start * perImage * 4, req.count * perImage), size: req.count };
         if (init.head === 'softmax') batch.labels = new Int32Array(init.labels, req.start * 4, req.count);
         else batch.targets = new Float32Array(init.targets, req.start * init.numOutputs * 4, req.count * init.numOutputs);
-        const r = await meanGradients(model, vars, init.head, batch, [h, w, c], init.numOutputs, req.stepSeed, init.microBatch);
-        let offset = init.workerIndex * numParams;
-        for (const g of r.grads) {
-          grads.set(g, offset);
-          offset += g.length;
-        }
-        reply({ type: 'done', loss: r.loss });
+        const mine = grads.subarray(init.workerIndex * numParams, (init.workerIndex + 1) * numParams);
+        mine.fill(0);
+        const loss = await addMeanGradients(model, vars, init.head, batch, [h, w, c], init.numOutputs, req.stepSeed, init.microBatch, mine);
+        reply({ type: 'done', loss });
       } catch (e) {
         reply({ type: 'error', message: e instanceof Error ? e.message : String(e) });
       }

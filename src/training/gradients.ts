@@ -2,6 +2,7 @@
 import { tf } from './backend.js';
 import type { Batch } from './data.js';
 import { headLoss, type Head } from './losses.js';
+import { heapView } from './kernels/heap-kernels.js';
 
 /**
  * Dropout layers in tfjs draw from a fixed seed on every call; we give them a fresh seed
@@ -23,37 +24,36 @@ export function lossAndGradients(model: tf.LayersModel, vars: tf.Variable[], hea
 }
 
 /**
- * The same batch-mean loss and gradients, read back into arrays, computed `microBatch` images
- * at a time and averaged weighted by chunk size, so that a batch larger than an engine's
- * memory still trains as one step. The running sums live in JavaScript memory, not on the
- * backend: on wasm the heap is 4 GB, and two more copies of VGG's weights there would not fit.
- * A batch of at most `microBatch` images is exactly lossAndGradients; chunk k draws its
- * dropout seed from stepSeed + k.
+ * Adds `weight` × the batch-mean gradients into `sums` (every variable's gradient, flat, in the
+ * order of `vars`) and returns `weight` × the batch-mean loss. The batch goes through the model
+ * `microBatch` images at a time, each chunk weighted by its size, so a batch larger than an
+ * engine's memory still counts as one step; the running sums live in JavaScript memory, not on
+ * the backend (on wasm the heap is 4 GB, and two more copies of VGG's weights would not fit).
+ * Gradients are read straight from the wasm heap where they live there. With one chunk and
+ * `sums` zeroed, the result is exactly lossAndGradients' (0 + x = x); chunk k draws its dropout
+ * seed from stepSeed + k.
  */
-export async function meanGradients(model: tf.LayersModel, vars: tf.Variable[], head: Head, batch: Batch, inputShape: [number, number, number], numOutputs: number, stepSeed: number, microBatch: number): Promise<{ loss: number; grads: Float32Array[] }> {
+export async function addMeanGradients(model: tf.LayersModel, vars: tf.Variable[], head: Head, batch: Batch, inputShape: [number, number, number], numOutputs: number, stepSeed: number, microBatch: number, sums: Float32Array, weight = 1): Promise<number> {
   if (!(microBatch >= 1)) throw new Error(`microBatch must be ≥ 1, got ${microBatch}`);
   const perImage = inputShape[0] * inputShape[1] * inputShape[2];
   let loss = 0;
-  let sums: Float32Array[] | undefined;
   for (let start = 0, k = 0; start < batch.size; start += microBatch, k++) {
     const n = Math.min(microBatch, batch.size - start);
     const chunk: Batch = n === batch.size ? batch : { images: batch.images.subarray(start * perImage, (start + n) * perImage), size: n };
     if (chunk !== batch && batch.labels !== undefined) chunk.labels = batch.labels.subarray(start, start + n);
     if (chunk !== batch && batch.targets !== undefined) chunk.targets = batch.targets.subarray(start * numOutputs, (start + n) * numOutputs);
     const r = lossAndGradients(model, vars, head, chunk, inputShape, numOutputs, (stepSeed + k) >>> 0);
-    const w = n / batch.size;
+    const w = (weight * n) / batch.size;
     loss += w * ((await r.loss.data())[0] as number);
     r.loss.dispose();
-    if (sums === undefined && w === 1) sums = await Promise.all(r.grads.map(async (g) => (await g.data()) as Float32Array));
-    else {
-      sums ??= vars.map((v) => new Float32Array(v.size));
-      for (let i = 0; i < r.grads.length; i++) {
-        const g = (await r.grads[i]!.data()) as Float32Array;
-        const sum = sums[i]!;
-        for (let j = 0; j < g.length; j++) sum[j] = (sum[j] as number) + w * (g[j] as number);
-      }
+    let offset = 0;
+    for (const g of r.grads) {
+      // A heap view is valid until the next allocation; this loop allocates nothing.
+      const values = heapView(g) ?? ((await g.data()) as Float32Array);
+      for (let j = 0; j < values.length; j++) sums[offset + j] = (sums[offset + j] as number) + w * (values[j] as number);
+      offset += values.length;
+      g.dispose();
     }
-    r.grads.forEach((g) => g.dispose());
   }
-  return { loss, grads: sums! };
+  return loss;
 }

@@ -11,7 +11,8 @@ import { Worker } from 'node:worker_threads';
 import { tf } from './backend.js';
 import type { Batch } from './data.js';
 import type { EngineContext, GradientEngine } from './engine.js';
-import { meanGradients } from './gradients.js';
+import { addMeanGradients } from './gradients.js';
+import { heapView } from './kernels/heap-kernels.js';
 import { WorkerError } from '../util/errors.js';
 
 export interface WorkerInit {
@@ -96,7 +97,8 @@ export async function workerPoolEngine(ctx: EngineContext, numEngines: number, m
   const publishWeights = async () => {
     let offset = 0;
     for (const v of ctx.vars) {
-      weights.set((await v.data()) as Float32Array, offset);
+      // Straight from the wasm heap where the weights live there (one copy instead of two).
+      weights.set(heapView(v) ?? ((await v.data()) as Float32Array), offset);
       offset += v.size;
     }
     published = version;
@@ -130,14 +132,7 @@ export async function workerPoolEngine(ctx: EngineContext, numEngines: number, m
         const own: Batch = { images: batch.images.subarray(0, n0 * perImage), size: n0 };
         if (batch.labels !== undefined) own.labels = batch.labels.subarray(0, n0);
         if (batch.targets !== undefined) own.targets = batch.targets.subarray(0, n0 * ctx.numOutputs);
-        const r = await meanGradients(ctx.model, ctx.vars, ctx.head, own, ctx.inputShape, ctx.numOutputs, stepSeed >>> 0, ctx.microBatch);
-        const w0 = n0 / batch.size;
-        loss += w0 * r.loss;
-        let offset = 0;
-        for (const d of r.grads) {
-          for (let j = 0; j < d.length; j++) mean[offset + j] = w0 * (d[j] as number);
-          offset += d.length;
-        }
+        loss += await addMeanGradients(ctx.model, ctx.vars, ctx.head, own, ctx.inputShape, ctx.numOutputs, stepSeed >>> 0, ctx.microBatch, mean, n0 / batch.size);
       }
       const done = await Promise.all(replies);
       for (let k = mainShare ? 1 : 0, w = 0; k < slices; k++, w++) {

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { backend as tfBackend } from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 
 /** The few members of tfjs-backend-wasm's BackendWasm that our kernels use. */
@@ -58,6 +59,16 @@ export function heapAddress(backend: WasmHeapBackend, info: TensorInfo): number 
   const data = backend.dataIdMap.get(info.dataId);
   if (data === undefined) throw new Error('tensor is not on the wasm backend');
   return data.memoryOffset;
+}
+
+/**
+ * A float32 tensor's values without a copy where it lives on the wasm heap: a view that is
+ * valid only until the next allocation on the backend (use it at once); undefined elsewhere.
+ */
+export function heapView(t: TensorInfo): Float32Array | undefined {
+  const backend = tfBackend() as unknown as Partial<WasmHeapBackend>;
+  if (t.dtype !== 'float32' || typeof backend.typedArrayFromHeap !== 'function' || backend.dataIdMap?.get(t.dataId) === undefined) return undefined;
+  return backend.typedArrayFromHeap(t);
 }
 
 /** Runs `body` with scratch buffers of the given byte sizes, freed afterwards. */
