@@ -41,6 +41,14 @@ export function zero(ptr: usize, bytes: usize): void {
   memory.fill(ptr, 0, bytes);
 }
 
+/** Address of xp[img, i·sh + a, 0, q] for output row r = img·ho + i. */
+// @ts-ignore: decorator
+@inline function paddedRow(xp: usize, r: i32, ho: i32, hp: i32, wp: i32, ci: i32, sh: i32, a: i32, q: i32): usize {
+  const img = r / ho;
+  const i = r - img * ho;
+  return xp + (((<usize>img * <usize>hp + <usize>(i * sh + a)) * <usize>wp) * <usize>ci + <usize>q) * 4;
+}
+
 /** Adds into acc [kh, q4, co] floats (zero it first; a batch may come in chunks). dy: [n, ho, wo, co]; co % 4 == 0. */
 export function convBackpropFilter(xp: usize, dy: usize, acc: usize, n: i32, hp: i32, wp: i32, ci: i32, ho: i32, wo: i32, co: i32, kh: i32, sh: i32, sw: i32, q4: i32): void {
   const rowsPerBlock = max<i32>(1, BLOCK_PIXELS / wo);
@@ -61,9 +69,7 @@ export function convBackpropFilter(xp: usize, dy: usize, acc: usize, n: i32, hp:
           let a20 = v128.load(ap + 2 * rowStride), a21 = v128.load(ap + 2 * rowStride, 16);
           let a30 = v128.load(ap + 3 * rowStride), a31 = v128.load(ap + 3 * rowStride, 16);
           for (let r = r0; r < r1; r++) {
-            const img = r / ho;
-            const i = r - img * ho;
-            let px = xp + (((<usize>img * <usize>hp + <usize>(i * sh + a)) * <usize>wp) * <usize>ci + <usize>q) * 4;
+            let px = paddedRow(xp, r, ho, hp, wp, ci, sh, a, q);
             let pd = dy + (<usize>r * <usize>wo * <usize>co + <usize>c) * 4;
             for (let j = 0; j < wo; j++) {
               const d0 = v128.load(pd);
@@ -92,9 +98,7 @@ export function convBackpropFilter(xp: usize, dy: usize, acc: usize, n: i32, hp:
           const rowStride = <usize>co * 4;
           let a0 = v128.load(ap), a1 = v128.load(ap + rowStride), a2 = v128.load(ap + 2 * rowStride), a3 = v128.load(ap + 3 * rowStride);
           for (let r = r0; r < r1; r++) {
-            const img = r / ho;
-            const i = r - img * ho;
-            let px = xp + (((<usize>img * <usize>hp + <usize>(i * sh + a)) * <usize>wp) * <usize>ci + <usize>q) * 4;
+            let px = paddedRow(xp, r, ho, hp, wp, ci, sh, a, q);
             let pd = dy + (<usize>r * <usize>wo * <usize>co + <usize>c) * 4;
             for (let j = 0; j < wo; j++) {
               const d0 = v128.load(pd);
