@@ -350,3 +350,18 @@ export function transpose2d(src: usize, dst: usize, rows: i32, cols: i32): void 
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bias add: out [rows, cols] = x [rows, cols] + b [cols] (every conv and dense layer's bias in
+// training, where tfjs does not fuse it into the convolution). The stock kernel broadcasts with
+// index arithmetic per element. cols % 4 == 0.
+// ---------------------------------------------------------------------------------------------
+
+export function addRowVector(x: usize, b: usize, out: usize, rows: i32, cols: i32): void {
+  const rowBytes = <usize>cols * 4;
+  for (let r = 0; r < rows; r++) {
+    const px = x + <usize>r * rowBytes;
+    const po = out + <usize>r * rowBytes;
+    for (let c: usize = 0; c < rowBytes; c += 16) v128.store(po + c, f32x4.add(v128.load(px + c), v128.load(b + c)));
+  }
+}

@@ -26,6 +26,7 @@ export interface HeapKernelExports {
   sumRows(x: number, rows: number, cols: number, acc: number, out: number): void;
   gemm(a: number, sam: number, sak: number, b: number, c: number, m: number, n: number, k: number): void;
   transpose2d(src: number, dst: number, rows: number, cols: number): void;
+  addRowVector(x: number, b: number, out: number, rows: number, cols: number): void;
   sgdMomentum(w: number, v: number, g: number, wOut: number, vOut: number, n: number, lr: number, momentum: number, decay: number): void;
 }
 

@@ -45,7 +45,7 @@ async function convGradsOn(backend: string, xs: Float32Array, xShape: number[], 
 test('our kernels replace the stock wasm ones', async () => {
   const choice = await useDevice('cpu');
   assert.equal(choice.backend, 'wasm');
-  assert.deepEqual([...choice.kernels].sort(), ['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'PacsmineSgdMomentum', 'Sum']);
+  assert.deepEqual([...choice.kernels].sort(), ['Add', 'BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Identity', 'MaxPoolGrad', 'PacsmineSgdMomentum', 'Sum']);
 });
 
 test('Conv2DBackpropFilter and Conv2DBackpropInput match the cpu backend: kernels 1-11, strides 1-3, same/valid/explicit/numeric padding, odd shapes', async () => {
@@ -278,4 +278,38 @@ test('a training step through all our wasm kernels leaves no tensor and no heap 
   assert.equal(after.numTensors, before.numTensors);
   assert.equal(after.numBytes, before.numBytes);
   [x, w1, b1, w2].forEach((t) => t.dispose());
+});
+
+test('Add: the bias case (x [..., C] + b [C], either order) on the heap and every other Add give the cpu backend\'s values', async () => {
+  await useDevice('cpu');
+  const rng = new Rng(24);
+  const cases: [number[], number[], 'float32' | 'int32'][] = [
+    [[2, 3, 5, 8], [8], 'float32'], [[8], [4, 6, 8], 'float32'], [[7, 12], [12], 'float32'], // bias, on the heap
+    [[2, 3, 5, 6], [6], 'float32'], [[2, 3], [2, 3], 'float32'], [[4, 1], [1, 8], 'float32'], [[3, 4], [4], 'int32'], [[], [4], 'float32'], // stock
+  ];
+  for (const [aShape, bShape, dtype] of cases) {
+    const as = randomArray(aShape.reduce((x, y) => x * y, 1), rng);
+    const bs = randomArray(bShape.reduce((x, y) => x * y, 1), rng);
+    const run = async (backend: string) => {
+      await switchTo(backend);
+      return tf.tidy(() => {
+        const t = tf.add(tf.tensor(dtype === 'int32' ? as.map((v) => Math.round(v * 10)) : as, aShape, dtype), tf.tensor(dtype === 'int32' ? bs.map((v) => Math.round(v * 10)) : bs, bShape, dtype));
+        return { shape: t.shape, values: Array.from(t.dataSync()) };
+      });
+    };
+    assert.deepEqual(await run('wasm'), await run('cpu'), `${aShape} + ${bShape} (${dtype})`);
+  }
+});
+
+test('Identity on wasm shares the data: a clone outlives its original and frees nothing twice', async () => {
+  await useDevice('cpu');
+  const before = tf.memory();
+  const x = tf.tensor([1, 2, 3, 4]);
+  const y = tf.clone(x);
+  assert.equal(tf.memory().numDataBuffers, before.numDataBuffers + 1, 'one buffer for both');
+  x.dispose();
+  assert.deepEqual(Array.from(await y.data()), [1, 2, 3, 4]);
+  y.dispose();
+  assert.equal(tf.memory().numDataBuffers, before.numDataBuffers);
+  assert.equal(tf.memory().numBytes, before.numBytes);
 });

@@ -7,20 +7,26 @@ import { leadingSumKernel } from './sum-wasm.js';
 import { opsMaxPoolGradKernel } from './maxpool-grad-ops.js';
 import { wasmSgdKernel } from './sgd-wasm.js';
 import { wasmMatMulKernel } from './matmul-wasm.js';
+import { sharedIdentityKernel } from './identity-wasm.js';
+import { biasAddKernel } from './bias-add-wasm.js';
 
 /** The stock kernels we replaced, per backend, so a benchmark can put them back. */
 const stock = new Map<string, KernelConfig[]>();
 
-/** Our kernels for a backend: the conv gradients everywhere a fast Conv2D exists; MaxPoolGrad (and Sum, BatchMatMul with a transposed operand, and the SGD step on wasm). */
+/** Our kernels for a backend: the conv gradients everywhere a fast Conv2D exists; MaxPoolGrad (and Sum, bias Add, BatchMatMul with a transposed operand, a sharing Identity and the SGD step on wasm). */
 export function trainingKernelsFor(backendName: string): KernelConfig[] {
   if (backendName === 'wasm') {
-    // Our Sum and BatchMatMul fall back to the stock ones, which must be the originals, never ours.
+    // Our Sum, BatchMatMul, Identity and Add fall back to the stock ones, which must be the originals, never ours.
     const original = (name: string) => stock.get('wasm')?.find((k) => k.kernelName === name) ?? tf.getKernel(name, 'wasm');
     const stockSum = original('Sum');
     const stockMatMul = original('BatchMatMul');
+    const stockIdentity = original('Identity');
+    const stockAdd = original('Add');
     const kernels = [...convGradKernels('wasm'), wasmMaxPoolGradKernel, wasmSgdKernel];
     if (stockSum !== undefined) kernels.push(leadingSumKernel(stockSum.kernelFunc));
     if (stockMatMul !== undefined) kernels.push(wasmMatMulKernel(stockMatMul.kernelFunc));
+    if (stockIdentity !== undefined) kernels.push(sharedIdentityKernel(stockIdentity.kernelFunc));
+    if (stockAdd !== undefined) kernels.push(biasAddKernel(stockAdd.kernelFunc));
     return kernels;
   }
   if (backendName === 'webgpu') {
