@@ -157,10 +157,11 @@ function resolve(options: TrainOptions) {
 }
 
 /** Creates the gradient engine; parallel.ts is loaded only when workers are asked for. */
-async function makeEngine(ctx: EngineContext, workers: number): Promise<GradientEngine> {
+async function makeEngine(ctx: EngineContext, workers: number, batchSize: number): Promise<GradientEngine> {
   if (workers <= 1) return inProcessEngine(ctx);
   const { workerPoolEngine } = await import('./parallel.js');
-  return workerPoolEngine(ctx, workers);
+  // The shared batch buffer holds one batch (AlexNet's 50 images are 31 MB; 512 were 316 MB).
+  return workerPoolEngine(ctx, workers, batchSize);
 }
 
 /** Trains `model` in place. */
@@ -201,7 +202,7 @@ export async function trainModel(model: tf.LayersModel, data: ImageDataset, opti
   };
 
   const microBatch = options.microBatch ?? autoMicroBatch(model, tf.getBackend());
-  const engine = await makeEngine({ model, vars, head, inputShape, numOutputs, microBatch }, o.workers);
+  const engine = await makeEngine({ model, vars, head, inputShape, numOutputs, microBatch }, o.workers, o.batchSize);
   const assembler = new BatchAssembler(data, crop, o.batchSize, inputShape[2]);
   const stepsPerEpoch = Math.ceil(data.numImages / o.batchSize);
   let steps = 0;
