@@ -8,6 +8,7 @@ import { tf, useDevice, switchTo } from '../backend.js';
 import { Rng } from '../../util/rng.js';
 import { isTiledPool, maxPoolGradTiled } from './maxpool-grad-ops.js';
 import { filterGradOnHeap, heapFilterGradApplies } from './conv-filter-grad-wasm.js';
+import { conv2dBackpropFilterViaConv, conv2dBackpropInputViaConv } from './conv-grads.js';
 import { heapKernels, type WasmHeapBackend } from './heap-kernels.js';
 import { planMatMul } from './matmul-wasm.js';
 import { SgdMomentum, readArrays } from '../sgd.js';
@@ -312,4 +313,36 @@ test('Identity on wasm shares the data: a clone outlives its original and frees 
   y.dispose();
   assert.equal(tf.memory().numDataBuffers, before.numDataBuffers);
   assert.equal(tf.memory().numBytes, before.numBytes);
+});
+
+test('the WebGPU formulations (dW as a dilated convolution, dX with the op-flipped filter) match the cpu backend\'s kernels, run on the cpu backend', async () => {
+  await useDevice('cpu');
+  await switchTo('cpu');
+  const rng = new Rng(25);
+  const pads: Pad[] = ['same', 'valid', [[0, 0], [1, 2], [2, 0], [0, 0]], 1];
+  let cases = 0;
+  for (const k of [1, 2, 3, 5, 7, 11]) {
+    for (const s of [1, 2, 3]) {
+      for (const pad of pads) {
+        const xShape: [number, number, number, number] = [2, k + 4 + (s % 2), k + 2 + s, [1, 3, 4][cases % 3]!];
+        const wShape: [number, number, number, number] = [k, Math.max(1, k - (s === 2 ? 1 : 0)), xShape[3], [2, 4, 5][(cases + k) % 3]!];
+        const x = tf.tensor4d(randomArray(xShape.reduce((a, b) => a * b), rng), xShape);
+        const w = tf.tensor4d(randomArray(wShape.reduce((a, b) => a * b), rng), wShape);
+        const y = tf.conv2d(x, w, s, pad);
+        const dy = tf.tensor4d(randomArray(y.size, rng), y.shape);
+        const [refDx, refDw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, pad), dy)))([x, w]);
+        const ours = {
+          dw: conv2dBackpropFilterViaConv(x, dy, wShape, s, pad, undefined, false),
+          dx: conv2dBackpropInputViaConv(dy, w, xShape, s, pad, undefined, false),
+        };
+        const what = `k=${k}x${wShape[1]} s=${s} pad=${JSON.stringify(pad)} ci=${xShape[3]} co=${wShape[3]}`;
+        assertClose(ours.dw.dataSync() as Float32Array, refDw!.dataSync() as Float32Array, `dW ${what}`);
+        assertClose(ours.dx.dataSync() as Float32Array, refDx!.dataSync() as Float32Array, `dX ${what}`);
+        tf.dispose([x, w, y, dy, refDx!, refDw!, ours.dw, ours.dx]);
+        cases++;
+      }
+    }
+  }
+  assert.equal(cases, 72);
+  await switchTo('wasm');
 });
