@@ -19,7 +19,7 @@ import { Rng } from '../src/util/rng.js';
 import { Workspace } from '../src/store/workspace.js';
 import { ingestReports } from '../src/reports/ingest.js';
 import { peakRssMb, finish } from './lib/report.js';
-import { sharedDataDir } from '../src/testing/requirements.js';
+import { sharedDataDir } from '../testing/requirements.js';
 
 const INJECT_REFS = [
   'There is a 2.0 cm mass in the right lower lobe (series 3, image 45).',

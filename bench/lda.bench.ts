@@ -23,7 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { finish, peakRssMb, runPythonAnchor } from './lib/report.js';
-import { sharedDataDir } from '../src/testing/requirements.js';
+import { sharedDataDir } from '../testing/requirements.js';
 import { buildCorpus, docTokens, subsetCorpus, type Corpus } from '../src/topics/corpus.js';
 import { splitDocuments } from '../src/topics/select.js';
 import { LdaTrainer } from '../src/topics/trainer.js';

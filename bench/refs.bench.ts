@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { extractReferences } from '../src/refs/extract.js';
 import { Rng } from '../src/util/rng.js';
-import { sharedDataDir } from '../src/testing/requirements.js';
+import { sharedDataDir } from '../testing/requirements.js';
 import { finish, peakRssMb, runPythonAnchor } from './lib/report.js';
 
 const SEED = 2015;

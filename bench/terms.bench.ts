@@ -8,9 +8,9 @@ import { finish, peakRssMb } from './lib/report.js';
 import { loadObo } from '../src/ontology/obo.js';
 import { TermMatcher } from '../src/ontology/matcher.js';
 import { findTerms } from '../src/ontology/terms.js';
-import { indianaReportTexts, INDIANA_REPORTS } from '../src/embeddings/fixtures.js';
+import { indianaReportTexts, INDIANA_REPORTS } from '../testing/corpora.js';
 import { sentenceTexts } from '../src/embeddings/sentences.js';
-import { needsSharedData, sharedDataDir } from '../src/testing/requirements.js';
+import { needsSharedData, sharedDataDir } from '../testing/requirements.js';
 
 const DO_FILE = 'disease-ontology/doid_2016-09-01.obo';
 const skip = needsSharedData(DO_FILE) ?? needsSharedData(INDIANA_REPORTS);

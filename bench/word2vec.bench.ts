@@ -17,13 +17,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { finish, peakRssMb, runPythonAnchor } from './lib/report.js';
-import { indianaSentences, resample, syntheticCorpus, INDIANA_REPORTS } from '../src/embeddings/fixtures.js';
+import { indianaSentences, resample, syntheticCorpus, INDIANA_REPORTS } from '../testing/corpora.js';
 import { buildVocabulary, reorderVocabulary } from '../src/embeddings/vocab.js';
 import { encodeCorpus } from '../src/embeddings/corpus.js';
 import { resolveWord2VecOptions, trainEncoded } from '../src/embeddings/word2vec.js';
 import { loadWord2VecFormat } from '../src/embeddings/format.js';
 import type { WordVectors } from '../src/embeddings/vectors.js';
-import { needsSharedData } from '../src/testing/requirements.js';
+import { needsSharedData } from '../testing/requirements.js';
 import { Rng } from '../src/util/rng.js';
 
 const args = process.argv.slice(2);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { needsSharedData, sharedDataDir } from '../testing/requirements.js';
+import { needsSharedData, sharedDataDir } from '../../testing/requirements.js';
 
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js');
 

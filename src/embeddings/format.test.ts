@@ -8,7 +8,7 @@ import { loadWord2VecFormat, saveWord2VecFormat } from './format.js';
 import { WordVectors } from './vectors.js';
 import { Rng } from '../util/rng.js';
 import { FormatError } from '../util/errors.js';
-import { needsDebianPython } from '../testing/requirements.js';
+import { needsDebianPython } from '../../testing/requirements.js';
 
 function randomVectors(words: string[], dim: number, seed = 1): WordVectors {
   const rng = new Rng(seed);

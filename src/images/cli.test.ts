@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../testing/requirements.js';
+import { repoRoot } from '../../testing/requirements.js';
 
 const cli = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
 const run = (...args: string[]): { status: number | null; stdout: string; stderr: string } =>

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { Workspace } from '../store/workspace.js';
-import { needsSharedData, requirement, sharedDataDir, repoRoot } from '../testing/requirements.js';
+import { needsSharedData, requirement, sharedDataDir, repoRoot } from '../../testing/requirements.js';
 import { indexDicomFolder } from './indexer.js';
 import { listRejects } from '../store/rejects.js';
 import { decodeImage } from './pixels.js';

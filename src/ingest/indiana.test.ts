@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseSync } from 'csv-parse/sync';
-import { needsSharedData, sharedDataDir } from '../testing/requirements.js';
+import { needsSharedData, sharedDataDir } from '../../testing/requirements.js';
 import { readReports } from './source.js';
 
 const RELATIVE = 'iu-xray/indiana_reports.csv';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinOntology, BUILTIN_TERM_COUNT } from './builtin.js';
 import { loadObo } from './obo.js';
-import { needsSharedData, sharedDataDir } from '../testing/requirements.js';
+import { needsSharedData, sharedDataDir } from '../../testing/requirements.js';
 
 test('the built-in subset parses cleanly', () => {
   const o = builtinOntology();

@@ -5,9 +5,9 @@ import { loadObo, parseObo } from './obo.js';
 import { TermMatcher } from './matcher.js';
 import { findTerms } from './terms.js';
 import { normalizeToken } from './normalize.js';
-import { needsSharedData, sharedDataDir } from '../testing/requirements.js';
+import { needsSharedData, sharedDataDir } from '../../testing/requirements.js';
 import { FormatError } from '../util/errors.js';
-import { indianaReportTexts, INDIANA_REPORTS } from '../embeddings/fixtures.js';
+import { indianaReportTexts, INDIANA_REPORTS } from '../../testing/corpora.js';
 
 const DO_FILE = 'disease-ontology/doid_2016-09-01.obo';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { needsExecutable, repoRoot, requirement } from '../testing/requirements.js';
+import { needsExecutable, repoRoot, requirement } from '../../testing/requirements.js';
 import { existsSync } from 'node:fs';
 import { Workspace } from '../store/workspace.js';
 import { generateArchive, type TruthRecord } from '../sample/generate.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { repoRoot } from '../testing/requirements.js';
+import { repoRoot } from '../../testing/requirements.js';
 
 const cli = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
 

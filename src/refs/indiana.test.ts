@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { needsSharedData, sharedDataDir } from '../testing/requirements.js';
+import { needsSharedData, sharedDataDir } from '../../testing/requirements.js';
 import { extractReferences } from './extract.js';
 
 // The Indiana chest X-ray reports talk about images ("2 images", "PA and lateral chest 3 images",

@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { Rng } from '../util/rng.js';
-import { sharedDataDir } from '../testing/requirements.js';
-import { sentenceTokens } from './sentences.js';
+import { Rng } from '../src/util/rng.js';
+import { sharedDataDir } from './requirements.js';
+import { sentenceTokens } from '../src/embeddings/sentences.js';
 
 export const INDIANA_REPORTS = 'iu-xray/indiana_reports.csv';
 
