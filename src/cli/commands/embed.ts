@@ -7,6 +7,7 @@ import { sentenceTokens } from '../../embeddings/sentences.js';
 import { saveWord2VecFormat, type Word2VecFormat } from '../../embeddings/format.js';
 import { OptionsError } from '../../util/errors.js';
 import { printResult, workspaceDir } from '../output.js';
+import { parseInteger } from '../numbers.js';
 
 interface EmbedFlags {
   workspace?: string;
@@ -88,8 +89,4 @@ export function registerEmbed(program: Command): void {
     });
 }
 
-function int(value: string, name: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new OptionsError(`--${name} must be an integer, got ${value}`);
-  return n;
-}
+const int = parseInteger;

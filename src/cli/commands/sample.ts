@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
 import { generateArchive } from '../../sample/generate.js';
-import { OptionsError } from '../../util/errors.js';
 import { printResult } from '../output.js';
+import { parseInteger } from '../numbers.js';
 
-const int = (name: string) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new OptionsError(`--${name} must be an integer, got '${v}'`);
-  return n;
-};
+const int = (name: string) => (v: string): number => parseInteger(v, name);
 
 export function registerSample(program: Command): void {
   program

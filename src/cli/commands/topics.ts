@@ -6,6 +6,7 @@ import { printResult, workspaceDir } from '../output.js';
 import { runTopicStage, TOPIC_LEVELS, type TopicLevel } from '../../topics/stage.js';
 import { labelDocuments, type LabelOptions } from '../../topics/label.js';
 import type { CorpusOptions } from '../../topics/corpus.js';
+import { parseInteger, parseNumber } from '../numbers.js';
 
 interface TopicsFlags {
   workspace?: string;
@@ -30,19 +31,9 @@ interface TopicsFlags {
   json?: boolean;
 }
 
-function int(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new OptionsError(`--${name} must be an integer, got '${v}'`);
-  return n;
-}
-
-function num(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new OptionsError(`--${name} must be a number, got '${v}'`);
-  return n;
-}
+/** Optional flags: undefined stays undefined. */
+const int = (name: string, v: string | undefined): number | undefined => (v === undefined ? undefined : parseInteger(v, name));
+const num = (name: string, v: string | undefined): number | undefined => (v === undefined ? undefined : parseNumber(v, name));
 
 /** Documents of a plain file: JSON lines (a string, or {id, text}) or one document per text line. */
 function readInput(file: string): { id: string; text: string }[] {

@@ -6,6 +6,7 @@ import type { Device } from '../../training/backend.js';
 import type { Head } from '../../training/losses.js';
 import type { TrainRunOptions } from '../../training/run.js';
 import { printResult } from '../output.js';
+import { parseNumber } from '../numbers.js';
 
 interface TrainFlags {
   device: string; model: string; manifest?: string; synthetic?: boolean; size: string; crop?: string; channels: string;
@@ -13,11 +14,7 @@ interface TrainFlags {
   patience?: string; from?: string; out?: string; checkpoint?: string; cache?: string; json?: boolean;
 }
 
-function num(v: string, name: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new OptionsError(`--${name} must be a number, got '${v}'`);
-  return n;
-}
+const num = parseNumber;
 
 export function registerTrain(program: Command): void {
   program
