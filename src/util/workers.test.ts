@@ -261,6 +261,18 @@ test('a barrier releases its waiters (they throw) when a peer dies instead of ar
   assert.deepEqual([...flags], [BARRIER_THREW, BARRIER_THREW, 0]);
 });
 
+test('a worker can run a group of its own (a stage inside another stage\'s worker)', bounded, async () => {
+  const g = await probe(1);
+  try {
+    assert.deepEqual(await g.request(0, { op: 'nested', value: 'deep' }), {
+      outer: 0,
+      inner: [{ value: 'deep', index: 0, count: 2, stage: 'inner' }, { value: 'deep', index: 1, count: 2, stage: 'inner' }],
+    });
+  } finally {
+    await g.close();
+  }
+});
+
 test('a reply or request that cannot be cloned is a clear error', bounded, async () => {
   const g = await probe(1);
   try {
@@ -298,7 +310,7 @@ test('an idle group does not keep the process alive (a forgotten close() cannot 
   assert.match(r.stdout, /"value":"ok","index":1/);
 });
 
-test('resolveWorkers: 0 = in-thread, N = N threads (at most items), undefined = cores (at most max and items)', () => {
+test('resolveWorkers: 0 = in-thread, N = N threads (at most items), undefined = cores (at most max and items)', bounded, () => {
   const cores = os.availableParallelism();
   assert.equal(resolveWorkers(0), 0);
   assert.equal(resolveWorkers(0, { items: 10 }), 0);
@@ -315,7 +327,7 @@ test('resolveWorkers: 0 = in-thread, N = N threads (at most items), undefined = 
   }
 });
 
-test('shared() and sharedCopy() give typed arrays over SharedArrayBuffers', () => {
+test('shared() and sharedCopy() give typed arrays over SharedArrayBuffers', bounded, () => {
   const a = shared(Float32Array, 5);
   assert.ok(a instanceof Float32Array && a.buffer instanceof SharedArrayBuffer);
   assert.deepEqual([...a], [0, 0, 0, 0, 0]);

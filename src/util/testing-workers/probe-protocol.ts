@@ -20,7 +20,9 @@ export type ProbeRequest =
   | { op: 'barrier'; rounds: number }
   | { op: 'progress'; n: number }
   | { op: 'unclonable' }
-  | { op: 'transfer'; n: number };
+  | { op: 'transfer'; n: number }
+  /** Starts a group of its own (as LDA inside an ingest worker would) and echoes through it. */
+  | { op: 'nested'; value: unknown };
 
 /** What flags[index] holds after a spin or barrier request. */
 export const SAW_CANCEL = 1;

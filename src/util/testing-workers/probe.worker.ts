@@ -3,7 +3,7 @@
  * one file can succeed, throw, crash, exit, spin and wait at barriers on demand.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Barrier, isCancelled, serveWorker, withTransfer, type WorkerContext } from '../workers.js';
+import { Barrier, WorkerGroup, isCancelled, serveWorker, withTransfer, type WorkerContext } from '../workers.js';
 import { BARRIER_THREW, SAW_CANCEL, type ProbeData, type ProbeRequest } from './probe-protocol.js';
 
 function setup(data: ProbeData = {}, ctx: WorkerContext) {
@@ -44,6 +44,14 @@ function setup(data: ProbeData = {}, ctx: WorkerContext) {
           for (let i = 1; i <= req.n; i++) ctx.progress({ done: i, total: req.n });
           return req.n;
         case 'unclonable': return () => undefined;
+        case 'nested': {
+          const inner = await WorkerGroup.start<ProbeRequest, unknown>({ stage: 'inner', entry: new URL('./probe.worker.js', import.meta.url), count: 2 });
+          try {
+            return { outer: ctx.index, inner: await inner.broadcast({ op: 'echo', value: req.value }) };
+          } finally {
+            await inner.close();
+          }
+        }
         case 'transfer': {
           const a = new Float64Array(req.n).fill(ctx.index);
           return withTransfer(a, [a.buffer]);
