@@ -12,3 +12,8 @@ function copyAssets(dir) {
   }
 }
 for (const root of ['src', 'bench']) if (existsSync(root)) copyAssets(root);
+
+// Code digests for stage records (src/util/code-digest.ts): one sha256 per top-level folder of
+// dist/src. This runs last in `npm run build`, after the wasm kernels, so that they count too.
+const { writeCodeDigests } = await import('../dist/src/util/code-digest.js');
+writeCodeDigests('dist/src');

@@ -3,6 +3,8 @@
  * page import from here too.
  */
 export * from './util/errors.js';
+// What every long-running call accepts (signal, onProgress) and reports: docs/architecture.md
+export type { Progress, RunControl } from './util/progress.js';
 export { Rng, mixSeed } from './util/rng.js';
 export { packageVersion } from './util/version.js';
 export { Workspace, withWorkspace, isWorkspace, digestFile, digestStrings, stableJson } from './store/workspace.js';

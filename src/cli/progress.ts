@@ -1,5 +1,6 @@
 /** A progress bar on stderr for long work, shown only on a terminal (never in JSON output). */
 import cliProgress from 'cli-progress';
+import type { Progress } from '../util/progress.js';
 
 export interface ProgressReporter {
   update(done: number, extra?: Record<string, number>): void;
@@ -22,5 +23,38 @@ export function progressBar(label: string, enabled: boolean): ProgressReporter {
     stop() {
       bar.stop();
     },
+  };
+}
+
+/**
+ * A progress bar fed by the library's `Progress` values (src/util/progress.ts): pass
+ * `reporter.onProgress` as a call's `onProgress`, and call `stop()` when the call returns.
+ * A bar with a total when the stage knows one, a counter otherwise; a new bar when the stage
+ * changes. Nothing is drawn unless enabled and `stream` is a terminal.
+ */
+export function progressReporter(enabled: boolean, stream: NodeJS.WriteStream = process.stderr): { onProgress: (p: Progress) => void; stop: () => void } {
+  if (!enabled || !stream.isTTY) return { onProgress: () => undefined, stop: () => undefined };
+  let bar: cliProgress.SingleBar | undefined;
+  let current: { stage: string; total: number | undefined } | undefined;
+  const stop = (): void => {
+    bar?.stop();
+    bar = undefined;
+    current = undefined;
+  };
+  return {
+    onProgress(p) {
+      if (!current || current.stage !== p.stage || current.total !== p.total) {
+        stop();
+        const known = p.total !== undefined;
+        const format = known
+          ? `${p.stage} [{bar}] {percentage}% | {value}/{total} ${p.unit} | eta {eta_formatted} {detail}`
+          : `${p.stage} {value} ${p.unit} | {duration_formatted} {detail}`;
+        bar = new cliProgress.SingleBar({ format, stream, hideCursor: true }, cliProgress.Presets.shades_classic);
+        bar.start(p.total ?? 0, p.done, { detail: p.detail ?? '' });
+        current = { stage: p.stage, total: p.total };
+      }
+      bar?.update(p.done, { detail: p.detail ?? '' });
+    },
+    stop,
   };
 }

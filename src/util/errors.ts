@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'FORMAT'
   | 'WORKER'
   | 'NOT_FOUND'
-  | 'UNSUPPORTED';
+  | 'UNSUPPORTED'
+  | 'CANCELLED';
 
 export class PacsmineError extends Error {
   readonly code: ErrorCode;
@@ -45,13 +46,32 @@ export class FormatError extends PacsmineError {
 
 /** A worker thread failed; wraps the cause so that it is never swallowed. */
 export class WorkerError extends PacsmineError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** The pipeline stage whose worker failed ('lda', 'word2vec', ...), when known. */
+  readonly stage: string | undefined;
+  /** The failed worker's index in its group, when one worker is to blame. */
+  readonly workerIndex: number | undefined;
+  constructor(message: string, options?: { cause?: unknown; stage?: string; workerIndex?: number }) {
     super('WORKER', message, options);
+    this.stage = options?.stage;
+    this.workerIndex = options?.workerIndex;
   }
 }
 
-/** The CLI's exit code for an error (0 ok, 1 internal, 2 usage, 3 input/format). */
+/**
+ * The caller cancelled the run (an AbortSignal fired). Not a failure of the input or the
+ * code: the CLI exits with 130, the shell's code for an interrupted command.
+ */
+export class CancelledError extends PacsmineError {
+  readonly stage: string | undefined;
+  constructor(message: string, options?: { cause?: unknown; stage?: string }) {
+    super('CANCELLED', message, options);
+    this.stage = options?.stage;
+  }
+}
+
+/** The CLI's exit code for an error (0 ok, 1 internal, 2 usage, 3 input/format, 130 cancelled). */
 export function exitCodeFor(error: unknown): number {
+  if (error instanceof CancelledError) return 130;
   if (error instanceof OptionsError) return 2;
   if (error instanceof InputError || error instanceof FormatError) return 3;
   if (error instanceof PacsmineError && (error.code === 'NOT_FOUND' || error.code === 'UNSUPPORTED')) return 3;
