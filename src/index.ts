@@ -5,6 +5,8 @@
 export * from './util/errors.js';
 export { Rng, mixSeed } from './util/rng.js';
 export { packageVersion } from './util/version.js';
+export { redactSecrets, redactUrl, splitUrlCredentials } from './util/redact.js';
+export { UnsafePathError, isDicomUid, pathInside, safeName, uidFileName } from './util/safe-path.js';
 export { Workspace, withWorkspace, isWorkspace, digestFile, digestStrings, stableJson } from './store/workspace.js';
 export type { StageRecord, Db } from './store/workspace.js';
 export { Rejects, listRejects } from './store/rejects.js';
@@ -54,8 +56,8 @@ export { readImageHeader, SUPPORTED_TRANSFER_SYNTAXES, HeaderProblem } from './i
 export type { ImageHeader } from './images/header.js';
 export { indexDicomFolder, INDEX_STAGE } from './images/indexer.js';
 export type { IndexSummary } from './images/indexer.js';
-export { decodeImage } from './images/pixels.js';
-export type { DecodedImage } from './images/pixels.js';
+export { DEFAULT_MAX_PIXELS, decodeImage } from './images/pixels.js';
+export type { DecodedImage, DecodeOptions } from './images/pixels.js';
 export { applyWindow, chooseWindow, CT_PRESETS } from './images/window.js';
 export { renderKeyImage, convertToPng, pngChunkTypes } from './images/png.js';
 export type { PngOptions, PngResult } from './images/png.js';
