@@ -45,6 +45,73 @@ export interface FrameGeometry {
   bitsAllocated: number;
 }
 
+/** What a compressed frame's own header declares (the decoder allocates from this, not from the DICOM header). */
+export interface DeclaredFrame {
+  rows: number;
+  columns: number;
+  components: number;
+}
+
+/** JPEG (ITU T.81) and JPEG-LS (T.87): the first SOFn / SOF55 segment's Y, X and Nf. */
+function jpegFrameHeader(b: Uint8Array): DeclaredFrame | undefined {
+  let p = 0;
+  while (p + 1 < b.length && !(b[p] === 0xff && b[p + 1] === 0xd8)) p++; // SOI (some archives pad before it)
+  p += 2;
+  while (p + 3 < b.length) {
+    if (b[p] !== 0xff) return undefined;
+    const marker = b[p + 1] as number;
+    if (marker === 0xff) { p++; continue; } // fill byte
+    if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) { p += 2; continue; } // no length
+    const len = ((b[p + 2] as number) << 8) | (b[p + 3] as number);
+    const sof = (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) || marker === 0xf7;
+    if (sof) {
+      if (p + 9 >= b.length) return undefined;
+      return { rows: ((b[p + 5] as number) << 8) | (b[p + 6] as number), columns: ((b[p + 7] as number) << 8) | (b[p + 8] as number), components: b[p + 9] as number };
+    }
+    if (marker === 0xda || marker === 0xd9) return undefined; // scan or end before any frame header
+    p += 2 + len;
+  }
+  return undefined;
+}
+
+/** JPEG 2000 (T.800): the SIZ segment after SOC, in a raw codestream or inside a JP2 file's jp2c box. */
+function j2kFrameHeader(b: Uint8Array): DeclaredFrame | undefined {
+  let p = 0;
+  // SOC (FF4F) immediately followed by SIZ (FF51); a JP2 wrapper puts boxes before it.
+  while (p + 3 < b.length && !(b[p] === 0xff && b[p + 1] === 0x4f && b[p + 2] === 0xff && b[p + 3] === 0x51)) p++;
+  if (p + 42 > b.length) return undefined;
+  const v = new DataView(b.buffer, b.byteOffset + p + 4);
+  const xsiz = v.getUint32(4);
+  const ysiz = v.getUint32(8);
+  const xo = v.getUint32(12);
+  const yo = v.getUint32(16);
+  return { rows: Math.max(0, ysiz - yo), columns: Math.max(0, xsiz - xo), components: v.getUint16(36) };
+}
+
+/**
+ * The geometry a compressed frame declares in its own header, read without decoding; undefined
+ * for RLE (it has none: our decoder allocates from the DICOM header) and when no header is found.
+ */
+export function declaredFrame(transferSyntax: string, frame: Uint8Array): DeclaredFrame | undefined {
+  switch (transferSyntax) {
+    case '1.2.840.10008.1.2.4.50':
+    case '1.2.840.10008.1.2.4.57':
+    case '1.2.840.10008.1.2.4.70':
+    case '1.2.840.10008.1.2.4.80':
+    case '1.2.840.10008.1.2.4.81':
+      return jpegFrameHeader(frame);
+    case '1.2.840.10008.1.2.4.90':
+    case '1.2.840.10008.1.2.4.91':
+      return j2kFrameHeader(frame);
+    default:
+      return undefined;
+  }
+}
+
+/** Transfer syntaxes whose frames carry their own geometry (checked before decoding). */
+export const SELF_DESCRIBING_SYNTAXES: ReadonlySet<string> = new Set(['1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.57',
+  '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.81', '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91']);
+
 /**
  * Decodes one compressed frame into little-endian sample bytes, laid out as an uncompressed
  * frame would be (interleaved samples, bitsAllocated per sample).

@@ -2,16 +2,19 @@
  * `pacsmine images convert`: renders the workspace's key images (the images linked to report
  * references) as 256x256 PNGs under artifacts/key-images/, as the paper stored them. A file that
  * cannot be decoded is recorded in the rejects table with the reason; the others go on.
+ * Files are named by SOP Instance UID through `uidFileName` (the UID when well formed, else a
+ * hash), never by the raw header value, and always land inside artifacts/key-images/.
  */
-import path from 'node:path';
 import type { Workspace } from '../store/workspace.js';
-import { describeError } from '../util/errors.js';
+import { describeError, stopsRun } from '../util/errors.js';
+import { pathInside, uidFileName, UnsafePathError } from '../util/safe-path.js';
 import type { DicomwebClient } from '../pacs/dicomweb.js';
 import { HeaderProblem } from './header.js';
 import { loadImageBytes } from './load.js';
 import { convertToPng, type PngOptions } from './png.js';
 import { Rejects } from '../store/rejects.js';
 import { IMAGES_SCHEMA } from './schema.js';
+import { DEFAULT_MAX_PIXELS } from './pixels.js';
 
 export const CONVERT_STAGE = 'images-convert';
 
@@ -51,19 +54,24 @@ export async function convertKeyImages(ws: Workspace, options: ConvertOptions = 
   const inFlight = Math.max(1, options.concurrency ?? 8);
   let done = 0;
   const one = async (row: (typeof rows)[number]): Promise<void> => {
-    const file = path.join(outDir, `${row.sop_instance_uid}.png`);
     try {
+      const file = pathInside(outDir, uidFileName(row.sop_instance_uid, '.png'));
       const bytes = await loadImageBytes(row, options.client);
       const r = await convertToPng(bytes, file, options);
       save.run(row.sop_instance_uid, r.path, r.window[0], r.window[1], r.windowFrom, r.sourceRows, r.sourceColumns);
       summary.converted++;
     } catch (error) {
-      rejects.add(row.location, error instanceof HeaderProblem ? error.code : 'undecodable', describeError(error));
+      if (stopsRun(error)) throw error; // refused credentials or no PACS: every other image would fail alike
+      rejects.add(row.location, error instanceof HeaderProblem ? error.code : error instanceof UnsafePathError ? 'unsafe-path' : 'undecodable', describeError(error));
       summary.rejected++;
     }
     options.onProgress?.(++done, rows.length);
   };
-  for (let i = 0; i < rows.length; i += inFlight) await Promise.all(rows.slice(i, i + inFlight).map(one));
-  ws.recordStage(CONVERT_STAGE, { all: options.all ?? false, size: options.size ?? 256 }, String(rows.length), summary);
+  for (let i = 0; i < rows.length; i += inFlight) {
+    // allSettled: a batch's other images finish (and are recorded) before a stopping error is thrown.
+    const failed = (await Promise.allSettled(rows.slice(i, i + inFlight).map(one))).find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  }
+  ws.recordStage(CONVERT_STAGE, { all: options.all ?? false, size: options.size ?? 256, maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS }, String(rows.length), summary);
   return summary;
 }

@@ -7,12 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Workspace } from '../store/workspace.js';
-import { OptionsError, describeError } from '../util/errors.js';
+import { OptionsError, describeError, stopsRun } from '../util/errors.js';
+import { UnsafePathError, pathInside, uidFileName } from '../util/safe-path.js';
 import type { DicomwebClient } from '../pacs/dicomweb.js';
 import { deidentifyPart10, mapUid } from './deid.js';
 import { HeaderProblem } from './header.js';
 import { loadImageBytes } from './load.js';
 import { renderKeyImage } from './png.js';
+import { DEFAULT_MAX_PIXELS } from './pixels.js';
 import { Rejects } from '../store/rejects.js';
 
 export const EXPORT_STAGE = 'export';
@@ -24,6 +26,8 @@ export interface ExportOptions {
   salt?: string;
   size?: number;
   client?: DicomwebClient;
+  /** Refuse images whose frames declare more pixels than this, before decoding (default DEFAULT_MAX_PIXELS). */
+  maxPixels?: number;
 }
 
 export interface ExportSummary {
@@ -40,6 +44,12 @@ export function workspaceSalt(ws: Workspace): string {
   const file = ws.artifactPath('deid-salt');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
+}
+
+/** One CSV field (RFC 4180): header values such as BodyPartExamined may hold commas, quotes or line breaks. */
+function csvField(value: string | number): string {
+  const s = String(value);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export async function exportKeyImages(ws: Workspace, options: ExportOptions): Promise<ExportSummary> {
@@ -60,27 +70,31 @@ export async function exportKeyImages(ws: Workspace, options: ExportOptions): Pr
     try {
       const bytes = await loadImageBytes(row, options.client);
       const written: string[] = [];
+      // mapUid makes a well-formed UID, so uidFileName keeps it; pathInside checks anyway.
       if (options.format !== 'png') {
         const d = deidentifyPart10(bytes, salt);
-        writeFileSync(path.join(outDir, `${newUid}.dcm`), d.bytes);
-        written.push(`${newUid}.dcm`);
+        const name = uidFileName(newUid, '.dcm');
+        writeFileSync(pathInside(outDir, name), d.bytes);
+        written.push(name);
         summary.dicom++;
       }
       if (options.format !== 'dicom') {
-        const r = await renderKeyImage(bytes, { size: options.size ?? 256 });
-        writeFileSync(path.join(outDir, `${newUid}.png`), r.png);
-        written.push(`${newUid}.png`);
+        const r = await renderKeyImage(bytes, { size: options.size ?? 256, ...(options.maxPixels !== undefined ? { maxPixels: options.maxPixels } : {}) });
+        const name = uidFileName(newUid, '.png');
+        writeFileSync(pathInside(outDir, name), r.png);
+        written.push(name);
         summary.png++;
       }
       // Report ids are the workspace's own record ids (not identifiers from the header).
       const reports = (labels.all(row.sop_instance_uid) as { report_id: string }[]).map((r) => r.report_id).join(' ');
-      for (const f of written) manifest.push([f, reports, row.modality ?? '', row.body_part ?? '', row.series_number ?? '', row.instance_number ?? ''].join(','));
+      for (const f of written) manifest.push([f, reports, row.modality ?? '', row.body_part ?? '', row.series_number ?? '', row.instance_number ?? ''].map(csvField).join(','));
     } catch (error) {
-      rejects.add(row.location, error instanceof HeaderProblem ? error.code : 'export-failed', describeError(error));
+      if (stopsRun(error)) throw error; // refused credentials or no PACS: every other image would fail alike
+      rejects.add(row.location, error instanceof HeaderProblem ? error.code : error instanceof UnsafePathError ? 'unsafe-path' : 'export-failed', describeError(error));
       summary.rejected++;
     }
   }
   writeFileSync(summary.manifest, `${manifest.join('\n')}\n`);
-  ws.recordStage(EXPORT_STAGE, { format: options.format }, String(rows.length), summary);
+  ws.recordStage(EXPORT_STAGE, { format: options.format, maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS }, String(rows.length), summary);
   return summary;
 }

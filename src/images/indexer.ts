@@ -10,6 +10,7 @@ import type { Workspace } from '../store/workspace.js';
 import { OptionsError, describeError } from '../util/errors.js';
 import { HeaderProblem, dicomdirFiles, readImageHeaderFromFile, type ImageHeader } from './header.js';
 import { Rejects } from '../store/rejects.js';
+import { UnsafePathError, pathInside } from '../util/safe-path.js';
 
 export const INDEX_STAGE = 'images-index';
 
@@ -85,7 +86,15 @@ export function indexDicomFolder(ws: Workspace, dir: string, options: IndexOptio
   for (const d of dicomdirs) {
     try {
       for (const rel of dicomdirFiles(new Uint8Array(readFileSync(d)))) {
-        const full = path.resolve(path.dirname(d), rel);
+        // A File ID is relative to the DICOMDIR's folder (PS3.10 8.2): one that leaves it is refused.
+        let full: string;
+        try {
+          full = pathInside(path.dirname(d), rel);
+        } catch (error) {
+          if (!(error instanceof UnsafePathError)) throw error;
+          rejects.add(d, 'outside-folder', `a file listed in ${path.relative(root, d) || 'DICOMDIR'} lies outside its folder; not read`);
+          continue;
+        }
         if (seen.has(full)) continue;
         seen.add(full);
         if (existsSync(full)) files.push(full);

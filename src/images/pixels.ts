@@ -5,7 +5,7 @@
  * sign extension, big endian, multi-frame, colour (as luminance) and compressed frames.
  */
 import dicomParser from 'dicom-parser';
-import { decodeCompressedFrame } from './codecs.js';
+import { SELF_DESCRIBING_SYNTAXES, declaredFrame, decodeCompressedFrame } from './codecs.js';
 import { HeaderProblem, SUPPORTED_TRANSFER_SYNTAXES, parseDataSet, type DataSet } from './header.js';
 
 export interface DecodedImage {
@@ -19,6 +19,19 @@ export interface DecodedImage {
   bodyPart: string | undefined;
   /** Window from the header (first of several), if any. */
   headerWindow: [number, number] | undefined;
+}
+
+/**
+ * The most pixels (Rows × Columns of one frame) decoded by default: 2^25, about 33.5 million.
+ * The largest real projection images (mammography, 4096 × 5625 = 23 million) fit with room to
+ * spare; one grey 16-bit frame at the limit needs about 0.4 GB while it is decoded (stored bytes,
+ * 32-bit integers and 32-bit floats). A file that declares more is rejected before any decoding.
+ */
+export const DEFAULT_MAX_PIXELS = 2 ** 25;
+
+export interface DecodeOptions {
+  /** Refuse frames with more pixels than this (Rows × Columns), before decoding. Default DEFAULT_MAX_PIXELS. */
+  maxPixels?: number;
 }
 
 const UNCOMPRESSED = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.1.99']);
@@ -41,7 +54,7 @@ function encapsulatedFrame(ds: DataSet, index: number, numFrames: number): Uint8
 }
 
 /** Stored sample bytes (little-endian) of one frame, uncompressed or decoded. */
-async function frameBytes(ds: DataSet, bytes: Uint8Array, frame: number, g: { rows: number; columns: number; samplesPerPixel: number; bitsAllocated: number; numFrames: number }): Promise<{ data: Uint8Array; bigEndian: boolean }> {
+async function frameBytes(ds: DataSet, bytes: Uint8Array, frame: number, g: { rows: number; columns: number; samplesPerPixel: number; bitsAllocated: number; numFrames: number; maxPixels: number }): Promise<{ data: Uint8Array; bigEndian: boolean }> {
   const ts = ds.string('x00020010')?.trim() ?? '1.2.840.10008.1.2';
   const el = ds.elements['x7fe00010'];
   if (!el) throw new HeaderProblem('no-pixel-data', 'no Pixel Data (7FE0,0010)');
@@ -55,6 +68,18 @@ async function frameBytes(ds: DataSet, bytes: Uint8Array, frame: number, g: { ro
   }
   if (!SUPPORTED_TRANSFER_SYNTAXES.has(ts)) throw new HeaderProblem('unsupported-transfer-syntax', `unsupported transfer syntax ${ts}`);
   const encoded = encapsulatedFrame(ds, frame, g.numFrames);
+  // The codec allocates what the frame's own header declares, whatever the DICOM header says.
+  if (SELF_DESCRIBING_SYNTAXES.has(ts)) {
+    const d = declaredFrame(ts, encoded);
+    if (!d) throw new HeaderProblem('frame-mismatch', `the ${SUPPORTED_TRANSFER_SYNTAXES.get(ts) ?? ts} frame has no readable frame header`);
+    if (d.rows * d.columns > g.maxPixels) {
+      throw new HeaderProblem('too-large', `the compressed frame declares ${d.columns} x ${d.rows} pixels, over the limit of ${g.maxPixels} (--max-pixels)`);
+    }
+    if (d.rows !== g.rows || d.columns !== g.columns || d.components !== g.samplesPerPixel) {
+      throw new HeaderProblem('frame-mismatch', `the compressed frame declares ${d.columns} x ${d.rows} pixels of ${d.components} component(s), ` +
+        `the DICOM header ${g.columns} x ${g.rows} of ${g.samplesPerPixel}`);
+    }
+  }
   try {
     return { data: await decodeCompressedFrame(ts, encoded, g), bigEndian: false };
   } catch (error) {
@@ -103,14 +128,23 @@ export function modalityValues(data: Uint8Array, bigEndian: boolean, numPixels: 
   return out;
 }
 
-/** Decodes frame `frame` (0-based) of a DICOM file to modality values. */
-export async function decodeImage(bytes: Uint8Array, frame = 0): Promise<DecodedImage> {
+/**
+ * Decodes frame `frame` (0-based) of a DICOM file to modality values. The declared size is checked
+ * against `maxPixels` before anything is decoded or allocated, for every transfer syntax, and a
+ * compressed frame's own header must agree with it (decompression bombs, PS3.5 8.2).
+ */
+export async function decodeImage(bytes: Uint8Array, frame = 0, options: DecodeOptions = {}): Promise<DecodedImage> {
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (!(Number.isInteger(maxPixels) && maxPixels > 0)) throw new RangeError(`maxPixels must be a positive integer, got ${maxPixels}`);
   const ds = parseDataSet(bytes);
   if (!ds.elements['x7fe00010']) throw new HeaderProblem('no-pixel-data', 'no Pixel Data (7FE0,0010)');
   const rows = ds.uint16('x00280010') ?? 0;
   const columns = ds.uint16('x00280011') ?? 0;
   if (rows === 0 || columns === 0) throw new HeaderProblem('no-pixel-data', 'Rows or Columns missing');
+  // Only one frame is ever decoded (and held) at a time, so the frame count does not multiply memory.
+  if (rows * columns > maxPixels) throw new HeaderProblem('too-large', `the header declares ${columns} x ${rows} pixels, over the limit of ${maxPixels} (--max-pixels)`);
   const samplesPerPixel = ds.uint16('x00280002') ?? 1;
+  if (samplesPerPixel !== 1 && samplesPerPixel !== 3) throw new HeaderProblem('unsupported-transfer-syntax', `SamplesPerPixel ${samplesPerPixel} is not supported (1 or 3)`);
   const bitsAllocated = ds.uint16('x00280100') ?? 16;
   const bitsStored = ds.uint16('x00280101') ?? bitsAllocated;
   const signed = (ds.uint16('x00280103') ?? 0) === 1;
@@ -119,7 +153,7 @@ export async function decodeImage(bytes: Uint8Array, frame = 0): Promise<Decoded
   if (frame < 0 || frame >= numFrames) throw new RangeError(`frame ${frame} out of range (the image has ${numFrames})`);
   if (![8, 16, 32].includes(bitsAllocated)) throw new HeaderProblem('unsupported-transfer-syntax', `BitsAllocated ${bitsAllocated} is not supported`);
   const photometric = ds.string('x00280004')?.trim() ?? 'MONOCHROME2';
-  const { data, bigEndian } = await frameBytes(ds, bytes, frame, { rows, columns, samplesPerPixel, bitsAllocated, numFrames });
+  const { data, bigEndian } = await frameBytes(ds, bytes, frame, { rows, columns, samplesPerPixel, bitsAllocated, numFrames, maxPixels });
   // Decoders for colour JPEG return interleaved samples whatever PlanarConfiguration says.
   const compressed = !UNCOMPRESSED.has(ds.string('x00020010')?.trim() ?? '1.2.840.10008.1.2');
   const slope = floats(ds, 'x00281053')[0] ?? 1;

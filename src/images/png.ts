@@ -15,6 +15,8 @@ export interface PngOptions {
   frame?: number;
   /** [centre, width], or a preset name (CHEST, LUNG, HEAD, ...). Default: header, else preset by body part. */
   window?: [number, number] | string;
+  /** Refuse images whose frames declare more pixels than this, before decoding (default DEFAULT_MAX_PIXELS, pixels.ts). */
+  maxPixels?: number;
 }
 
 export interface PngResult {
@@ -28,7 +30,7 @@ export interface PngResult {
 /** Renders a DICOM file (path or bytes) as a grey PNG. */
 export async function renderKeyImage(input: string | Uint8Array, options: PngOptions = {}): Promise<PngResult> {
   const bytes = typeof input === 'string' ? new Uint8Array(readFileSync(input)) : input;
-  const img = await decodeImage(bytes, options.frame ?? 0);
+  const img = await decodeImage(bytes, options.frame ?? 0, options.maxPixels !== undefined ? { maxPixels: options.maxPixels } : {});
   const { window, from } = chooseWindow(img, options.window);
   const grey = applyWindow(img.values, window, img.photometric === 'MONOCHROME1');
   const size = options.size ?? 256;

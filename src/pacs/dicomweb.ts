@@ -3,7 +3,8 @@
  * (retrieve), with multipart/related bodies built and parsed here (PS3.18 §8.6, RFC 2387).
  */
 import { randomBytes } from 'node:crypto';
-import { PacsmineError } from '../util/errors.js';
+import { AuthError, OptionsError, PacsmineError, UnreachableError } from '../util/errors.js';
+import { redactUrl, splitUrlCredentials } from '../util/redact.js';
 
 export interface DicomwebAuth {
   user: string;
@@ -66,25 +67,76 @@ export function parseMultipart(body: Uint8Array, contentType: string): Uint8Arra
   return parts;
 }
 
+/**
+ * Network failures of one request (a dropped connection, a slow answer): that request's record is
+ * rejected and the run goes on. Any other failure to get an answer (refused connection, unknown
+ * host, a port fetch will not use, a TLS error) means the server cannot be reached at all.
+ */
+const TRANSIENT = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** One path segment of a URL from a UID (UIDs come from headers and PACS answers: never trusted). */
+const seg = (uid: string): string => encodeURIComponent(uid);
+
+/** A request path for messages: the query dropped and UIDs replaced by their role (no identifiers in messages). */
+const pathForMessage = (pathAndQuery: string): string => (pathAndQuery.split('?')[0] ?? '')
+  .replace(/\/(studies|series|instances)\/[^/]+/g, (_m, kind: string) => `/${kind}/{${kind === 'studies' ? 'study' : kind === 'series' ? 'series' : 'instance'}}`);
+
 export class DicomwebClient {
+  /** The DICOMweb root, without credentials. */
   readonly baseUrl: string;
+  /** The root as it may be printed or stored: no credentials, no secret query values. */
+  readonly displayUrl: string;
   readonly #authHeader: string | undefined;
 
-  /** `baseUrl` is the DICOMweb root, e.g. http://127.0.0.1:8042/dicom-web */
+  /**
+   * `baseUrl` is the DICOMweb root, e.g. http://127.0.0.1:8042/dicom-web. Credentials in it
+   * (http://user:password@host/...) are moved to the Authorization header unless `auth` is given;
+   * they never stay in the URL, so no error or record can repeat them.
+   */
   constructor(baseUrl: string, auth?: DicomwebAuth) {
-    this.baseUrl = baseUrl.replace(/\/+$/, '');
-    this.#authHeader = auth ? `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}` : undefined;
+    const split = splitUrlCredentials(baseUrl);
+    this.baseUrl = split.url.replace(/\/+$/, '');
+    this.displayUrl = redactUrl(this.baseUrl);
+    let protocol = '';
+    try {
+      protocol = new URL(this.baseUrl).protocol;
+    } catch { /* not a URL */ }
+    if (protocol !== 'http:' && protocol !== 'https:') throw new OptionsError(`the DICOMweb root must be an http(s) URL, got '${this.displayUrl}'`);
+    const fromUrl = split.user !== undefined ? { user: split.user, password: split.password ?? '' } : undefined;
+    const a = auth ?? fromUrl;
+    this.#authHeader = a ? `Basic ${Buffer.from(`${a.user}:${a.password}`).toString('base64')}` : undefined;
   }
 
   #headers(extra: Record<string, string> = {}): Record<string, string> {
     return this.#authHeader ? { authorization: this.#authHeader, ...extra } : extra;
   }
 
+  /** fetch, with failures named by method and path only (never the full URL, never the query). */
+  async #fetch(what: string, pathAndQuery: string, init: RequestInit): Promise<Response> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}${pathAndQuery}`, init);
+    } catch (error) {
+      const cause = (error as { cause?: unknown }).cause;
+      const code = (cause as { code?: string } | undefined)?.code;
+      const reason = code ?? (cause instanceof Error ? cause.message : 'no response');
+      if (code && TRANSIENT.has(code)) throw new PacsmineError('INPUT', `${what} failed: ${reason}`);
+      throw new UnreachableError(`cannot reach the PACS at ${this.displayUrl} (${reason})`);
+    }
+    if (res.status === 401 || res.status === 403) {
+      await res.arrayBuffer();
+      throw new AuthError(`the PACS at ${this.displayUrl} refused ${this.#authHeader ? 'the credentials' : 'a request without credentials'} ` +
+        `(${what} answered ${res.status} ${res.statusText}); check --user and $PACSMINE_PACS_PASSWORD`);
+    }
+    return res;
+  }
+
   async #get(pathAndQuery: string, accept: string): Promise<Response> {
-    const res = await fetch(`${this.baseUrl}${pathAndQuery}`, { headers: this.#headers({ accept }) });
+    const what = `DICOMweb GET ${pathForMessage(pathAndQuery)}`;
+    const res = await this.#fetch(what, pathAndQuery, { headers: this.#headers({ accept }) });
     if (!res.ok && res.status !== 204) {
       await res.arrayBuffer();
-      throw new PacsmineError(res.status === 404 ? 'NOT_FOUND' : 'INPUT', `DICOMweb GET ${pathAndQuery.split('?')[0]} answered ${res.status} ${res.statusText}`);
+      throw new PacsmineError(res.status === 404 ? 'NOT_FOUND' : 'INPUT', `${what} answered ${res.status} ${res.statusText}`);
     }
     return res;
   }
@@ -106,21 +158,21 @@ export class DicomwebClient {
    * as exact strings, so "5" would miss a stored "005" (see docs/pacs.md).
    */
   searchSeries(studyUid: string): Promise<DicomJson[]> {
-    return this.qido(`/studies/${studyUid}/series?includefield=${TAG.SeriesNumber}&includefield=${TAG.Modality}`);
+    return this.qido(`/studies/${seg(studyUid)}/series?includefield=${TAG.SeriesNumber}&includefield=${TAG.Modality}`);
   }
 
   searchInstances(studyUid: string, seriesUid: string): Promise<DicomJson[]> {
-    return this.qido(`/studies/${studyUid}/series/${seriesUid}/instances?includefield=${TAG.InstanceNumber}&includefield=${TAG.Rows}&includefield=${TAG.Columns}`);
+    return this.qido(`/studies/${seg(studyUid)}/series/${seg(seriesUid)}/instances?includefield=${TAG.InstanceNumber}&includefield=${TAG.Rows}&includefield=${TAG.Columns}`);
   }
 
   /** The WADO-RS URL of one instance. */
   instanceUrl(studyUid: string, seriesUid: string, sopUid: string): string {
-    return `${this.baseUrl}/studies/${studyUid}/series/${seriesUid}/instances/${sopUid}`;
+    return `${this.baseUrl}/studies/${seg(studyUid)}/series/${seg(seriesUid)}/instances/${seg(sopUid)}`;
   }
 
   /** WADO-RS: the instance's Part 10 bytes, in its stored transfer syntax. */
   async retrieveInstance(studyUid: string, seriesUid: string, sopUid: string): Promise<Uint8Array> {
-    const res = await this.#get(`/studies/${studyUid}/series/${seriesUid}/instances/${sopUid}`, 'multipart/related; type="application/dicom"; transfer-syntax=*');
+    const res = await this.#get(`/studies/${seg(studyUid)}/series/${seg(seriesUid)}/instances/${seg(sopUid)}`, 'multipart/related; type="application/dicom"; transfer-syntax=*');
     const body = new Uint8Array(await res.arrayBuffer());
     const parts = parseMultipart(body, res.headers.get('content-type') ?? '');
     if (parts.length !== 1) throw new PacsmineError('INPUT', `WADO-RS returned ${parts.length} parts for one instance`);
@@ -135,7 +187,7 @@ export class DicomwebClient {
       chunks.push(Buffer.from(`--${boundary}\r\nContent-Type: application/dicom\r\nContent-Length: ${f.length}\r\n\r\n`), f, Buffer.from('\r\n'));
     }
     chunks.push(Buffer.from(`--${boundary}--\r\n`));
-    const res = await fetch(`${this.baseUrl}/studies`, {
+    const res = await this.#fetch('STOW-RS', '/studies', {
       method: 'POST',
       headers: this.#headers({ 'content-type': `multipart/related; type="application/dicom"; boundary=${boundary}`, accept: 'application/dicom+json' }),
       body: Buffer.concat(chunks),

@@ -4,9 +4,9 @@
  * matched here, client-side, because servers compare IS values as exact strings.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Workspace } from '../store/workspace.js';
-import { describeError } from '../util/errors.js';
+import { describeError, stopsRun } from '../util/errors.js';
+import { pathInside, uidFileName } from '../util/safe-path.js';
 import { Rejects } from '../store/rejects.js';
 import { DicomwebClient, TAG, jsonInt, jsonString } from './dicomweb.js';
 
@@ -96,33 +96,29 @@ class PacsCatalog {
 }
 
 /**
- * Resolves references to instances on the PACS. A reference that names no series resolves only
- * when exactly one series of the study has that instance number (the 'instance-only' rule).
+ * Resolves one reference. A PACS error on it (a 500, a timeout, a bad answer) makes its images
+ * `pacs-error`; an error that stops the run (stopsRun) is thrown.
  */
-export async function resolveReferencesViaDicomweb(client: DicomwebClient, queries: ReferenceQuery[]): Promise<{ resolved: ResolvedImage[]; unresolved: UnresolvedImage[]; queries: number }> {
-  const catalog = new PacsCatalog(client);
+async function resolveOne(catalog: PacsCatalog, q: ReferenceQuery): Promise<{ resolved: ResolvedImage[]; unresolved: UnresolvedImage[] }> {
   const resolved: ResolvedImage[] = [];
   const unresolved: UnresolvedImage[] = [];
-  for (const q of queries) {
-    const miss = (seriesNumber: number | null, instanceNumber: number, code: UnresolvedImage['code'], reason: string): void => {
-      unresolved.push({ reportId: q.reportId, keyImageId: q.keyImageIds?.get(`${seriesNumber}:${instanceNumber}`), seriesNumber, instanceNumber, code, reason });
-    };
-    let series: SeriesEntry[];
-    try {
-      series = await catalog.series(q.accession);
-    } catch (error) {
-      for (const n of q.instances) for (const s of q.series.length ? q.series : [null]) miss(s, n, 'pacs-error', describeError(error));
-      continue;
-    }
+  const miss = (seriesNumber: number | null, instanceNumber: number, code: UnresolvedImage['code'], reason: string): void => {
+    unresolved.push({ reportId: q.reportId, keyImageId: q.keyImageIds?.get(`${seriesNumber}:${instanceNumber}`), seriesNumber, instanceNumber, code, reason });
+  };
+  const missAll = (code: UnresolvedImage['code'], reason: string): void => {
+    for (const n of q.instances) for (const s of q.series.length ? q.series : [null]) miss(s, n, code, reason);
+  };
+  try {
+    const series = await catalog.series(q.accession);
     if (series.length === 0) {
-      for (const n of q.instances) for (const s of q.series.length ? q.series : [null]) miss(s, n, 'no-study', 'no study with the report\'s accession number on the PACS');
-      continue;
+      missAll('no-study', 'no study with the report\'s accession number on the PACS');
+      return { resolved, unresolved };
     }
     const hit = (entry: SeriesEntry, n: number, match: { sop: string; rows?: number; columns?: number }, method: ResolvedImage['method'], named: number | null): void => {
       resolved.push({
         reportId: q.reportId, keyImageId: q.keyImageIds?.get(`${named}:${n}`), seriesNumber: entry.number ?? -1, instanceNumber: n,
         studyUid: entry.studyUid, seriesUid: entry.seriesUid, sopInstanceUid: match.sop, rows: match.rows, columns: match.columns,
-        modality: entry.modality, url: client.instanceUrl(entry.studyUid, entry.seriesUid, match.sop), method,
+        modality: entry.modality, url: catalog.client.instanceUrl(entry.studyUid, entry.seriesUid, match.sop), method,
       });
     };
     for (const n of q.instances) {
@@ -151,11 +147,36 @@ export async function resolveReferencesViaDicomweb(client: DicomwebClient, queri
         if (!found) miss(s, n, 'no-instance', `no image ${n} in series ${s}`);
       }
     }
+  } catch (error) {
+    if (stopsRun(error)) throw error;
+    resolved.length = 0;
+    unresolved.length = 0;
+    missAll('pacs-error', describeError(error));
+  }
+  return { resolved, unresolved };
+}
+
+/**
+ * Resolves references to instances on the PACS. A reference that names no series resolves only
+ * when exactly one series of the study has that instance number (the 'instance-only' rule).
+ * Throws AuthError / UnreachableError (stopsRun) instead of rejecting every reference.
+ */
+export async function resolveReferencesViaDicomweb(client: DicomwebClient, queries: ReferenceQuery[]): Promise<{ resolved: ResolvedImage[]; unresolved: UnresolvedImage[]; queries: number }> {
+  const catalog = new PacsCatalog(client);
+  const resolved: ResolvedImage[] = [];
+  const unresolved: UnresolvedImage[] = [];
+  for (const q of queries) {
+    const r = await resolveOne(catalog, q);
+    resolved.push(...r.resolved);
+    unresolved.push(...r.unresolved);
   }
   return { resolved, unresolved, queries: catalog.queries };
 }
 
-/** WADO-RS: fetches the given instances into `outDir` as `<SOPInstanceUID>.dcm`; returns the paths. */
+/**
+ * WADO-RS: fetches the given instances into `outDir`, one file per instance named by its SOP
+ * Instance UID (`uidFileName`: the UID itself when well formed, else a hash; always inside outDir).
+ */
 export async function fetchInstances(client: DicomwebClient, images: Pick<ResolvedImage, 'studyUid' | 'seriesUid' | 'sopInstanceUid'>[], outDir: string): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
   const paths: string[] = [];
@@ -164,7 +185,7 @@ export async function fetchInstances(client: DicomwebClient, images: Pick<Resolv
     if (done.has(img.sopInstanceUid)) continue;
     done.add(img.sopInstanceUid);
     const bytes = await client.retrieveInstance(img.studyUid, img.seriesUid, img.sopInstanceUid);
-    const file = path.join(outDir, `${img.sopInstanceUid}.dcm`);
+    const file = pathInside(outDir, uidFileName(img.sopInstanceUid, '.dcm'));
     writeFileSync(file, bytes);
     paths.push(file);
   }
@@ -184,7 +205,9 @@ export interface LinkSummary {
 /**
  * Links the workspace's key images (reports' references) to instances on the PACS: fills the image
  * table with source 'dicomweb' (location = the WADO-RS URL) and the links table; every reference
- * that does not resolve goes to the rejects table with the reason.
+ * that does not resolve goes to the rejects table with the reason. Refused credentials or an
+ * unreachable server stop the run with AuthError / UnreachableError (references committed before
+ * that are kept); any other PACS error only rejects the reference it hit (`pacs-error`).
  */
 export async function linkKeyImagesViaDicomweb(ws: Workspace, client: DicomwebClient): Promise<LinkSummary> {
   const rows = ws.db.prepare(`SELECT k.id, k.report_id, k.ref_id, k.series_number, k.instance_number, r.accession
@@ -202,33 +225,41 @@ export async function linkKeyImagesViaDicomweb(ws: Workspace, client: DicomwebCl
     if (!q.instances.includes(r.instance_number)) q.instances.push(r.instance_number);
     q.keyImageIds?.set(`${r.series_number}:${r.instance_number}`, r.id);
   }
-  const { resolved, unresolved, queries } = await resolveReferencesViaDicomweb(client, [...byRef.values()]);
   // Key images of reports without an accession number cannot be looked up on a PACS.
   const orphans = ws.db.prepare(`SELECT k.id, k.report_id, k.series_number, k.instance_number FROM key_images k
     JOIN reports r ON r.report_id = k.report_id WHERE r.accession IS NULL OR r.accession = '' ORDER BY k.id`).all() as
     { id: number; report_id: string; series_number: number | null; instance_number: number }[];
-  for (const o of orphans) {
-    unresolved.push({ reportId: o.report_id, keyImageId: o.id, seriesNumber: o.series_number, instanceNumber: o.instance_number, code: 'no-accession', reason: 'the report has no accession number' });
-  }
-  const rejects = new Rejects(ws, PACS_LINK_STAGE, client.baseUrl);
+  const rejects = new Rejects(ws, PACS_LINK_STAGE, client.displayUrl);
   const upsertImage = ws.db.prepare(`INSERT INTO images (sop_instance_uid, study_uid, series_uid, accession, patient_id, modality,
       series_number, instance_number, body_part, rows, columns, location, source)
     VALUES (?, ?, ?, ?, NULL, ?, ?, ?, NULL, ?, ?, ?, 'dicomweb') ON CONFLICT(sop_instance_uid) DO NOTHING`);
   const insertLink = ws.db.prepare('INSERT OR IGNORE INTO links (key_image_id, sop_instance_uid, method) VALUES (?, ?, ?)');
-  const accessionOf = new Map([...byRef.values()].map((q) => [q.reportId, q.accession]));
-  const summary: LinkSummary = { keyImages: rows.length + orphans.length, linked: 0, unresolved: unresolved.length, queries, unresolvedCodes: {} };
-  ws.db.transaction(() => {
-    rejects.clear();
+  const summary: LinkSummary = { keyImages: rows.length + orphans.length, linked: 0, unresolved: 0, queries: 0, unresolvedCodes: {} };
+  // Each reference is committed as soon as it is resolved, so a run that stops (refused
+  // credentials, no server) keeps what it linked. The previous run's rejects are replaced at the
+  // first commit: a run refused at its first request leaves the workspace as it was.
+  let cleared = false;
+  const commit = ws.db.transaction((resolved: ResolvedImage[], unresolved: UnresolvedImage[], accession: string | null) => {
+    if (!cleared) rejects.clear();
     for (const r of resolved) {
-      upsertImage.run(r.sopInstanceUid, r.studyUid, r.seriesUid, accessionOf.get(r.reportId) ?? null, r.modality ?? null, r.seriesNumber, r.instanceNumber, r.rows ?? null, r.columns ?? null, r.url);
+      upsertImage.run(r.sopInstanceUid, r.studyUid, r.seriesUid, accession, r.modality ?? null, r.seriesNumber, r.instanceNumber, r.rows ?? null, r.columns ?? null, r.url);
       if (r.keyImageId !== undefined && insertLink.run(r.keyImageId, r.sopInstanceUid, r.method).changes > 0) summary.linked++;
     }
     for (const u of unresolved) {
       const where = u.seriesNumber === null ? `image ${u.instanceNumber}` : `series ${u.seriesNumber} image ${u.instanceNumber}`;
       rejects.add(`${u.reportId}#${u.keyImageId ?? '?'}`, u.code, `${where}: ${u.reason}`);
       summary.unresolvedCodes[u.code] = (summary.unresolvedCodes[u.code] ?? 0) + 1;
+      summary.unresolved++;
     }
-  })();
-  ws.recordStage(PACS_LINK_STAGE, { url: client.baseUrl }, String(rows.length), summary);
+  });
+  const catalog = new PacsCatalog(client);
+  for (const q of byRef.values()) {
+    const r = await resolveOne(catalog, q);
+    commit(r.resolved, r.unresolved, q.accession);
+    cleared = true;
+  }
+  commit([], orphans.map((o) => ({ reportId: o.report_id, keyImageId: o.id, seriesNumber: o.series_number, instanceNumber: o.instance_number, code: 'no-accession' as const, reason: 'the report has no accession number' })), null);
+  summary.queries = catalog.queries;
+  ws.recordStage(PACS_LINK_STAGE, { url: client.displayUrl }, String(rows.length), summary);
   return summary;
 }

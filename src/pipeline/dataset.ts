@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import type { Workspace } from '../store/workspace.js';
 import type { ManifestEntry } from '../training/manifest.js';
 import { OptionsError } from '../util/errors.js';
+import { pathInside, safeName } from '../util/safe-path.js';
 
 export interface KeyImageDatasetSummary {
   level: string;
@@ -38,7 +39,8 @@ export function keyImageManifest(ws: Workspace, level: string): ManifestEntry[] 
 /** Writes the manifest for `level` into the workspace and says how the labels are spread. */
 export function writeKeyImageDataset(ws: Workspace, level: string): KeyImageDatasetSummary {
   const entries = keyImageManifest(ws, level);
-  const file = ws.artifactPath('datasets', `key-images-${level}.json`);
+  // The level names the file: a name pacsmine makes from it, inside artifacts/datasets/.
+  const file = pathInside(ws.artifactPath('datasets', '.keep').replace(/\.keep$/, ''), `key-images-${safeName(level)}.json`);
   writeFileSync(file, JSON.stringify(entries));
   const counts = new Map<string, number>();
   for (const e of entries) counts.set(String(e.label), (counts.get(String(e.label)) ?? 0) + 1);

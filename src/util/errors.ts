@@ -3,6 +3,8 @@
  * (gensim's habit). They never carry report text or DICOM identifiers: cite a record id
  * and an offset instead, so logs stay free of patient data.
  */
+import { redactSecrets } from './redact.js';
+
 export type ErrorCode =
   | 'OPTIONS'
   | 'INPUT'
@@ -10,7 +12,8 @@ export type ErrorCode =
   | 'WORKER'
   | 'NOT_FOUND'
   | 'UNSUPPORTED'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  | 'AUTH';
 
 export class PacsmineError extends Error {
   readonly code: ErrorCode;
@@ -69,6 +72,28 @@ export class CancelledError extends PacsmineError {
   }
 }
 
+/**
+ * A server refused the credentials (HTTP 401 or 403). A run stops at the first one: every other
+ * request would be refused the same way. The message names the server without credentials.
+ */
+export class AuthError extends PacsmineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('AUTH', message, options);
+  }
+}
+
+/** A server could not be reached at all (connection refused, unknown host): a run stops too. */
+export class UnreachableError extends PacsmineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('NOT_FOUND', message, options);
+  }
+}
+
+/** Errors that stop a run instead of rejecting one record: every further request would fail alike. */
+export function stopsRun(error: unknown): boolean {
+  return error instanceof AuthError || error instanceof UnreachableError;
+}
+
 /** The CLI's exit code for an error (0 ok, 1 internal, 2 usage, 3 input/format, 130 cancelled). */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof CancelledError) return 130;
@@ -78,8 +103,7 @@ export function exitCodeFor(error: unknown): number {
   return 1;
 }
 
-/** A short, PHI-free description of any thrown value. */
+/** A short, PHI-free description of any thrown value, with credentials and tokens in URLs redacted. */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+  return redactSecrets(error instanceof Error ? error.message : String(error));
 }

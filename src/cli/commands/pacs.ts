@@ -5,12 +5,26 @@ import { pushToPacs } from '../../pacs/push.js';
 import { linkKeyImagesViaDicomweb } from '../../pacs/link.js';
 import { startOrthanc } from '../../pacs/orthanc.js';
 import { printResult, workspaceDir } from '../output.js';
+import { redactUrl, splitUrlCredentials } from '../../util/redact.js';
 
 /** Credentials from --user and $PACSMINE_PACS_PASSWORD (never a password on the command line). */
 export function pacsAuth(user?: string): DicomwebAuth | undefined {
   const u = user ?? process.env['PACSMINE_PACS_USER'];
   if (!u) return undefined;
   return { user: u, password: process.env['PACSMINE_PACS_PASSWORD'] ?? '' };
+}
+
+/**
+ * The DICOMweb client for --url. Credentials in the URL are used (as curl would) but moved out of
+ * it, so no message or record repeats them; a warning says that a command line is visible to
+ * every user of the machine (ps), unlike $PACSMINE_PACS_PASSWORD.
+ */
+export function pacsClient(url: string, user?: string): DicomwebClient {
+  const split = splitUrlCredentials(url);
+  if (split.user !== undefined) {
+    process.stderr.write(`pacsmine: warning: --url carries credentials (${redactUrl(url)}); other users can read a command line: prefer --user and $PACSMINE_PACS_PASSWORD\n`);
+  }
+  return new DicomwebClient(url, pacsAuth(user));
 }
 
 export function registerPacs(program: Command): void {
@@ -24,7 +38,7 @@ export function registerPacs(program: Command): void {
     .option('--batch <n>', 'files per request', (v) => Number(v), 50)
     .option('--json', 'print JSON')
     .action(async (dir: string, opts: { url: string; user?: string; batch: number; json?: boolean }) => {
-      const summary = await pushToPacs(dir, opts.url, pacsAuth(opts.user), { batchSize: opts.batch });
+      const summary = await pushToPacs(dir, pacsClient(opts.url, opts.user), undefined, { batchSize: opts.batch });
       printResult(summary, opts.json, (s) => `stored ${s.stored} of ${s.files} files in ${s.requests} requests (${s.failed} failed, ${s.skipped} not DICOM)`);
     });
   pacs
@@ -35,13 +49,14 @@ export function registerPacs(program: Command): void {
     .option('--workspace <dir>', 'workspace folder')
     .option('--json', 'print JSON')
     .action(async (opts: { url: string; user?: string; workspace?: string; json?: boolean }) => {
-      const client = new DicomwebClient(opts.url, pacsAuth(opts.user));
+      const client = pacsClient(opts.url, opts.user);
       const summary = await withWorkspace(workspaceDir(opts.workspace), (ws) => linkKeyImagesViaDicomweb(ws, client));
       printResult(summary, opts.json, (s) => `linked ${s.linked} of ${s.keyImages} key images with ${s.queries} queries; ${s.unresolved} unresolved (see the rejects table)`);
     });
   pacs
     .command('orthanc')
-    .description('run a local Orthanc (127.0.0.1, temporary storage) until interrupted; prints its URL and credentials')
+    .description('run a local Orthanc (temporary storage, a random password) until interrupted; prints its URL and credentials. ' +
+      'Orthanc 1.10 cannot bind one address: it listens on every IPv4 interface but refuses HTTP requests that do not come from 127.0.0.1 (RemoteAccessAllowed false); its DICOM port is off')
     .option('--port <n>', 'HTTP port (default: a free one)', (v) => Number(v))
     .action(async (opts: { port?: number }) => {
       const server = await startOrthanc(opts.port !== undefined ? { port: opts.port } : {});
