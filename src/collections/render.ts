@@ -109,8 +109,10 @@ export async function renderGrey(img: GreyImage, options: RenderOptions = {}): P
   else {
     const resized = await sharp(Buffer.from(square.pixels.buffer, square.pixels.byteOffset, square.pixels.byteLength), { raw: { width: square.side, height: square.side, channels: 1 } })
       .resize(size, size, { fit: 'fill', kernel: 'lanczos3' })
-      .raw()
+      .toColourspace('b-w')
+      .raw({ depth: 'uchar' })
       .toBuffer();
+    if (resized.length !== size * size) throw new Error(`resampling gave ${resized.length} values, not ${size}x${size}`);
     out = new Uint8Array(resized.buffer, resized.byteOffset, resized.byteLength);
   }
   if (rects.length) {
