@@ -25,7 +25,7 @@ import { present, rejectedItem, type CaseItem, type Collection, type ImageItem }
  * The MedPix overlay, measured on all 2,050 images of the shared copy (docs/collections.md):
  * the "MedPix®" logo reaches 0.41 of the longest side from the right edge and 0.098 from the top,
  * the uploader/date band 0.078 from the bottom (the largest of the scales the overlay was drawn
- * at). The regions add a margin of about 1.5 to 4 % of the longest side.
+ * at). The regions add a margin of 1.2 to 4 % of the longest side.
  */
 export const MEDPIX_OVERLAY: readonly MaskRegion[] = [
   { anchor: 'top-right', width: 0.45, height: 0.12 },
@@ -60,6 +60,15 @@ export function readMedpix(folder: string, options: MedpixOptions = {}): Collect
   const cases = readArray(path.join(dir, CASES_FILE));
   const descriptions = readArray(path.join(dir, IMAGES_FILE));
 
+  // A case's modality, for the report row: its images' (CT, MR, or CT/MR for a case with both).
+  const modalitiesOf = new Map<string, Set<string>>();
+  for (const raw of descriptions) {
+    const obj = asObject(raw);
+    const id = present(obj?.['U_id']);
+    const m = shortModality(present(obj?.['Type']));
+    if (id && m) modalitiesOf.set(id, (modalitiesOf.get(id) ?? new Set()).add(m));
+  }
+
   const caseItems: CaseItem[] = cases.map((raw, i): CaseItem => {
     const location = `${CASES_FILE}#${i}`;
     const obj = asObject(raw);
@@ -74,7 +83,8 @@ export function readMedpix(folder: string, options: MedpixOptions = {}): Collect
       const v = present((from === 'Case' ? c : topic)[field]);
       if (v && !overByteLimit(v, maxBytes)) extra.push({ kind, text: v });
     }
-    return { ok: true, value: { caseId, text, extra, location } };
+    const modality = [...(modalitiesOf.get(caseId) ?? [])].sort().join('/');
+    return { ok: true, value: { caseId, text, extra, location, ...(modality ? { modality } : {}) } };
   });
 
   const imageItems: ImageItem[] = descriptions.map((raw, i): ImageItem => {
