@@ -40,6 +40,8 @@ export { readMedpix, MEDPIX_OVERLAY } from './collections/medpix.js';
 export { readIndiana } from './collections/iu.js';
 export type { Collection, CollectionCase, CollectionImage, CollectionFormat } from './collections/types.js';
 export { renderCollectionImage } from './collections/render.js';
+export { renderMaskedRegions } from './collections/complement.js';
+export type { MaskedRegionImage } from './collections/complement.js';
 export type { RenderOptions as CollectionRenderOptions, RenderedImage as CollectionRenderedImage, MaskMode } from './collections/render.js';
 export { applyMask, keepOnlyMasked, maskRects, parseMaskRegions, formatMaskRegions } from './images/mask.js';
 export type { MaskRegion, MaskAnchor, PixelRect } from './images/mask.js';

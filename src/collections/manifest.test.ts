@@ -8,7 +8,10 @@ import { Workspace } from '../store/workspace.js';
 import { listRejects } from '../store/rejects.js';
 import { linkKeyImages } from '../linking/link.js';
 import { convertKeyImages } from '../images/convert.js';
-import { decodeGrey } from './render.js';
+import { decodeGrey, outputRect, padGeometry } from './render.js';
+import { renderMaskedRegions } from './complement.js';
+import { inRects, maskRects } from '../images/mask.js';
+import { MEDPIX_OVERLAY } from './medpix.js';
 import { ingestCollection, COLLECTION_STAGE, type CollectionIngestOptions } from './ingest.js';
 
 const tmp = (p: string): string => mkdtempSync(path.join(os.tmpdir(), p));
@@ -139,6 +142,22 @@ test('the output digest: equal for two runs, for 0 and 2 workers, and for a run 
     const masked = await ingestCollection(wsB, manifest, opts({ mask: true }));
     assert.notEqual(masked.digest, first.digest);
     assert.equal(masked.mask, 'top-right:0.45x0.12,bottom:0.09');
+    // The complement for the leak experiment: only the regions, where the key image is 0.
+    const only = await renderMaskedRegions(wsB);
+    assert.equal(only.length, 3);
+    for (const o of only) {
+      const { h, w } = wsB.db.prepare('SELECT source_rows AS h, source_columns AS w FROM key_image_png WHERE sop_instance_uid = ?').get(o.sopInstanceUid) as { h: number; w: number };
+      const rects = maskRects(w, h, MEDPIX_OVERLAY).map((r) => outputRect(r, padGeometry(w, h, 256), 256));
+      const [key, comp] = [await decodeGrey(o.keyImagePath), await decodeGrey(o.path)];
+      let shown = 0;
+      for (let i = 0; i < 256 * 256; i++) {
+        const inside = inRects(rects, i % 256, Math.floor(i / 256));
+        if (inside) assert.equal(key.pixels[i], 0);
+        else assert.equal(comp.pixels[i], 0);
+        if (inside && (comp.pixels[i] as number) > 100) shown++;
+      }
+      assert.ok(shown > 1000, `the complement shows the removed pixels (${shown})`);
+    }
   } finally {
     wsA.close();
     wsB.close();
