@@ -34,6 +34,22 @@ export type { IngestOptions, IngestSummary, IngestProgress } from './reports/ing
 export { computeCorpusStats, formatCorpusStats } from './stats/corpus-stats.js';
 export type { CorpusStats, MeanStat, StatsOptions } from './stats/corpus-stats.js';
 
+// Image–text collections without DICOM (a manifest, MedPix 2.0, Indiana) and burned-in text masks:
+// src/collections, src/images/mask.ts, docs/collections.md
+export { ingestCollection, readCollection, COLLECTION_STAGE } from './collections/ingest.js';
+export type { CollectionIngestOptions, CollectionIngestSummary } from './collections/ingest.js';
+export { readManifest } from './collections/manifest.js';
+export type { ManifestOptions } from './collections/manifest.js';
+export { readMedpix, MEDPIX_OVERLAY } from './collections/medpix.js';
+export { readIndiana } from './collections/iu.js';
+export type { Collection, CollectionCase, CollectionImage, CollectionFormat } from './collections/types.js';
+export { renderCollectionImage } from './collections/render.js';
+export { renderMaskedRegions } from './collections/complement.js';
+export type { MaskedRegionImage } from './collections/complement.js';
+export type { RenderOptions as CollectionRenderOptions, RenderedImage as CollectionRenderedImage, MaskMode } from './collections/render.js';
+export { applyMask, keepOnlyMasked, maskRects, parseMaskRegions, formatMaskRegions } from './images/mask.js';
+export type { MaskRegion, MaskAnchor, PixelRect } from './images/mask.js';
+
 // Linking key images to image instances: src/linking, docs/workspace.md
 export { linkKeyImages, listLinkedKeyImages } from './linking/link.js';
 export type { LinkOptions, LinkSummary, LinkedKeyImage } from './linking/link.js';

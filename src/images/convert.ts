@@ -37,10 +37,11 @@ export interface ConvertSummary {
 
 export async function convertKeyImages(ws: Workspace, options: ConvertOptions = {}): Promise<ConvertSummary> {
   ws.db.exec(IMAGES_SCHEMA);
+  // Collection images (source 'collection') are not DICOM: the collection stage renders them itself (padded, masked).
   const sql = options.all
-    ? 'SELECT sop_instance_uid, location, source FROM images ORDER BY sop_instance_uid'
+    ? "SELECT sop_instance_uid, location, source FROM images WHERE source <> 'collection' ORDER BY sop_instance_uid"
     : `SELECT DISTINCT i.sop_instance_uid, i.location, i.source FROM links l JOIN images i ON i.sop_instance_uid = l.sop_instance_uid
-       ORDER BY i.sop_instance_uid`;
+       WHERE i.source <> 'collection' ORDER BY i.sop_instance_uid`;
   const rows = ws.db.prepare(sql).all() as { sop_instance_uid: string; location: string; source: string }[];
   const outDir = ws.artifactPath('key-images', '.keep').replace(/\.keep$/, '');
   const rejects = new Rejects(ws, CONVERT_STAGE, ws.dir);

@@ -32,7 +32,8 @@ export function linkKeyImages(ws: Workspace, options: LinkOptions = {}): LinkSum
   return db.transaction((): LinkSummary => {
     const rejects = new Rejects(ws, 'link', 'key_images');
     rejects.clear();
-    db.exec(`DELETE FROM links; DELETE FROM key_images WHERE origin = 'accession';`);
+    // Only the links this function makes: collection images arrive linked (method 'caption') and stay.
+    db.exec(`DELETE FROM links WHERE method IN ('series-instance', 'instance-only', 'accession-only'); DELETE FROM key_images WHERE origin = 'accession';`);
     const bySeriesInstance = db.prepare(`
       INSERT OR IGNORE INTO links (key_image_id, sop_instance_uid, method)
       SELECT k.id, i.sop_instance_uid, 'series-instance'

@@ -225,9 +225,10 @@ export async function linkKeyImagesViaDicomweb(ws: Workspace, client: DicomwebCl
     if (!q.instances.includes(r.instance_number)) q.instances.push(r.instance_number);
     q.keyImageIds?.set(`${r.series_number}:${r.instance_number}`, r.id);
   }
-  // Key images of reports without an accession number cannot be looked up on a PACS.
+  // Key images of reports without an accession number cannot be looked up on a PACS (a collection's
+  // caption key images come linked to their own files and are not looked for).
   const orphans = ws.db.prepare(`SELECT k.id, k.report_id, k.series_number, k.instance_number FROM key_images k
-    JOIN reports r ON r.report_id = k.report_id WHERE r.accession IS NULL OR r.accession = '' ORDER BY k.id`).all() as
+    JOIN reports r ON r.report_id = k.report_id WHERE (r.accession IS NULL OR r.accession = '') AND k.origin <> 'caption' ORDER BY k.id`).all() as
     { id: number; report_id: string; series_number: number | null; instance_number: number }[];
   const rejects = new Rejects(ws, PACS_LINK_STAGE, client.displayUrl);
   const upsertImage = ws.db.prepare(`INSERT INTO images (sop_instance_uid, study_uid, series_uid, accession, patient_id, modality,

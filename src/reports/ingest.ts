@@ -25,6 +25,8 @@ export interface IngestOptions extends SourceOptions {
   strict?: boolean;
   /** Re-ingest even when the workspace says this source is up to date. */
   force?: boolean;
+  /** The stage name rejects are listed under. Default 'ingest' (the collection stage passes its own). */
+  rejectStage?: string;
   onProgress?: (p: IngestProgress) => void;
 }
 
@@ -94,7 +96,7 @@ export async function ingestItems(ws: Workspace, source: string, items: AsyncIte
   const started = performance.now();
   const batchSize = options.batchSize ?? 512;
   const workers = options.workers ?? defaultWorkerCount();
-  const writer = new ReportWriter(ws, source);
+  const writer = new ReportWriter(ws, source, options.rejectStage ?? 'ingest');
   writer.clearSource();
 
   const pool = workers > 0 ? new WorkerPool<ProcessBatch, ProcessedBatch>(new URL('./process.worker.js', import.meta.url), workers) : undefined;
@@ -151,7 +153,7 @@ class ReportWriter {
   private readonly rejects: Rejects;
   private readonly ownerOf;
 
-  constructor(private readonly ws: Workspace, private readonly source: string) {
+  constructor(private readonly ws: Workspace, private readonly source: string, rejectStage: string) {
     const db = ws.db;
     this.insertReport = db.prepare(
       `INSERT OR IGNORE INTO reports (report_id, source, accession, patient_id, modality, exam_date, text, num_sentences, num_tokens, num_refs)
@@ -165,7 +167,7 @@ class ReportWriter {
     this.insertKeyImage = db.prepare(
       'INSERT INTO key_images (ref_id, report_id, series_number, instance_number, origin) VALUES (?, ?, ?, ?, ?)',
     );
-    this.rejects = new Rejects(ws, 'ingest', source);
+    this.rejects = new Rejects(ws, rejectStage, source);
     this.ownerOf = db.prepare('SELECT source FROM reports WHERE report_id = ?').pluck();
   }
 

@@ -106,9 +106,10 @@ export function computeCorpusStats(ws: Workspace, options: StatsOptions = {}): C
     vocabulary: vocab.size,
     modalities,
     topWords: top.slice(0, topN),
-    reportsWithReferences: one('SELECT COUNT(*) FROM reports WHERE num_refs > 0'),
+    // refs holds the references found in text and a collection's captions (src/collections): both count.
+    reportsWithReferences: one('SELECT COUNT(DISTINCT report_id) FROM refs'),
     references: one('SELECT COUNT(*) FROM refs'),
-    keyImages: one("SELECT COUNT(*) FROM key_images WHERE origin = 'text'"),
+    keyImages: one("SELECT COUNT(*) FROM key_images WHERE origin IN ('text', 'caption')"),
     wordsPerSentence: {
       reportsWide: mean(sentences, words),
       imageReferences: mean(winSentences, winWords),

@@ -46,11 +46,12 @@ CREATE TABLE IF NOT EXISTS rejects (
   reason TEXT NOT NULL
 );
 
--- Key-image references found in report text (span offsets are into reports.text).
+-- Key-image references found in report text (span offsets are into reports.text), and the captions of
+-- collection images (section 'CAPTION', sentence = the de-identified caption, an empty span: start = end = 0).
 CREATE TABLE IF NOT EXISTS refs (
   id INTEGER PRIMARY KEY,
   report_id TEXT NOT NULL REFERENCES reports(report_id) ON DELETE CASCADE,
-  sentence_index INTEGER NOT NULL,
+  sentence_index INTEGER NOT NULL,   -- negative for a collection caption (-n: the case's n-th image), which is no sentence of the report
   section TEXT,
   start INTEGER NOT NULL,
   end INTEGER NOT NULL,
@@ -66,9 +67,9 @@ CREATE INDEX IF NOT EXISTS refs_report ON refs(report_id);
 -- One row per (reference, series, instance): the key images a report points at.
 CREATE TABLE IF NOT EXISTS key_images (
   id INTEGER PRIMARY KEY,
-  ref_id INTEGER REFERENCES refs(id) ON DELETE CASCADE,   -- NULL for origin 'accession'
+  ref_id INTEGER REFERENCES refs(id) ON DELETE CASCADE,   -- NULL for origin 'accession'; for 'caption', the caption's refs row
   report_id TEXT NOT NULL,
-  origin TEXT NOT NULL DEFAULT 'text',                       -- 'text' (a parsed reference) | 'accession' (the PACS's key-image flag)
+  origin TEXT NOT NULL DEFAULT 'text',                       -- 'text' (a parsed reference) | 'accession' (the PACS's key-image flag) | 'caption' (a collection image, src/collections)
   series_number INTEGER,     -- NULL when the reference names no series
   instance_number INTEGER NOT NULL
 );
@@ -89,13 +90,14 @@ CREATE TABLE IF NOT EXISTS images (
   columns INTEGER,
   location TEXT NOT NULL,    -- a file path, or a DICOMweb URL
   is_key INTEGER NOT NULL DEFAULT 0,  -- flagged as a key image by the archive (e.g. a Key Object Selection document)
-  source TEXT NOT NULL       -- 'file' | 'dicomweb'
+  source TEXT NOT NULL       -- 'file' | 'dicomweb' | 'collection' (an image file of an image–text collection)
 );
 CREATE INDEX IF NOT EXISTS images_lookup ON images(accession, series_number, instance_number);
 
 -- Key image -> image instance. method: 'series-instance' (accession + series + instance),
 -- 'instance-only' (accession + instance where the report named no series and only one series matches),
--- 'accession-only' (the paper's fallback for ~28K images: the report's accession alone).
+-- 'accession-only' (the paper's fallback for ~28K images: the report's accession alone),
+-- 'caption' (a collection image and its caption, linked when the collection is ingested; \`pacsmine link\` keeps these).
 CREATE TABLE IF NOT EXISTS links (
   key_image_id INTEGER NOT NULL REFERENCES key_images(id) ON DELETE CASCADE,
   sop_instance_uid TEXT NOT NULL,

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { registerInit } from './init.js';
 import { registerDemo } from './demo.js';
 import { registerIngest } from './ingest.js';
+import { registerIngestCollection } from './ingest-collection.js';
 import { registerLink } from './link.js';
 import { registerStats } from './stats.js';
 import { registerRejects } from './rejects.js';
@@ -26,6 +27,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerInit,
   registerDemo,
   registerIngest,
+  registerIngestCollection,
   registerLink,
   registerStats,
   registerRejects,
