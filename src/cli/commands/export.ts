@@ -1,23 +1,32 @@
 import type { Command } from 'commander';
-import { withWorkspace } from '../../store/workspace.js';
 import { exportKeyImages } from '../../images/export.js';
 import { DicomwebClient } from '../../pacs/dicomweb.js';
-import { printResult, workspaceDir } from '../output.js';
+import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
+import { waitOption, workspaceOption } from '../flags.js';
 import { pacsAuth } from './pacs.js';
+
+interface ExportFlags extends WorkspaceFlags {
+  out: string;
+  format: 'dicom' | 'png' | 'both';
+  url?: string;
+  user?: string;
+  json?: boolean;
+}
 
 export function registerExport(program: Command): void {
   program
     .command('export')
     .description('export the key images de-identified (DICOM: PS3.15 basic profile; PNG: pixels only)')
     .requiredOption('--out <dir>', 'output folder')
-    .option('--format <f>', 'dicom, png or both', 'both')
-    .option('--workspace <dir>', 'workspace folder')
+    .option('--format <format>', 'dicom, png or both', 'both')
+    .addOption(workspaceOption())
+    .addOption(waitOption())
     .option('--url <dicomweb>', 'DICOMweb root for images that live on a PACS')
     .option('--user <user>', 'PACS user (password from $PACSMINE_PACS_PASSWORD)')
     .option('--json', 'print JSON')
-    .action(async (opts: { out: string; format: 'dicom' | 'png' | 'both'; workspace?: string; url?: string; user?: string; json?: boolean }) => {
+    .action(async (opts: ExportFlags) => {
       const client = opts.url ? new DicomwebClient(opts.url, pacsAuth(opts.user)) : undefined;
-      const summary = await withWorkspace(workspaceDir(opts.workspace), (ws) =>
+      const summary = await inWorkspace('export', opts, 'update', (ws) =>
         exportKeyImages(ws, { outDir: opts.out, format: opts.format, ...(client ? { client } : {}) }));
       printResult(summary, opts.json, (s) => `exported ${s.dicom} DICOM and ${s.png} PNG files of ${s.images} key images to ${s.outDir} (${s.rejected} rejected); manifest ${s.manifest}`);
     });
