@@ -10,7 +10,9 @@ export { packageVersion } from './util/version.js';
 export { redactSecrets, redactUrl, splitUrlCredentials } from './util/redact.js';
 export { UnsafePathError, isDicomUid, pathInside, safeName, uidFileName } from './util/safe-path.js';
 export { Workspace, withWorkspace, isWorkspace, digestFile, digestStrings, stableJson } from './store/workspace.js';
-export type { StageRecord, Db } from './store/workspace.js';
+export type { StageRecord, Db, OpenOptions, RecordOptions } from './store/workspace.js';
+export { WorkspaceLock, lockHolder, type LockHolder, type LockOptions } from './store/lock.js';
+export { filesUnder, type ArtifactRecord } from './store/artifacts.js';
 export { Rejects, listRejects } from './store/rejects.js';
 export type { RejectRow } from './store/rejects.js';
 export { tokenize, scanTokens, countTokens, stemToken, isNumericToken, isPlaceholderToken } from './reports/tokenize.js';
@@ -57,7 +59,7 @@ export type { LinkOptions, LinkSummary, LinkedKeyImage } from './linking/link.js
 // The main job on built-in sample data, and shared plumbing
 export { runDemo } from './pipeline/demo.js';
 export type { DemoOptions, DemoSummary } from './pipeline/demo.js';
-export { WorkerPool, defaultWorkerCount } from './util/pool.js';
+export { WorkerPool, defaultWorkerCount, maxWorkerCount, checkWorkerCount } from './util/pool.js';
 // Ingest: streaming report sources (CSV, JSON Lines, .txt folder, FHIR DiagnosticReport, HL7 ORU^R01)
 export { readReports, REJECT_CODES, DEFAULT_MAX_REPORT_BYTES } from './ingest/source.js';
 export type { ReportFormat, SourceRecord, Rejected, SourceItem, SourceOptions, ResolvedSourceOptions, RejectCode } from './ingest/source.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,7 +75,7 @@ test('demo generates a synthetic archive and runs every stage on it', () => {
     const r = pacsmine(['demo', '--workspace', ws, '--studies', '12', '--size', '32', '--slices', '6', '--json']);
     assert.equal(r.status, 0, r.stderr);
     const s = JSON.parse(r.stdout) as {
-      archive: { studies: number; files: number }; ingest: { ingested: number; references: number; rejected: number };
+      archive: { studies: number; files: number; dicomDir: string }; ingest: { ingested: number; references: number; rejected: number };
       images: { indexed: number }; link: { keyImages: number; bySeriesInstance: number }; convert: { converted: number }; stats: { documents: number };
       topics: Record<'document' | 'second' | 'sentence', { numImages: number; numTopics: number }>; topicTruth: { nmi: number; documents: number };
       dataset: { images: number; classes: number }; training?: { numTrain: number; lastEpoch: { valAccuracy: number } };
@@ -107,9 +107,14 @@ test('demo generates a synthetic archive and runs every stage on it', () => {
       assert.ok(names.length >= 2, `names found in the raw report: ${names.length}`);
       for (const n of names) assert.ok(!new RegExp(`\\b${n}\\b`).test(r.text), `name '${n}' survived de-identification`);
     }
-    // A second run finds the archive and the ingest up to date.
+    // A second run finds the ingest up to date; the archive is made again because one of its files was damaged.
+    const dicom = readdirSync(s.archive.dicomDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+    const victim = dicom[0] as string;
+    const size = statSync(victim).size;
+    truncateSync(victim, 100);
     const again = JSON.parse(pacsmine(['demo', '--workspace', ws, '--studies', '12', '--size', '32', '--slices', '6', '--json']).stdout) as { ingest: { upToDate: boolean } };
     assert.equal(again.ingest.upToDate, true);
+    assert.equal(statSync(victim).size, size, 'the truncated archive file was written again');
   } finally {
     rmSync(ws, { recursive: true, force: true });
   }

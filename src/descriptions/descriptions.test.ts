@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseObo } from '../ontology/obo.js';
@@ -123,5 +123,30 @@ test('embed and describe stages read the workspace tables and write bigrams and 
     assert.ok((r.wordCounts?.imageReferencesDiseaseTerms.mean ?? 0) === 3);
   } finally {
     ws.close();
+  }
+});
+
+test('describe runs again when its targets.f32 was truncated, and skips when it is intact', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'describe-artifacts-'));
+  const ws = Workspace.open(path.join(dir, 'ws'));
+  try {
+    const insertReport = ws.db.prepare("INSERT INTO reports (report_id, source, text, num_sentences, num_tokens, num_refs) VALUES (?, 'test', ?, 2, 12, 1)");
+    for (let i = 0; i < 20; i++) insertReport.run(`r${i}`, 'There is a pleural effusion on the left (image 3). Possible liver cancer.');
+    ws.db.prepare("INSERT INTO refs (id, report_id, sentence_index, start, end, text, series, instances, sentence, prev_sentence, next_sentence) VALUES (1, 'r0', 0, 0, 5, 'image 3', '[]', '[3]', ?, NULL, ?)")
+      .run('There is a pleural effusion on the left (image 3).', 'Possible liver cancer.');
+    ws.db.prepare("INSERT INTO key_images (id, ref_id, report_id, series_number, instance_number) VALUES (1, 1, 'r0', NULL, 3)").run();
+    await runEmbedStage(ws, { vectorSize: 8, window: 3, minCount: 1, epochs: 1, sample: 0 });
+    const first = await runDescribeStage(ws, {});
+    assert.equal(first.skipped, false);
+    const targets = readFileSync(first.targetsPath as string);
+    assert.ok(targets.length > 0);
+    assert.equal((await runDescribeStage(ws, {})).skipped, true);
+    truncateSync(first.targetsPath as string, targets.length - 4);
+    const again = await runDescribeStage(ws, {});
+    assert.equal(again.skipped, false, 'a truncated targets.f32 is not up to date');
+    assert.deepEqual(readFileSync(first.targetsPath as string), targets);
+  } finally {
+    ws.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

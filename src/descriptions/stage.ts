@@ -125,6 +125,6 @@ export async function runDescribeStage(ws: Workspace, options: DescribeStageOpti
     wordCounts,
     oboProblems: ontology.problems.length,
   };
-  ws.recordStage(DESCRIBE_STAGE, rest, digest, result);
+  ws.recordStage(DESCRIBE_STAGE, rest, digest, result, { artifacts: targetsPath ? [targetsPath] : [] });
   return result;
 }

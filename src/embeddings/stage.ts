@@ -53,7 +53,8 @@ export async function runEmbedStage(ws: Workspace, options: EmbedStageOptions = 
   // Workers change the (Hogwild) result but not what was asked for; the kernel neither.
   const params = { ...opts, workers: undefined, kernel: undefined, extraCorpus: extraCorpus.length };
   const vectorsPath = workspaceVectorsPath(ws);
-  if (!force && existsSync(vectorsPath) && ws.isUpToDate(EMBED_STAGE, params, digest)) {
+  // Up to date only if vectors.bin is byte for byte what this stage wrote (size and SHA-256 in the record).
+  if (!force && ws.isUpToDate(EMBED_STAGE, params, digest)) {
     return { vectorsPath, skipped: true, reports: texts.length, extraDocuments: extraTexts.length };
   }
   if (texts.length + extraTexts.length === 0) throw new InputError('no text to train on: the workspace has no reports and no extra corpus was given');
@@ -61,6 +62,6 @@ export async function runEmbedStage(ws: Workspace, options: EmbedStageOptions = 
   const { vectors, report } = await trainWord2Vec(sentences, opts);
   saveWord2VecFormat(vectors, vectorsPath, 'binary');
   const { options: _unused, ...summary } = report;
-  ws.recordStage(EMBED_STAGE, params, digest, summary);
+  ws.recordStage(EMBED_STAGE, params, digest, summary, { artifacts: [vectorsPath] });
   return { vectorsPath, skipped: false, reports: texts.length, extraDocuments: extraTexts.length, report: summary };
 }

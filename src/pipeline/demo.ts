@@ -5,13 +5,13 @@
  * the corpus statistics, label every key image with LDA topics at three levels (scored against the
  * archive's ground truth), train word vectors and describe key images with disease-term bigrams,
  * build the labelled key-image dataset and train a small CNN on it.
- * Stages record what they ran with, so a second run skips what is up to date; the archive itself
- * is regenerated only when its options change.
+ * Stages record what they ran with and the files they wrote, so a second run skips what is up to
+ * date; the archive itself is regenerated only when its options change or one of its files did.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Workspace } from '../store/workspace.js';
-import { stableJson } from '../store/workspace.js';
+import { filesUnder } from '../store/artifacts.js';
 import { generateArchive, type GenerateSummary } from '../sample/generate.js';
 import { ingestReports, type IngestSummary } from '../reports/ingest.js';
 import { indexDicomFolder, type IndexSummary } from '../images/indexer.js';
@@ -53,17 +53,17 @@ export interface DemoSummary {
   training?: Omit<TrainRunResult, 'epochs'> & { lastEpoch: unknown };
 }
 
-/** Generates the archive under the workspace unless one with the same options is already there. */
+/** The stage that generated the archive (its record lists every file, so a damaged archive is made again). */
+export const DEMO_ARCHIVE_STAGE = 'demo:archive';
+
+/** Generates the archive under the workspace unless the same options made it and every file is intact. */
 async function sampleArchive(ws: Workspace, o: Required<Omit<DemoOptions, 'log' | 'train'>>): Promise<GenerateSummary> {
   const outDir = ws.artifactPath('sample-archive');
-  const stamp = path.join(outDir, 'demo-options.json');
-  const summaryFile = path.join(outDir, 'demo-summary.json');
-  if (existsSync(stamp) && existsSync(summaryFile) && readFileSync(stamp, 'utf8') === stableJson(o)) {
-    return JSON.parse(readFileSync(summaryFile, 'utf8')) as GenerateSummary;
-  }
+  if (ws.isUpToDate(DEMO_ARCHIVE_STAGE, o, 'generated')) return ws.stageRecord(DEMO_ARCHIVE_STAGE)?.summary as GenerateSummary;
+  // A fresh folder: files of an archive made with other options must not be indexed with this one.
+  rmSync(outDir, { recursive: true, force: true });
   const summary = await generateArchive({ outDir, studies: o.studies, seed: o.seed, size: o.size, slices: o.slices });
-  writeFileSync(summaryFile, JSON.stringify(summary));
-  writeFileSync(stamp, stableJson(o));
+  ws.recordStage(DEMO_ARCHIVE_STAGE, o, 'generated', summary, { artifacts: filesUnder(outDir) });
   return summary;
 }
 

@@ -10,7 +10,7 @@ import type { Workspace } from '../store/workspace.js';
 import { digestFile, digestStrings } from '../store/workspace.js';
 import { readReports, type SourceItem, type SourceOptions, type SourceRecord, type Rejected } from '../ingest/source.js';
 import { processReport, type ProcessedReport } from './process.js';
-import { WorkerPool, defaultWorkerCount } from '../util/pool.js';
+import { WorkerPool, checkWorkerCount, defaultWorkerCount } from '../util/pool.js';
 import type { ProcessBatch, ProcessedBatch } from './process.worker.js';
 import { InputError } from '../util/errors.js';
 import { Rejects } from '../store/rejects.js';
@@ -96,6 +96,7 @@ export async function ingestItems(ws: Workspace, source: string, items: AsyncIte
   const started = performance.now();
   const batchSize = options.batchSize ?? 512;
   const workers = options.workers ?? defaultWorkerCount();
+  checkWorkerCount(workers, 'workers');
   const writer = new ReportWriter(ws, source, options.rejectStage ?? 'ingest');
   writer.clearSource();
 

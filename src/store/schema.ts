@@ -9,7 +9,8 @@ CREATE TABLE IF NOT EXISTS stages (
   input_digest TEXT NOT NULL,
   package_version TEXT NOT NULL,
   finished_at TEXT NOT NULL,
-  summary TEXT NOT NULL
+  summary TEXT NOT NULL,
+  artifacts TEXT             -- JSON [{path, size, sha256}] of the files the stage wrote; NULL in records from before
 );
 
 -- Original report text, as received, for the reports that de-identification changed (elsewhere the

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, existsSync } from 'node:fs';
+import { mkdtempSync, existsSync, readFileSync, truncateSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Workspace } from '../store/workspace.js';
@@ -64,6 +64,23 @@ test('workspace stage: every key image gets a label at all three levels, documen
 
     const again = await runTopicStage(ws, { level: 'sentence', k: 4, iterations: 40, seed: 1, corpus: { minDocFreq: 2, dropTopN: 0, minDocLength: 2 } });
     assert.equal(again.skipped, true, 'an up-to-date stage is skipped');
+  } finally {
+    ws.close();
+  }
+});
+
+test('a topic level runs again when one of its saved models was truncated, and skips when they are intact', async () => {
+  const { ws } = makeWorkspace();
+  try {
+    const o = { level: 'document' as const, k: 4, iterations: 20, numWorkers: 1, corpus: { minDocFreq: 2, dropTopN: 0, minDocLength: 3 } };
+    assert.notEqual((await runTopicStage(ws, o)).skipped, true);
+    const model = ws.artifactPath('topics', 'document.bin');
+    const bytes = readFileSync(model);
+    assert.equal((await runTopicStage(ws, o)).skipped, true);
+    truncateSync(model, bytes.length - 8);
+    assert.notEqual((await runTopicStage(ws, o)).skipped, true, 'a truncated model is not up to date');
+    assert.deepEqual(readFileSync(model), bytes, 'same seed, one thread: the same model again');
+    assert.equal((await runTopicStage(ws, o)).skipped, true);
   } finally {
     ws.close();
   }

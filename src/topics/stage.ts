@@ -61,8 +61,11 @@ export async function runTopicStage(ws: Workspace, o: TopicStageOptions): Promis
   const addDropped = (d: object) => {
     for (const [k, v] of Object.entries(d as Record<string, unknown>)) if (typeof v === 'number') dropped[k] = (dropped[k] ?? 0) + v;
   };
+  const artifacts: string[] = [];
   const keepModel = (model: LdaModel, parent: number, name: string) => {
-    model.save(ws.artifactPath('topics', name));
+    const base = ws.artifactPath('topics', name);
+    model.save(base);
+    artifacts.push(...modelFiles(base));
     for (const t of model.topWords(topN)) topicRows.push({ parent, topic: t.topic, words: t.words });
   };
 
@@ -104,13 +107,22 @@ export async function runTopicStage(ws: Workspace, o: TopicStageOptions): Promis
     keepModel(result.model, -1, o.level);
     sweep = result.sweep;
     chosenK = result.model.K;
-    if (sweep) saveSweep(sweep, ws.artifactPath('topics', `${o.level}-sweep.json`));
+    if (sweep) {
+      const file = ws.artifactPath('topics', `${o.level}-sweep.json`);
+      saveSweep(sweep, file);
+      artifacts.push(file);
+    }
   }
 
   const summary = writeLabels(ws, o.level, labels, topicRows);
   const out: TopicSummary = { ...summary, level: o.level, numDocs: docs.length, chosenK, dropped, ...(sweep ? { sweep } : {}) };
-  ws.recordStage(stage, params, digest, { ...out, topics: out.topics.slice(0, 1000) });
+  ws.recordStage(stage, params, digest, { ...out, topics: out.topics.slice(0, 1000) }, { artifacts });
   return out;
+}
+
+/** The files LdaModel.save(base) writes. */
+function modelFiles(base: string): string[] {
+  return [`${base}.json`, `${base}.bin`];
 }
 
 /** SHA-256 over the documents (streamed: no argument list as long as the corpus). */

@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'UNSUPPORTED'
   | 'CANCELLED'
-  | 'AUTH';
+  | 'AUTH'
+  | 'BUSY';
 
 export class PacsmineError extends Error {
   readonly code: ErrorCode;
@@ -24,14 +25,14 @@ export class PacsmineError extends Error {
   }
 }
 
-/** Bad options or arguments: the caller can fix the call. CLI exit code 2. */
+/** Bad options or arguments (a bad flag value, a missing or impossible workspace): the caller can fix the call. CLI exit code 2. */
 export class OptionsError extends PacsmineError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('OPTIONS', message, options);
   }
 }
 
-/** One bad input record. Ingest lists it as rejected and goes on. CLI exit code 3. */
+/** One bad input record. Ingest lists it as rejected and goes on. CLI exit code 1 (a failed run). */
 export class InputError extends PacsmineError {
   readonly recordId: string | undefined;
   constructor(message: string, recordId?: string, options?: { cause?: unknown }) {
@@ -40,7 +41,7 @@ export class InputError extends PacsmineError {
   }
 }
 
-/** A bad file, model or manifest. CLI exit code 3. */
+/** A bad file, model or manifest. CLI exit code 1 (a failed run). */
 export class FormatError extends PacsmineError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('FORMAT', message, options);
@@ -73,6 +74,16 @@ export class CancelledError extends PacsmineError {
 }
 
 /**
+ * Another process holds the workspace's write lock. CLI exit code 1: the call was right, the
+ * run could not happen now.
+ */
+export class WorkspaceBusyError extends PacsmineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('BUSY', message, options);
+  }
+}
+
+/**
  * A server refused the credentials (HTTP 401 or 403). A run stops at the first one: every other
  * request would be refused the same way. The message names the server without credentials.
  */
@@ -94,13 +105,16 @@ export function stopsRun(error: unknown): boolean {
   return error instanceof AuthError || error instanceof UnreachableError;
 }
 
-/** The CLI's exit code for an error (0 ok, 1 internal, 2 usage, 3 input/format, 130 cancelled). */
-export function exitCodeFor(error: unknown): number {
+/**
+ * The CLI's exit code for an error: 2 for a usage error (OptionsError: a bad flag value, a missing
+ * workspace for a command that reads one), 130 when the run was cancelled (the shell's code for an
+ * interrupted command), 1 for everything else (a failed run: bad input, a bad file, a busy
+ * workspace, a refused login, an internal error). 0 is success and never comes from here.
+ * Commander's own usage errors (unknown option, missing argument) are mapped to 2 in src/cli.
+ */
+export function exitCodeFor(error: unknown): 1 | 2 | 130 {
   if (error instanceof CancelledError) return 130;
-  if (error instanceof OptionsError) return 2;
-  if (error instanceof InputError || error instanceof FormatError) return 3;
-  if (error instanceof PacsmineError && (error.code === 'NOT_FOUND' || error.code === 'UNSUPPORTED')) return 3;
-  return 1;
+  return error instanceof OptionsError ? 2 : 1;
 }
 
 /** A short, PHI-free description of any thrown value, with credentials and tokens in URLs redacted. */

@@ -1,11 +1,13 @@
 /**
- * A fixed pool of worker threads for batch jobs. Each job is one message in and one message out;
- * `run` resolves with the worker's reply. A worker's 'error' or non-zero exit rejects every
- * pending job and the pool refuses new ones: failures are loud, never swallowed.
+ * A pool of up to `size` worker threads for batch jobs. Each job is one message in and one message
+ * out; `run` resolves with the worker's reply. Threads start when a job finds none idle, so a pool
+ * sized for a big run costs one thread on a 9-row input (a thread is ~10 MB). A worker's 'error'
+ * or non-zero exit rejects every pending job and the pool refuses new ones: failures are loud,
+ * never swallowed.
  */
 import { Worker } from 'node:worker_threads';
 import os from 'node:os';
-import { WorkerError } from './errors.js';
+import { OptionsError, WorkerError } from './errors.js';
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -19,22 +21,34 @@ export class WorkerPool<In, Out> {
   private readonly busy = new Map<Worker, Pending>();
   private failure: Error | undefined;
 
-  constructor(url: URL, size: number, workerData?: unknown) {
-    for (let i = 0; i < size; i++) {
-      const w = new Worker(url, { workerData: { ...(workerData as object | undefined), workerIndex: i } });
-      w.on('message', (msg: Out) => this.done(w, msg));
-      w.on('error', (err) => this.fail(new WorkerError(`worker ${i} failed: ${err.message}`, { cause: err })));
-      w.on('exit', (code) => {
-        if (code !== 0 && !this.closing) this.fail(new WorkerError(`worker ${i} exited with code ${code}`));
-      });
-      this.workers.push(w);
-      this.idle.push(w);
-    }
+  private readonly maxSize: number;
+
+  constructor(private readonly url: URL, size: number, private readonly workerData?: unknown) {
+    checkWorkerCount(size, 'workers', 1);
+    this.maxSize = size;
+  }
+
+  private spawn(): Worker {
+    const i = this.workers.length;
+    const w = new Worker(this.url, { workerData: { ...(this.workerData as object | undefined), workerIndex: i } });
+    w.on('message', (msg: Out) => this.done(w, msg));
+    w.on('error', (err) => this.fail(new WorkerError(`worker ${i} failed: ${err.message}`, { cause: err })));
+    w.on('exit', (code) => {
+      if (code !== 0 && !this.closing) this.fail(new WorkerError(`worker ${i} exited with code ${code}`));
+    });
+    this.workers.push(w);
+    return w;
   }
 
   private closing = false;
 
+  /** The most threads this pool starts. */
   get size(): number {
+    return this.maxSize;
+  }
+
+  /** Threads started so far. */
+  get started(): number {
     return this.workers.length;
   }
 
@@ -42,7 +56,7 @@ export class WorkerPool<In, Out> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise<Out>((resolve, reject) => {
       const pending: Pending = { resolve: resolve as (v: unknown) => void, reject };
-      const w = this.idle.pop();
+      const w = this.idle.pop() ?? (this.workers.length < this.maxSize && !this.closing ? this.spawn() : undefined);
       if (w) this.dispatch(w, message, pending);
       else this.queue.push({ message, pending });
     });
@@ -81,4 +95,20 @@ export class WorkerPool<In, Out> {
 /** Default number of worker threads: every core but the one the main thread uses, at least 1. */
 export function defaultWorkerCount(): number {
   return Math.max(1, os.availableParallelism() - 1);
+}
+
+/**
+ * The most worker threads any pacsmine stage starts: 4 per core. More threads than cores only
+ * cost memory (~10 MB each) and start-up; tens of thousands crash V8 outright.
+ */
+export function maxWorkerCount(): number {
+  return 4 * os.availableParallelism();
+}
+
+/** Throws an OptionsError unless `n` is an integer from `min` to maxWorkerCount(). */
+export function checkWorkerCount(n: number, name: string, min = 0): void {
+  const max = maxWorkerCount();
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new OptionsError(`${name} must be an integer from ${min} to ${max} (4 per core), got ${n}`);
+  }
 }

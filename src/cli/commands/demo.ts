@@ -1,23 +1,33 @@
 import type { Command } from 'commander';
-import { withWorkspace } from '../../store/workspace.js';
 import { runDemo } from '../../pipeline/demo.js';
 import { formatCorpusStats } from '../../stats/corpus-stats.js';
-import { printResult, workspaceDir } from '../output.js';
+import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
+import { integerFlag } from '../numbers.js';
+import { seedOption, waitOption, workspaceOption } from '../flags.js';
+
+interface DemoFlags extends WorkspaceFlags {
+  studies: number;
+  seed: number;
+  size: number;
+  slices: number;
+  json?: boolean;
+}
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('generate a synthetic archive and run the whole pipeline on it (what `npm start` runs)')
-    .option('-w, --workspace <dir>', 'workspace folder')
-    .option('--studies <n>', 'studies in the synthetic archive', '80')
-    .option('--seed <n>', 'random seed', '1')
-    .option('--size <px>', 'image size', '64')
-    .option('--slices <n>', 'slices per CT/MR series', '12')
+    .addOption(workspaceOption())
+    .addOption(waitOption())
+    .option('--studies <n>', 'studies in the synthetic archive', integerFlag('studies', { min: 1, max: 1_000_000 }), 80)
+    .addOption(seedOption())
+    .option('--size <px>', 'image size', integerFlag('size', { min: 16, max: 2048 }), 64)
+    .option('--slices <n>', 'slices per CT/MR series', integerFlag('slices', { min: 1, max: 2000 }), 12)
     .option('--json', 'print one JSON object')
-    .action(async (flags: { workspace?: string; studies: string; seed: string; size: string; slices: string; json?: boolean }) => {
+    .action(async (flags: DemoFlags) => {
       const log = flags.json ? undefined : (line: string) => process.stdout.write(`${line}\n`);
-      const summary = await withWorkspace(workspaceDir(flags.workspace), (ws) =>
-        runDemo(ws, { studies: Number(flags.studies), seed: Number(flags.seed), size: Number(flags.size), slices: Number(flags.slices), log }),
+      const summary = await inWorkspace('demo', flags, 'create', (ws) =>
+        runDemo(ws, { studies: flags.studies, seed: flags.seed, size: flags.size, slices: flags.slices, log }),
       );
       printResult(summary, flags.json, (s) => `\n${formatCorpusStats(s.stats)}`);
     });

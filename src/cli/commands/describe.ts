@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { withWorkspace } from '../../store/workspace.js';
 import { runDescribeStage } from '../../descriptions/stage.js';
-import { printResult, workspaceDir } from '../output.js';
+import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
+import { waitOption, workspaceOption } from '../flags.js';
 import { ontologyPath, parseScopes } from './terms.js';
 
-interface DescribeFlags {
-  workspace?: string;
+interface DescribeFlags extends WorkspaceFlags {
   ontology?: string;
   scopes: string;
   includeNegated?: boolean;
@@ -17,14 +16,15 @@ export function registerDescribe(program: Command): void {
   program
     .command('describe')
     .description('disease terms and bigram descriptions (512-d targets) for every key image in the workspace')
-    .option('--workspace <dir>', 'workspace folder')
+    .addOption(workspaceOption())
+    .addOption(waitOption())
     .option('--ontology <file>', 'Disease Ontology OBO file (default: $PACSMINE_ONTOLOGY)')
     .option('--scopes <list>', 'synonym scopes matched besides names', 'EXACT')
     .option('--include-negated', 'let negated terms into the descriptions too')
     .option('--force', 'run again even when up to date')
     .option('--json', 'print JSON')
     .action(async (flags: DescribeFlags) => {
-      const result = await withWorkspace(workspaceDir(flags.workspace), (ws) =>
+      const result = await inWorkspace('describe', flags, 'update', (ws) =>
         runDescribeStage(ws, {
           ...(ontologyPath(flags.ontology) !== undefined ? { ontologyPath: ontologyPath(flags.ontology) } : {}),
           synonymScopes: parseScopes(flags.scopes),

@@ -1,29 +1,28 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { withWorkspace } from '../../store/workspace.js';
 import { runEmbedStage } from '../../embeddings/stage.js';
 import { trainWord2Vec, type Word2VecOptions, type KernelKind } from '../../embeddings/word2vec.js';
 import { sentenceTokens } from '../../embeddings/sentences.js';
 import { saveWord2VecFormat, type Word2VecFormat } from '../../embeddings/format.js';
 import { OptionsError } from '../../util/errors.js';
-import { printResult, workspaceDir } from '../output.js';
-import { parseInteger } from '../numbers.js';
+import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
+import { integerFlag, numberFlag } from '../numbers.js';
+import { seedOption, waitOption, workersOption, workspaceOption } from '../flags.js';
 
-interface EmbedFlags {
-  workspace?: string;
+interface EmbedFlags extends WorkspaceFlags {
   text?: string[];
   extra?: string[];
   out?: string;
   format: string;
-  vectorSize: string;
-  window: string;
-  minCount: string;
-  sample: string;
-  negative: string;
+  vectorSize: number;
+  window: number;
+  minCount: number;
+  sample: number;
+  negative: number;
   hs: boolean;
-  epochs: string;
-  workers: string;
-  seed: string;
+  epochs: number;
+  workers: number;
+  seed: number;
   kernel: string;
   force?: boolean;
   json?: boolean;
@@ -33,34 +32,36 @@ export function registerEmbed(program: Command): void {
   program
     .command('embed')
     .description('train skip-gram word vectors (word2vec) on the workspace reports, or on text files with --text')
-    .option('--workspace <dir>', 'workspace folder')
+    .addOption(workspaceOption())
+    .addOption(waitOption())
     .option('--text <files...>', 'train on these plain-text files (one document per line) instead of a workspace; needs --out')
     .option('--extra <files...>', 'extra corpus files added to the reports (e.g. biomedical articles)')
     .option('--out <file>', 'write the vectors here (word2vec format)')
     .option('--format <format>', 'binary or text (word2vec formats, both read by gensim)', 'binary')
-    .option('--vector-size <n>', 'dimensions', '256')
-    .option('--window <n>', 'context window', '10')
-    .option('--min-count <n>', 'drop rarer words', '5')
-    .option('--sample <x>', 'frequent-word sub-sampling threshold', '1e-4')
-    .option('--negative <n>', 'negative samples per pair (0 = none)', '0')
+    .option('--vector-size <n>', 'dimensions', integerFlag('vector-size', { min: 1, max: 10_000 }), 256)
+    .option('--window <n>', 'context window', integerFlag('window', { min: 1, max: 1000 }), 10)
+    .option('--min-count <n>', 'drop rarer words', integerFlag('min-count', { min: 1 }), 5)
+    .option('--sample <x>', 'frequent-word sub-sampling threshold (0 = none)', numberFlag('sample', { min: 0, max: 1 }), 1e-4)
+    .option('--negative <n>', 'negative samples per pair (0 = none)', integerFlag('negative', { min: 0, max: 1000 }), 0)
     .option('--no-hs', 'turn hierarchical softmax off (needs --negative)')
-    .option('--epochs <n>', 'passes over the corpus', '5')
-    .option('--workers <n>', 'threads (1 = reproducible for a seed)', '1')
-    .option('--seed <n>', 'random seed', '1')
+    .option('--epochs <n>', 'passes over the corpus', integerFlag('epochs', { min: 1, max: 100_000 }), 5)
+    .addOption(workersOption('training threads (0 or 1: the main thread, reproducible for a seed; more: Hogwild worker threads)', '1').default(1))
+    .addOption(seedOption())
     .option('--kernel <kind>', 'auto, wasm (SIMD) or ts (reference)', 'auto')
     .option('--force', 'train again even when up to date')
     .option('--json', 'print JSON')
     .action(async (flags: EmbedFlags) => {
       const options: Word2VecOptions = {
-        vectorSize: int(flags.vectorSize, 'vector-size'),
-        window: int(flags.window, 'window'),
-        minCount: int(flags.minCount, 'min-count'),
-        sample: Number(flags.sample),
-        negative: int(flags.negative, 'negative'),
+        vectorSize: flags.vectorSize,
+        window: flags.window,
+        minCount: flags.minCount,
+        sample: flags.sample,
+        negative: flags.negative,
         hs: flags.hs,
-        epochs: int(flags.epochs, 'epochs'),
-        workers: int(flags.workers, 'workers'),
-        seed: int(flags.seed, 'seed'),
+        epochs: flags.epochs,
+        // The library's 1 is the main thread; the CLI's 0 says the same.
+        workers: Math.max(1, flags.workers),
+        seed: flags.seed,
         kernel: flags.kernel as KernelKind | 'auto',
       };
       const format = flags.format as Word2VecFormat;
@@ -75,7 +76,7 @@ export function registerEmbed(program: Command): void {
           `${r.numWords} words × ${options.vectorSize} dims from ${r.rawWordsPerEpoch} words/epoch in ${r.trainSeconds.toFixed(1)} s (${Math.round(r.wordsPerSecond)} words/s, ${r.kernel}) -> ${r.vectorsPath}`);
         return;
       }
-      const result = await withWorkspace(workspaceDir(flags.workspace), async (ws) => {
+      const result = await inWorkspace('embed', flags, 'update', async (ws) => {
         const r = await runEmbedStage(ws, { ...options, extraCorpus: flags.extra ?? [], force: flags.force ?? false });
         if (flags.out) {
           const { loadWord2VecFormat } = await import('../../embeddings/format.js');
@@ -88,5 +89,3 @@ export function registerEmbed(program: Command): void {
           `embed: ${r.report?.numWords} words from ${r.reports} reports + ${r.extraDocuments} extra documents, ${Math.round(r.report?.wordsPerSecond ?? 0)} words/s -> ${r.vectorsPath}`);
     });
 }
-
-const int = parseInteger;

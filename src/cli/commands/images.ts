@@ -1,18 +1,32 @@
 import type { Command } from 'commander';
-import { withWorkspace } from '../../store/workspace.js';
 import { indexDicomFolder } from '../../images/indexer.js';
 import { convertKeyImages } from '../../images/convert.js';
-import { printResult, workspaceDir } from '../output.js';
+import { OptionsError } from '../../util/errors.js';
+import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
+import { integerFlag, parseNumber } from '../numbers.js';
+import { waitOption, workspaceOption } from '../flags.js';
 import { pacsClient } from './pacs.js';
 import { DEFAULT_MAX_PIXELS } from '../../images/pixels.js';
-import { parseInteger } from '../numbers.js';
-import { OptionsError } from '../../util/errors.js';
 
 /** --max-pixels (images convert, export): a positive integer. */
-export function parseMaxPixels(value: string): number {
-  const n = parseInteger(value, 'max-pixels');
-  if (n <= 0) throw new OptionsError(`--max-pixels must be a positive integer, got '${value}'`);
-  return n;
+export const parseMaxPixels = integerFlag('max-pixels', { min: 1, max: Number.MAX_SAFE_INTEGER });
+
+interface ConvertFlags extends WorkspaceFlags {
+  all?: boolean;
+  size: number;
+  window?: string;
+  maxPixels: number;
+  url?: string;
+  user?: string;
+  json?: boolean;
+}
+
+/** --window: "centre,width" (two numbers, width > 0) or a preset name. */
+function parseWindow(value: string): [number, number] | string {
+  if (!value.includes(',')) return value;
+  const parts = value.split(',');
+  if (parts.length !== 2) throw new OptionsError(`--window must be CENTRE,WIDTH or a preset name, got '${value}'`);
+  return [parseNumber(parts[0] as string, 'window (centre)'), parseNumber(parts[1] as string, 'window (width)', { above: 0 })];
 }
 
 export function registerImages(program: Command): void {
@@ -21,10 +35,11 @@ export function registerImages(program: Command): void {
     .command('index')
     .description('scan a folder (recursively, and any DICOMDIR) into the workspace image table; headers only')
     .argument('<dir>', 'folder, file or DICOMDIR')
-    .option('--workspace <dir>', 'workspace folder')
+    .addOption(workspaceOption())
+    .addOption(waitOption())
     .option('--json', 'print JSON')
-    .action(async (dir: string, opts: { workspace?: string; json?: boolean }) => {
-      const summary = await withWorkspace(workspaceDir(opts.workspace), (ws) => indexDicomFolder(ws, dir));
+    .action(async (dir: string, opts: WorkspaceFlags & { json?: boolean }) => {
+      const summary = await inWorkspace('images index', opts, 'create', (ws) => indexDicomFolder(ws, dir));
       printResult(summary, opts.json, (s) =>
         `indexed ${s.indexed} images from ${s.scanned} files (${s.duplicates} duplicates, ${s.rejected} rejected` +
         `${Object.keys(s.rejectCodes).length ? `: ${Object.entries(s.rejectCodes).map(([k, n]) => `${k} ${n}`).join(', ')}` : ''}); see the rejects table`);
@@ -32,19 +47,19 @@ export function registerImages(program: Command): void {
   images
     .command('convert')
     .description('render the linked key images as PNG (256x256) into the workspace (artifacts/key-images)')
-    .option('--workspace <dir>', 'workspace folder')
+    .addOption(workspaceOption())
+    .addOption(waitOption())
     .option('--all', 'convert every indexed image, not only key images')
-    .option('--size <px>', 'output size', (v) => Number(v), 256)
+    .option('--size <px>', 'output size', integerFlag('size', { min: 1, max: 8192 }), 256)
     .option('--window <c,w|preset>', 'window centre,width or a preset (CHEST, LUNG, HEAD, ...); default: header, else preset by body part')
     .option('--max-pixels <n>', `refuse images whose frames declare more pixels (rows x columns), before decoding`, parseMaxPixels, DEFAULT_MAX_PIXELS)
     .option('--url <dicomweb>', 'DICOMweb root for images that live on a PACS')
     .option('--user <user>', 'PACS user (or $PACSMINE_PACS_USER)')
     .option('--json', 'print JSON')
-    .action(async (opts: { workspace?: string; all?: boolean; size: number; window?: string; maxPixels: number; url?: string; user?: string; json?: boolean }) => {
-      const window = opts.window === undefined ? undefined : /^-?[\d.]+,[\d.]+$/.test(opts.window)
-        ? (opts.window.split(',').map(Number) as [number, number]) : opts.window;
+    .action(async (opts: ConvertFlags) => {
+      const window = opts.window === undefined ? undefined : parseWindow(opts.window);
       const client = opts.url ? pacsClient(opts.url, opts.user) : undefined;
-      const summary = await withWorkspace(workspaceDir(opts.workspace), (ws) =>
+      const summary = await inWorkspace('images convert', opts, 'update', (ws) =>
         convertKeyImages(ws, { all: opts.all ?? false, size: opts.size, maxPixels: opts.maxPixels, ...(window !== undefined ? { window } : {}), ...(client ? { client } : {}) }));
       printResult(summary, opts.json, (s) => `converted ${s.converted} of ${s.images} images into ${s.outDir} (${s.rejected} rejected)`);
     });

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { withWorkspace } from '../../store/workspace.js';
 import { ingestReports } from '../../reports/ingest.js';
-import { printResult, workspaceDir } from '../output.js';
+import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
+import { integerFlag } from '../numbers.js';
+import { waitOption, workersOption, workspaceOption } from '../flags.js';
 import { progressBar } from '../progress.js';
 import type { ReportFormat } from '../../ingest/source.js';
 
-interface IngestFlags {
-  workspace?: string;
+interface IngestFlags extends WorkspaceFlags {
   format?: ReportFormat | 'auto';
   idColumn?: string;
   textColumns?: string;
@@ -15,8 +15,8 @@ interface IngestFlags {
   modalityColumn?: string;
   dateColumn?: string;
   delimiter?: string;
-  maxReportBytes?: string;
-  workers?: string;
+  maxReportBytes?: number;
+  workers?: number;
   strict?: boolean;
   force?: boolean;
   json?: boolean;
@@ -27,7 +27,8 @@ export function registerIngest(program: Command): void {
     .command('ingest')
     .description('read reports (CSV, JSON Lines, a .txt folder, FHIR R4 DiagnosticReport, HL7 v2 ORU^R01), de-identify, split sentences, extract key-image references')
     .argument('<path>', 'report file or folder')
-    .option('-w, --workspace <dir>', 'workspace folder')
+    .addOption(workspaceOption())
+    .addOption(waitOption())
     .option('--format <format>', 'csv | jsonl | txt | fhir | hl7 | auto', 'auto')
     .option('--id-column <name>', 'CSV/JSONL id column')
     .option('--text-columns <names>', 'CSV/JSONL text columns, comma-separated (each becomes a section)')
@@ -36,14 +37,14 @@ export function registerIngest(program: Command): void {
     .option('--modality-column <name>', 'CSV/JSONL modality column')
     .option('--date-column <name>', 'CSV/JSONL exam date column')
     .option('--delimiter <char>', 'CSV delimiter')
-    .option('--max-report-bytes <n>', 'reject reports larger than this')
-    .option('--workers <n>', 'worker threads (0 = in-process)')
+    .option('--max-report-bytes <n>', 'reject reports larger than this', integerFlag('max-report-bytes', { min: 1, max: 2 ** 31 - 1 }))
+    .addOption(workersOption('worker threads for de-identification, sentences and references', 'cores - 1'))
     .option('--strict', 'stop at the first rejected record')
     .option('--force', 're-ingest even when up to date')
     .option('--json', 'print one JSON object')
     .action(async (file: string, flags: IngestFlags) => {
       const bar = progressBar('ingest', !flags.json);
-      const summary = await withWorkspace(workspaceDir(flags.workspace), (ws) =>
+      const summary = await inWorkspace('ingest', flags, 'create', (ws) =>
         ingestReports(ws, file, {
           format: flags.format,
           idColumn: flags.idColumn,
@@ -53,8 +54,8 @@ export function registerIngest(program: Command): void {
           modalityColumn: flags.modalityColumn,
           dateColumn: flags.dateColumn,
           delimiter: flags.delimiter,
-          maxReportBytes: flags.maxReportBytes ? Number(flags.maxReportBytes) : undefined,
-          workers: flags.workers !== undefined ? Number(flags.workers) : undefined,
+          maxReportBytes: flags.maxReportBytes,
+          workers: flags.workers,
           strict: flags.strict,
           force: flags.force,
           onProgress: (p) => bar.update(p.seen, { rejected: p.rejected }),

@@ -1,17 +1,18 @@
 import type { Command } from 'commander';
-import { withWorkspace } from '../../store/workspace.js';
 import { linkKeyImages } from '../../linking/link.js';
-import { printResult, workspaceDir } from '../output.js';
+import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
+import { waitOption, workspaceOption } from '../flags.js';
 
 export function registerLink(program: Command): void {
   program
     .command('link')
     .description('link key-image references to instances in the image table (accession + series + instance; accession-only fallback)')
-    .option('-w, --workspace <dir>', 'workspace folder')
+    .addOption(workspaceOption())
+    .addOption(waitOption())
     .option('--no-accession-fallback', 'do not link flagged key images by accession alone')
     .option('--json', 'print one JSON object')
-    .action(async (flags: { workspace?: string; accessionFallback: boolean; json?: boolean }) => {
-      const s = await withWorkspace(workspaceDir(flags.workspace), (ws) => linkKeyImages(ws, { accessionFallback: flags.accessionFallback }));
+    .action(async (flags: WorkspaceFlags & { accessionFallback: boolean; json?: boolean }) => {
+      const s = await inWorkspace('link', flags, 'update', (ws) => linkKeyImages(ws, { accessionFallback: flags.accessionFallback }));
       printResult(s, flags.json, (r) =>
         `${r.keyImages} key images from references: ${r.bySeriesInstance} by series+instance, ${r.byInstanceOnly} by instance only, ` +
         `${r.unresolved} unresolved (see 'pacsmine rejects --stage link'); ${r.byAccessionOnly} by accession only`);

@@ -1,17 +1,17 @@
 import type { Command } from 'commander';
-import { withWorkspace } from '../../store/workspace.js';
 import { loadWorkspaceVectors } from '../../embeddings/stage.js';
 import { loadWord2VecFormat, type Word2VecFormat } from '../../embeddings/format.js';
 import { projectWords2d } from '../../embeddings/pca.js';
 import type { WordVectors } from '../../embeddings/vectors.js';
 import { OptionsError } from '../../util/errors.js';
-import { printResult, workspaceDir } from '../output.js';
+import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
+import { integerFlag } from '../numbers.js';
+import { workspaceOption } from '../flags.js';
 
-interface NeighborsFlags {
+interface NeighborsFlags extends WorkspaceFlags {
   vectors?: string;
   format: string;
-  workspace?: string;
-  topn: string;
+  topn: number;
   negative?: string[];
   pca?: boolean;
   json?: boolean;
@@ -24,20 +24,19 @@ export function registerNeighbors(program: Command): void {
     .argument('<words...>', 'query words')
     .option('--vectors <file>', 'a word2vec file (default: the workspace vectors from `pacsmine embed`)')
     .option('--format <format>', 'binary or text, for --vectors', 'binary')
-    .option('--workspace <dir>', 'workspace folder')
-    .option('-n, --topn <n>', 'how many neighbours', '10')
+    .addOption(workspaceOption())
+    .option('-n, --topn <n>', 'how many neighbours', integerFlag('topn', { min: 1, max: 1_000_000 }), 10)
     .option('--negative <words...>', 'words to subtract (a : b :: c : ? is `neighbors b c --negative a`)')
     .option('--pca', 'also print a 2-D PCA projection of the query words and their neighbours (Figure 6)')
     .option('--json', 'print JSON')
     .action(async (words: string[], flags: NeighborsFlags) => {
-      const topn = Number(flags.topn);
-      if (!Number.isInteger(topn) || topn < 1) throw new OptionsError(`--topn must be a positive integer, got ${flags.topn}`);
+      const topn = flags.topn;
       let vectors: WordVectors;
       if (flags.vectors) {
         if (flags.format !== 'binary' && flags.format !== 'text') throw new OptionsError(`--format must be binary or text, got ${flags.format}`);
         vectors = loadWord2VecFormat(flags.vectors, flags.format as Word2VecFormat);
       } else {
-        vectors = await withWorkspace(workspaceDir(flags.workspace), (ws) => loadWorkspaceVectors(ws));
+        vectors = await inWorkspace('neighbors', flags, 'read', (ws) => loadWorkspaceVectors(ws));
       }
       const neighbours = vectors.mostSimilar(words, flags.negative ?? [], topn);
       const projection = flags.pca ? projectWords2d(vectors, [...words, ...neighbours.map((n) => n.word)]) : undefined;

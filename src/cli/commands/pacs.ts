@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { withWorkspace } from '../../store/workspace.js';
 import { DicomwebClient, type DicomwebAuth } from '../../pacs/dicomweb.js';
 import { pushToPacs } from '../../pacs/push.js';
 import { linkKeyImagesViaDicomweb } from '../../pacs/link.js';
 import { startOrthanc } from '../../pacs/orthanc.js';
-import { printResult, workspaceDir } from '../output.js';
+import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
+import { integerFlag } from '../numbers.js';
+import { waitOption, workspaceOption } from '../flags.js';
 import { redactUrl, splitUrlCredentials } from '../../util/redact.js';
 
 /** Credentials from --user and $PACSMINE_PACS_PASSWORD (never a password on the command line). */
@@ -35,7 +36,7 @@ export function registerPacs(program: Command): void {
     .argument('<dir>', 'folder of DICOM files')
     .requiredOption('--url <dicomweb>', 'DICOMweb root, e.g. http://127.0.0.1:8042/dicom-web')
     .option('--user <user>', 'user (password from $PACSMINE_PACS_PASSWORD)')
-    .option('--batch <n>', 'files per request', (v) => Number(v), 50)
+    .option('--batch <n>', 'files per request', integerFlag('batch', { min: 1, max: 100_000 }), 50)
     .option('--json', 'print JSON')
     .action(async (dir: string, opts: { url: string; user?: string; batch: number; json?: boolean }) => {
       const summary = await pushToPacs(dir, pacsClient(opts.url, opts.user), undefined, { batchSize: opts.batch });
@@ -46,18 +47,19 @@ export function registerPacs(program: Command): void {
     .description("resolve the workspace's key-image references on the PACS (QIDO-RS) into the image and links tables")
     .requiredOption('--url <dicomweb>', 'DICOMweb root')
     .option('--user <user>', 'user (password from $PACSMINE_PACS_PASSWORD)')
-    .option('--workspace <dir>', 'workspace folder')
+    .addOption(workspaceOption())
+    .addOption(waitOption())
     .option('--json', 'print JSON')
-    .action(async (opts: { url: string; user?: string; workspace?: string; json?: boolean }) => {
+    .action(async (opts: WorkspaceFlags & { url: string; user?: string; json?: boolean }) => {
       const client = pacsClient(opts.url, opts.user);
-      const summary = await withWorkspace(workspaceDir(opts.workspace), (ws) => linkKeyImagesViaDicomweb(ws, client));
+      const summary = await inWorkspace('pacs link', opts, 'update', (ws) => linkKeyImagesViaDicomweb(ws, client));
       printResult(summary, opts.json, (s) => `linked ${s.linked} of ${s.keyImages} key images with ${s.queries} queries; ${s.unresolved} unresolved (see the rejects table)`);
     });
   pacs
     .command('orthanc')
     .description('run a local Orthanc (temporary storage, a random password) until interrupted; prints its URL and credentials. ' +
       'Orthanc 1.10 cannot bind one address: it listens on every IPv4 interface but refuses HTTP requests that do not come from 127.0.0.1 (RemoteAccessAllowed false); its DICOM port is off')
-    .option('--port <n>', 'HTTP port (default: a free one)', (v) => Number(v))
+    .option('--port <n>', 'HTTP port (default: a free one)', integerFlag('port', { min: 1, max: 65535 }))
     .action(async (opts: { port?: number }) => {
       const server = await startOrthanc(opts.port !== undefined ? { port: opts.port } : {});
       process.stdout.write(`${JSON.stringify({ dicomweb: server.dicomwebUrl, user: server.auth.user, password: server.auth.password, pid: server.pid })}\n`);

@@ -1,23 +1,22 @@
 import type { Command } from 'commander';
 import { generateArchive } from '../../sample/generate.js';
 import { printResult } from '../output.js';
-import { parseInteger } from '../numbers.js';
-
-const int = (name: string) => (v: string): number => parseInteger(v, name);
+import { integerFlag } from '../numbers.js';
+import { seedOption, workersOption } from '../flags.js';
 
 export function registerSample(program: Command): void {
   program
     .command('sample')
     .description('write a synthetic archive: DICOM files, reports (CSV + JSONL) and ground truth (truth.jsonl)')
     .requiredOption('--out <dir>', 'output folder')
-    .option('--studies <n>', 'number of studies', int('studies'), 100)
-    .option('--seed <s>', 'random seed (same seed = same archive)', int('seed'), 1)
-    .option('--size <px>', 'rows = columns of every image', int('size'), 512)
-    .option('--slices <n>', 'slices per CT/MR series', int('slices'), 40)
-    .option('--patients <n>', 'number of distinct patients (default 0.6 per study)', int('patients'))
+    .option('--studies <n>', 'number of studies', integerFlag('studies', { min: 1 }), 100)
+    .addOption(seedOption())
+    .option('--size <px>', 'rows = columns of every image', integerFlag('size', { min: 16, max: 2048 }), 512)
+    .option('--slices <n>', 'slices per CT/MR series', integerFlag('slices', { min: 1, max: 2000 }), 40)
+    .option('--patients <n>', 'number of distinct patients (default 0.6 per study)', integerFlag('patients', { min: 1, max: 10_000_000 }))
     .option('--compression <c>', 'none or rle (RLE Lossless files)', 'none')
     .option('--reports-only', 'write reports and ground truth only, no DICOM files')
-    .option('--workers <n>', 'worker threads rendering images (default min(4, CPUs))', int('workers'))
+    .addOption(workersOption('threads rendering images (0 or 1: the main thread)', 'min(4, cores)'))
     .option('--json', 'print JSON')
     .action(async (opts: { out: string; studies: number; seed: number; size: number; slices: number; patients?: number; reportsOnly?: boolean; workers?: number; compression: 'none' | 'rle'; json?: boolean }) => {
       const summary = await generateArchive({

@@ -1,39 +1,35 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { withWorkspace } from '../../store/workspace.js';
 import { OptionsError } from '../../util/errors.js';
-import { printResult, workspaceDir } from '../output.js';
+import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { runTopicStage, TOPIC_LEVELS, type TopicLevel } from '../../topics/stage.js';
 import { labelDocuments, type LabelOptions } from '../../topics/label.js';
 import type { CorpusOptions } from '../../topics/corpus.js';
-import { parseInteger, parseNumber } from '../numbers.js';
+import { MAX_TOPICS } from '../../topics/sampler.js';
+import { integerFlag, integerListFlag, numberFlag } from '../numbers.js';
+import { seedOption, waitOption, workersOption, workspaceOption } from '../flags.js';
 
-interface TopicsFlags {
-  workspace?: string;
+interface TopicsFlags extends WorkspaceFlags {
   input?: string;
   out?: string;
   level: string;
-  k?: string;
-  sweep?: string;
-  iterations: string;
-  seed: string;
-  workers: string;
-  alpha?: string;
-  beta?: string;
+  k?: number;
+  sweep?: number[];
+  iterations: number;
+  seed: number;
+  workers?: number;
+  alpha?: number;
+  beta?: number;
   optimizeAlpha?: boolean;
-  tolerance?: string;
-  topWords: string;
-  minLength?: string;
-  minDocFreq?: string;
-  dropTop?: string;
-  minDocLength?: string;
+  tolerance?: number;
+  topWords: number;
+  minLength?: number;
+  minDocFreq?: number;
+  dropTop?: number;
+  minDocLength?: number;
   force?: boolean;
   json?: boolean;
 }
-
-/** Optional flags: undefined stays undefined. */
-const int = (name: string, v: string | undefined): number | undefined => (v === undefined ? undefined : parseInteger(v, name));
-const num = (name: string, v: string | undefined): number | undefined => (v === undefined ? undefined : parseNumber(v, name));
 
 /** Documents of a plain file: JSON lines (a string, or {id, text}) or one document per text line. */
 function readInput(file: string): { id: string; text: string }[] {
@@ -56,39 +52,38 @@ export function registerTopics(program: Command): void {
   program
     .command('topics')
     .description('LDA topic mining: document, second-level and sentence-level topic labels for every key image')
-    .option('--workspace <dir>', 'workspace folder')
+    .addOption(workspaceOption())
+    .addOption(waitOption())
     .option('--input <file>', 'train on a plain file instead (JSON lines {id,text} or strings, or one document per line)')
     .option('--out <base>', 'with --input: save the model as <base>.json + <base>.bin')
     .option('--level <level>', `topic level: ${TOPIC_LEVELS.join('|')}`, 'document')
-    .option('--k <n>', 'number of topics (per document-level topic for --level second)')
-    .option('--sweep <list>', 'comma-separated K values; K is chosen by the stated rule')
-    .option('--iterations <n>', 'Gibbs sweeps', '200')
-    .option('--seed <n>', 'random seed', '1')
-    .option('--workers <n>', 'sampling threads (0 = all cores)', '0')
-    .option('--alpha <a>', 'symmetric prior on θ per topic (default 5/K)')
-    .option('--beta <b>', 'symmetric prior on φ (default 0.01)')
+    .option('--k <n>', 'number of topics (per document-level topic for --level second)', integerFlag('k', { min: 1, max: MAX_TOPICS }))
+    .option('--sweep <list>', 'comma-separated K values; K is chosen by the stated rule', integerListFlag('sweep', { min: 1, max: MAX_TOPICS }))
+    .option('--iterations <n>', 'Gibbs sweeps', integerFlag('iterations', { min: 1, max: 1_000_000 }), 200)
+    .addOption(seedOption())
+    .addOption(workersOption('sampling threads (0 or 1: the main thread, bit-identical for a seed)', 'every core'))
+    .option('--alpha <a>', 'symmetric prior on θ per topic (default 5/K)', numberFlag('alpha', { above: 0 }))
+    .option('--beta <b>', 'symmetric prior on φ (default 0.01)', numberFlag('beta', { above: 0 }))
     .option('--optimize-alpha', 're-estimate an asymmetric α (Minka fixed point)')
-    .option('--tolerance <t>', 'K rule: smallest K within this fraction of the best perplexity', '0.02')
-    .option('--top-words <n>', 'words stored per topic', '50')
-    .option('--min-length <n>', 'corpus rule: shortest token (default 3)')
-    .option('--min-doc-freq <n>', 'corpus rule: drop terms in fewer documents (default 3)')
-    .option('--drop-top <n>', 'corpus rule: drop the N most frequent terms (default 10)')
-    .option('--min-doc-length <n>', 'corpus rule: drop documents with fewer tokens (default 5)')
+    .option('--tolerance <t>', 'K rule: smallest K within this fraction of the best perplexity', numberFlag('tolerance', { min: 0, max: 1 }), 0.02)
+    .option('--top-words <n>', 'words stored per topic', integerFlag('top-words', { min: 1, max: 1_000_000 }), 50)
+    .option('--min-length <n>', 'corpus rule: shortest token (default 3)', integerFlag('min-length', { min: 1, max: 1000 }))
+    .option('--min-doc-freq <n>', 'corpus rule: drop terms in fewer documents (default 3)', integerFlag('min-doc-freq', { min: 1 }))
+    .option('--drop-top <n>', 'corpus rule: drop the N most frequent terms (default 10)', integerFlag('drop-top', { min: 0 }))
+    .option('--min-doc-length <n>', 'corpus rule: drop documents with fewer tokens (default 5)', integerFlag('min-doc-length', { min: 0 }))
     .option('--force', 're-run even when up to date')
     .option('--json', 'print JSON')
     .action(async (f: TopicsFlags) => {
-      const corpus: CorpusOptions = {
-        minLength: int('min-length', f.minLength), minDocFreq: int('min-doc-freq', f.minDocFreq),
-        dropTopN: int('drop-top', f.dropTop), minDocLength: int('min-doc-length', f.minDocLength),
-      };
-      const sweep = f.sweep ? f.sweep.split(',').map((s) => int('sweep', s.trim()) as number) : undefined;
-      const k = int('k', f.k);
+      const corpus: CorpusOptions = { minLength: f.minLength, minDocFreq: f.minDocFreq, dropTopN: f.dropTop, minDocLength: f.minDocLength };
+      const { k, sweep } = f;
       if (k === undefined && !sweep) throw new OptionsError('give --k N or --sweep K1,K2,...');
       const common: LabelOptions = {
-        k, sweep, corpus, iterations: int('iterations', f.iterations), seed: int('seed', f.seed), numWorkers: int('workers', f.workers),
-        alpha: num('alpha', f.alpha), beta: num('beta', f.beta), optimizeAlpha: f.optimizeAlpha, tolerance: num('tolerance', f.tolerance),
+        k, sweep, corpus, iterations: f.iterations, seed: f.seed,
+        // The library's numWorkers: 0 = every core, 1 = the main thread; the CLI's --workers 0 is the main thread.
+        numWorkers: f.workers === undefined ? 0 : Math.max(1, f.workers),
+        alpha: f.alpha, beta: f.beta, optimizeAlpha: f.optimizeAlpha, tolerance: f.tolerance,
       };
-      const topN = int('top-words', f.topWords) ?? 50;
+      const topN = f.topWords;
       if (f.input) {
         const r = await labelDocuments(readInput(f.input), common);
         if (f.out) r.model.save(f.out);
@@ -105,7 +100,7 @@ export function registerTopics(program: Command): void {
         return;
       }
       const level = f.level as TopicLevel;
-      const summary = await withWorkspace(workspaceDir(f.workspace), (ws) => runTopicStage(ws, { ...common, level, topWords: topN, force: f.force }));
+      const summary = await inWorkspace('topics', f, 'update', (ws) => runTopicStage(ws, { ...common, level, topWords: topN, force: f.force }));
       printResult(summary, f.json, (s) => [
         `${s.level} level: ${s.numDocs} documents, ${s.numTopics} topics, ${s.numImages} key images labelled${s.skipped ? ' (up to date)' : ''}`,
         `labels by method: ${JSON.stringify(s.methods)}; largest topic holds ${(100 * s.largestTopicImageShare).toFixed(1)}% of images`,

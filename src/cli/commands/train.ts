@@ -6,15 +6,14 @@ import type { Device } from '../../training/backend.js';
 import type { Head } from '../../training/losses.js';
 import type { TrainRunOptions } from '../../training/run.js';
 import { printResult } from '../output.js';
-import { parseNumber } from '../numbers.js';
+import { integerFlag, numberFlag } from '../numbers.js';
+import { seedOption, workersOption } from '../flags.js';
 
 interface TrainFlags {
-  device: string; model: string; manifest?: string; synthetic?: boolean; size: string; crop?: string; channels: string;
-  head: string; epochs: string; batch: string; lr: string; seed: string; workers?: string; microBatch?: string; validation: string;
-  patience?: string; from?: string; out?: string; checkpoint?: string; cache?: string; json?: boolean;
+  device: string; model: string; manifest?: string; synthetic?: boolean; size: number; crop?: number; channels: number;
+  head: string; epochs: number; batch: number; lr: number; seed: number; workers?: number; microBatch?: number; validation: number;
+  patience?: number; from?: string; out?: string; checkpoint?: string; cache?: string; json?: boolean;
 }
-
-const num = parseNumber;
 
 export function registerTrain(program: Command): void {
   program
@@ -24,38 +23,37 @@ export function registerTrain(program: Command): void {
     .option('--model <arch>', ARCHITECTURES.join(' | '), 'conv4')
     .option('--manifest <file>', 'JSON manifest: [{"path": "x.png", "label": "..."}]')
     .option('--synthetic', 'train on a small synthetic task (demo)')
-    .option('--size <px>', 'images are resized to size×size', '64')
-    .option('--crop <px>', 'random training crop (centre crop for validation); default = size')
-    .option('--channels <n>', '1 or 3', '1')
+    .option('--size <px>', 'images are resized to size×size', integerFlag('size', { min: 8, max: 4096 }), 64)
+    .option('--crop <px>', 'random training crop (centre crop for validation); default = size', integerFlag('crop', { min: 8, max: 4096 }))
+    .option('--channels <n>', '1 or 3', integerFlag('channels', { min: 1, max: 3 }), 1)
     .option('--head <h>', 'softmax (labels) | sigmoid (512-d targets)', 'softmax')
-    .option('--epochs <n>', 'epochs', '10')
-    .option('--batch <n>', 'batch size', '50')
-    .option('--lr <x>', 'base learning rate', '0.001')
-    .option('--seed <n>', 'seed', '1')
-    .option('--workers <n>', 'gradient worker threads on CPU (default: 2 on wasm)')
-    .option('--micro-batch <n>', 'images per forward/backward pass in an engine; the step still averages the whole batch (default: as many as fit)')
-    .option('--validation <f>', 'fraction held out for validation', '0.1')
-    .option('--patience <n>', 'early stopping after n epochs without improvement')
+    .option('--epochs <n>', 'epochs', integerFlag('epochs', { min: 1, max: 1_000_000 }), 10)
+    .option('--batch <n>', 'batch size', integerFlag('batch', { min: 1, max: 100_000 }), 50)
+    .option('--lr <x>', 'base learning rate', numberFlag('lr', { above: 0, max: 100 }), 0.001)
+    .addOption(seedOption())
+    .addOption(workersOption('gradient worker threads on CPU (0 or 1: the main thread)', '2 on wasm'))
+    .option('--micro-batch <n>', 'images per forward/backward pass in an engine; the step still averages the whole batch (default: as many as fit)', integerFlag('micro-batch', { min: 1, max: 100_000 }))
+    .option('--validation <x>', 'fraction held out for validation', numberFlag('validation', { min: 0, below: 1 }), 0.1)
+    .option('--patience <n>', 'early stopping after n epochs without improvement', integerFlag('patience', { min: 1, max: 1_000_000 }))
     .option('--from <model>', 'fine-tune from a tfjs layers model.json (new head, 10x LR on it)')
     .option('--out <dir>', 'save the trained network here (model.json + weights.bin + model.onnx)')
     .option('--cache <file>', 'keep decoded images in this raw file, not in memory (large sets)')
     .option('--checkpoint <dir>', 'checkpoint folder; an interrupted run resumes from it')
     .option('--json', 'print JSON')
     .action(async (f: TrainFlags) => {
-      const channels = num(f.channels, 'channels');
-      if (channels !== 1 && channels !== 3) throw new OptionsError('--channels must be 1 or 3');
-      const size = num(f.size, 'size');
+      const channels = f.channels;
+      if (channels !== 1 && channels !== 3) throw new OptionsError(`--channels must be 1 or 3, got '${channels}'`);
       const opts: TrainRunOptions = {
-        device: f.device as Device, architecture: f.model as Architecture, imageSize: size, cropSize: f.crop === undefined ? size : num(f.crop, 'crop'),
-        channels, head: f.head as Head, epochs: num(f.epochs, 'epochs'), batchSize: num(f.batch, 'batch'), learningRate: num(f.lr, 'lr'),
-        seed: num(f.seed, 'seed'), validationFraction: num(f.validation, 'validation'),
+        device: f.device as Device, architecture: f.model as Architecture, imageSize: f.size, cropSize: f.crop ?? f.size,
+        channels, head: f.head as Head, epochs: f.epochs, batchSize: f.batch, learningRate: f.lr,
+        seed: f.seed, validationFraction: f.validation,
       };
       if (f.head !== 'softmax' && f.head !== 'sigmoid') throw new OptionsError('--head must be softmax or sigmoid');
       if (f.manifest !== undefined) opts.manifest = f.manifest;
       if (f.synthetic) opts.synthetic = true;
-      if (f.workers !== undefined) opts.workers = num(f.workers, 'workers');
-      if (f.microBatch !== undefined) opts.microBatch = num(f.microBatch, 'micro-batch');
-      if (f.patience !== undefined) opts.patience = num(f.patience, 'patience');
+      if (f.workers !== undefined) opts.workers = f.workers;
+      if (f.microBatch !== undefined) opts.microBatch = f.microBatch;
+      if (f.patience !== undefined) opts.patience = f.patience;
       if (f.from !== undefined) opts.from = f.from;
       if (f.out !== undefined) opts.outDir = f.out;
       if (f.checkpoint !== undefined) opts.checkpointDir = f.checkpoint;

@@ -1,0 +1,33 @@
+/**
+ * The flags several commands share, defined once so that they read the same everywhere:
+ * -w/--workspace and --wait on every command that uses a workspace, --workers and --seed with
+ * one meaning and one range. Numeric values all go through ./numbers.ts.
+ */
+import { Option } from 'commander';
+import { maxWorkerCount } from '../util/pool.js';
+import { integerFlag, numberFlag, SEED_RANGE } from './numbers.js';
+
+/** -w, --workspace <dir>: every command that reads or writes a workspace. */
+export function workspaceOption(): Option {
+  return new Option('-w, --workspace <dir>', 'workspace folder (default: $PACSMINE_WORKSPACE, else ./pacsmine-workspace)');
+}
+
+/** --wait <seconds>: every command that writes to a workspace. */
+export function waitOption(): Option {
+  return new Option('--wait <seconds>', 'when another process is writing to the workspace, wait up to this long for it (default: refuse at once)')
+    .argParser(numberFlag('wait', { min: 0, max: 2_000_000 }));
+}
+
+/**
+ * --workers <n>: 0 = work in the main thread (no worker threads); N = up to N threads. The cap
+ * (4 per core) keeps a typo from starting thousands of threads.
+ */
+export function workersOption(what: string, defaultText: string): Option {
+  return new Option('--workers <n>', `${what}: 0 = in the main thread, at most ${maxWorkerCount()} (4 per core); default ${defaultText}`)
+    .argParser(integerFlag('workers', { min: 0, max: maxWorkerCount() }));
+}
+
+/** --seed <n>: an unsigned 32-bit integer; the same seed gives the same result. */
+export function seedOption(defaultSeed = 1): Option {
+  return new Option('--seed <n>', 'random seed (same seed, same result)').argParser(integerFlag('seed', SEED_RANGE)).default(defaultSeed);
+}
