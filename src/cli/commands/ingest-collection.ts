@@ -1,26 +1,25 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { withWorkspace } from '../../store/workspace.js';
 import { ingestCollection } from '../../collections/ingest.js';
 import type { CollectionFormat } from '../../collections/types.js';
 import { parseMaskRegions } from '../../images/mask.js';
 import { OptionsError } from '../../util/errors.js';
-import { parseInteger } from '../numbers.js';
-import { printResult, workspaceDir } from '../output.js';
+import { integerFlag } from '../numbers.js';
+import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
+import { waitOption, workersOption, workspaceOption } from '../flags.js';
 import { progressBar } from '../progress.js';
 
-interface Flags {
-  workspace?: string;
+interface Flags extends WorkspaceFlags {
   format: CollectionFormat | 'auto';
   images?: string;
   cases?: string;
   name?: string;
   mask?: boolean;
   maskRegions?: string;
-  size?: string;
-  workers?: string;
-  concurrency?: string;
+  size: number;
+  workers?: number;
+  concurrency: number;
   force?: boolean;
   json?: boolean;
 }
@@ -41,7 +40,8 @@ export function registerIngestCollection(program: Command): void {
     .alias('ingest-pairs')
     .description('read an image–text collection without DICOM (a manifest, MedPix 2.0, Indiana): each case becomes a report, each image a key image whose caption is its key sentence')
     .argument('<path>', 'manifest file (CSV / JSON Lines), MedPix 2.0 folder, or Indiana folder')
-    .option('-w, --workspace <dir>', 'workspace folder')
+    .addOption(workspaceOption())
+    .addOption(waitOption())
     .option('--format <format>', 'manifest | medpix | iu | auto', 'auto')
     .option('--images <dir>', 'image folder (default: <folder>/images; a manifest: its own folder)')
     .option('--cases <file>', 'manifest only: cases file (case_id, text) with each case\'s report text')
@@ -49,9 +49,9 @@ export function registerIngestCollection(program: Command): void {
     .option('--mask', 'mask burned-in text regions (default for medpix)')
     .option('--no-mask', 'do not mask (default for iu and manifest)')
     .option('--mask-regions <spec>', 'regions to mask, fractions of the longest side, e.g. top-right:0.45x0.12,bottom:0.09 (implies --mask)')
-    .option('--size <n>', 'PNG side in pixels', '256')
-    .option('--workers <n>', 'worker threads for the case reports (0 = in-process)')
-    .option('--concurrency <n>', 'images converted at once', '8')
+    .option('--size <n>', 'PNG side in pixels', integerFlag('size', { min: 8, max: 8192 }), 256)
+    .addOption(workersOption('worker threads for the case reports', 'cores - 1'))
+    .option('--concurrency <n>', 'images converted at once', integerFlag('concurrency', { min: 1, max: 256 }), 8)
     .option('--force', 're-ingest even when up to date')
     .option('--json', 'print one JSON line {images, reports, rejected, digest}')
     .action(async (input: string, flags: Flags) => {
@@ -59,16 +59,16 @@ export function registerIngestCollection(program: Command): void {
       const regions = flags.maskRegions !== undefined ? parseMaskRegions(flags.maskRegions) : undefined;
       if (regions && flags.mask === false) throw new OptionsError('--mask-regions and --no-mask contradict each other');
       const bar = progressBar('images', !flags.json);
-      const s = await withWorkspace(workspaceDir(flags.workspace), (ws) =>
+      const s = await inWorkspace('ingest-collection', flags, 'create', (ws) =>
         ingestCollection(ws, input, {
           format,
           ...(flags.images ? { imageDir: flags.images } : {}),
           ...(flags.cases ? { cases: flags.cases } : {}),
           ...(flags.name ? { name: flags.name } : {}),
           ...(regions ? { mask: true, maskRegions: regions } : flags.mask !== undefined ? { mask: flags.mask } : {}),
-          size: parseInteger(flags.size ?? '256', 'size'),
-          ...(flags.workers !== undefined ? { workers: parseInteger(flags.workers, 'workers') } : {}),
-          concurrency: parseInteger(flags.concurrency ?? '8', 'concurrency'),
+          size: flags.size,
+          ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
+          concurrency: flags.concurrency,
           force: flags.force ?? false,
           onProgress: (done) => bar.update(done),
         }),
