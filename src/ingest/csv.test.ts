@@ -123,7 +123,7 @@ test('CSV: a record over maxRecordBytes is not held; it is rejected under its id
 });
 
 test('CSV: an unclosed quote early in a file over 64 MiB costs its one line, and every other row is counted', async () => {
-  // 400,000 unquoted rows (~76 MB); row 2 opens a quote that never closes, so the open field runs
+  // 400,000 unquoted rows (~73 MiB); row 2 opens a quote that never closes, so the open field runs
   // past maxRecordBytes (64 MiB by default), where the reader used to give up and lose the file.
   const file = path.join(tmp, 'stray-quote-70mb.csv');
   const rows = 400_000;
