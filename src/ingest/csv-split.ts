@@ -33,7 +33,7 @@ export class CsvRecordSplitter {
   #afterQuote = false;
   #fieldStart = true;
   #malformed = false;
-  /** Line number of the next line feed's line. */
+  /** The line being scanned (1-based). */
   #line = 1;
   /** First line of the record being scanned. */
   #startLine = 1;
