@@ -4,9 +4,9 @@
  * must never show in a thrown message, a reason or a location. (Ids are allowed to be a record's
  * own id; here no id is the canary, except where a test says so.)
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readReports, type SourceItem, type SourceOptions } from './source.js';
@@ -15,6 +15,7 @@ import { readReports, type SourceItem, type SourceOptions } from './source.js';
 export const CANARY = 'ZZCANARY Smith MRN 12345678';
 const C = CANARY;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'pacsmine-nophi-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
 
 function write(name: string, content: string | Buffer): string {
   const file = path.join(tmp, name);
