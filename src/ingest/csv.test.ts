@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Rng } from '../util/rng.js';
 import { CSV_HEADER, collect, csvRow, syntheticReport, writeGenerated } from './fixtures.js';
 import { readReports, type SourceItem } from './source.js';
+import { OptionsError } from '../util/errors.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'pacsmine-csv-'));
 
@@ -93,9 +94,13 @@ test('CSV: a 10 MB report is rejected TOO_LARGE with its id, and the run goes on
   assert.match((items[1] as { rejected: { reason: string } }).rejected.reason, /maxReportBytes/);
 });
 
-test('CSV: an unknown column is an options error naming the columns there are', async () => {
-  const file = write('cols.csv', 'uid,findings\n1,x\n');
-  await assert.rejects(collect(readReports(file, { idColumn: 'uid', textColumns: ['report'] })), /no column 'report'.*uid, findings/);
+test('CSV: an unknown column is an options error naming the columns asked for and the count, never the header\'s names', async () => {
+  const file = write('cols.csv', 'uid,findings,extra\n1,x,y\n');
+  const error = await collect(readReports(file, { idColumn: 'uid', textColumns: ['report', 'impression'] })).then(() => undefined, (e: unknown) => e);
+  assert.ok(error instanceof OptionsError);
+  assert.match(error.message, /^cols\.csv:line 1: the CSV header has 3 columns and none named 'report', 'impression'/);
+  // Were the file without a header row, the first line would be a patient's data.
+  assert.doesNotMatch(error.message, /findings|extra/);
 });
 
 test('CSV: 50,000 generated rows stream through, every row accounted for', async () => {
@@ -115,4 +120,29 @@ test('CSV: a record over maxRecordBytes is not held; it is rejected under its id
   const file = write('huge.csv', `id,text\n1,small\n2,"${'q'.repeat(3 * 1024 * 1024)}\n"\n3,after\n`);
   const items = await collect(readReports(file, { maxRecordBytes: 1024 * 1024 }));
   assert.deepEqual(summary(items), ['ok 1', 'TOO_LARGE 2 @huge.csv:line 3', 'ok 3']);
+});
+
+test('CSV: an unclosed quote early in a file over 64 MiB costs its one line, and every other row is counted', async () => {
+  // 400,000 unquoted rows (~73 MiB); row 2 opens a quote that never closes, so the open field runs
+  // past maxRecordBytes (64 MiB by default), where the reader used to give up and lose the file.
+  const file = path.join(tmp, 'stray-quote-70mb.csv');
+  const rows = 400_000;
+  const text = 'Stable appearance of the chest; no change since the prior exam. The heart is normal in size. ' +
+    'No focal consolidation or effusion or pneumothorax. Degenerative change of the spine.';
+  const bytes = writeGenerated(file, rows, (i) => (i === 1 ? `${i},"stray quote that never closes\n` : `${i},${text} ${i}\n`), 'id,text');
+  assert.ok(bytes > 64 * 1024 * 1024, `the file must be over the 64 MiB cut, is ${bytes}`);
+  try {
+    let ok = 0, firstRejects: string[] = [], rejected = 0, lastLine = '';
+    for await (const it of readReports(file)) {
+      if (it.ok) { ok++; lastLine = it.record.location; continue; }
+      rejected++;
+      if (firstRejects.length < 5) firstRejects.push(`${it.rejected.code} ${it.rejected.recordId} @${it.rejected.location}`);
+    }
+    assert.deepEqual(firstRejects, ['CSV_QUOTE 1 @stray-quote-70mb.csv:line 3']);
+    assert.equal(ok + rejected, rows);
+    assert.equal(ok, rows - 1);
+    assert.equal(lastLine, `stray-quote-70mb.csv:line ${rows + 1}`);
+  } finally {
+    rmSync(file, { force: true });
+  }
 });

@@ -57,12 +57,12 @@ export async function* readCsv(file: string, options: Resolved): AsyncGenerator<
     const location = `${name}:line ${startLine}`;
     if (columns === undefined) {
       if (problem !== null) {
-        fatal = new FormatError(`${location}: the CSV header ${problem === 'quote' ? 'is badly quoted' : 'is too large'}`);
+        fatal = new FormatError(`${location}: the CSV header ${problem === 'oversize' ? 'is too large' : 'is badly quoted'}`);
         return;
       }
       let header = bytes.toString('utf8', start, end);
       if (header.charCodeAt(0) === 0xfeff) header = header.slice(1);
-      try { columns = resolveColumns(splitCsvFields(header, delimiter), options); } catch (error) { fatal = error as Error; }
+      try { columns = resolveColumns(splitCsvFields(header, delimiter), options, location); } catch (error) { fatal = error as Error; }
       return;
     }
     if (problem === null) {
@@ -70,24 +70,30 @@ export async function* readCsv(file: string, options: Resolved): AsyncGenerator<
       return;
     }
     const recordId = salvageId(bytes.subarray(start, end), columns.id, delimiter);
-    queue.push(problem === 'quote'
-      ? reject(recordId, location, 'CSV_QUOTE', 'record is badly quoted (a quote inside an unquoted field, text after a closing quote, or a quote never closed)')
-      : reject(recordId, location, 'TOO_LARGE', `record is over ${options.maxRecordBytes} bytes (maxRecordBytes)`));
+    queue.push(problem === 'oversize'
+      ? reject(recordId, location, 'TOO_LARGE', `record is over ${options.maxRecordBytes} bytes (maxRecordBytes)`)
+      : problem === 'unclosed'
+        ? reject(recordId, location, 'CSV_QUOTE', `a quoted field opened on this line is not closed before the end of the file or within ${options.maxRecordBytes} bytes (maxRecordBytes); only this line is rejected and reading goes on with the next line`)
+        : reject(recordId, location, 'CSV_QUOTE', 'record is badly quoted (a quote inside an unquoted field, or text after a closing quote)'));
   }
 
   const splitter = new CsvRecordSplitter(delimiter.charCodeAt(0), options.maxRecordBytes, onRecord);
   const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      splitter.push(chunk);
+      splitter.add(chunk);
+      while (splitter.step()) {
+        if (fatal) throw fatal;
+        for (let i = 0; i < queue.length; i++) yield queue[i]!;
+        queue.length = 0;
+      }
+    }
+    splitter.finish();
+    while (splitter.step()) {
       if (fatal) throw fatal;
       for (let i = 0; i < queue.length; i++) yield queue[i]!;
       queue.length = 0;
     }
-    splitter.end();
-    if (fatal) throw fatal;
-    for (let i = 0; i < queue.length; i++) yield queue[i]!;
-    queue.length = 0;
   } finally {
     stream.destroy();
   }
@@ -97,7 +103,8 @@ function toItem(fields: string[], c: Columns, location: string, maxReportBytes: 
   const n = fields.length;
   const recordId = c.id < n ? fields[c.id]!.trim() : '';
   if (n !== c.count) {
-    return reject(recordId, location, 'CSV_RAGGED', `record has ${n} fields, the header has ${c.count}`);
+    // A ragged "record" may be a stray line of report text: its id only when it looks like one.
+    return reject(looksLikeId(recordId) ? recordId : '', location, 'CSV_RAGGED', `record has ${n} fields, the header has ${c.count}`);
   }
   for (let i = 0; i < n; i++) {
     if (fields[i]!.includes(REPLACEMENT)) return reject(recordId, location, 'BAD_UTF8', `field ${i + 1} is not valid UTF-8`);
@@ -118,14 +125,17 @@ function at(fields: string[], index: number): string | undefined {
   return index < 0 ? undefined : fields[index]!.trim() || undefined;
 }
 
-function resolveColumns(header: string[], options: Resolved): Columns {
+/**
+ * Column indexes from the header. A missing column is an OptionsError that names the columns asked
+ * for but never the header's own names: in a file without a header row they are a patient's data.
+ */
+function resolveColumns(header: string[], options: Resolved, location: string): Columns {
   const names = header.map((h) => h.replace(/^\uFEFF/, '').trim());
+  const missing: string[] = [];
   const find = (wanted: string, required: boolean): number => {
     let i = names.indexOf(wanted);
     if (i < 0) i = names.findIndex((n) => n.toLowerCase() === wanted.toLowerCase());
-    if (i < 0 && required) {
-      throw new OptionsError(`CSV has no column '${wanted}'; its columns are: ${names.join(', ')}`);
-    }
+    if (i < 0 && required && !missing.includes(wanted)) missing.push(wanted);
     return i;
   };
   const meta = (named: string | undefined, defaults: readonly string[]): number => {
@@ -138,7 +148,7 @@ function resolveColumns(header: string[], options: Resolved): Columns {
   };
   const textNames = options.textColumns ?? ['text'];
   if (textNames.length === 0) throw new OptionsError('textColumns must name at least one column');
-  return {
+  const columns: Columns = {
     count: names.length,
     id: find(options.idColumn ?? 'id', true),
     text: textNames.map((t) => find(t, true)),
@@ -148,15 +158,33 @@ function resolveColumns(header: string[], options: Resolved): Columns {
     modality: meta(options.modalityColumn, DEFAULT_META_COLUMNS.modality),
     date: meta(options.dateColumn, DEFAULT_META_COLUMNS.date),
   };
+  if (missing.length > 0) {
+    throw new OptionsError(`${location}: the CSV header has ${names.length} column${names.length === 1 ? '' : 's'} and none named ` +
+      `${missing.map((m) => `'${m}'`).join(', ')} (compared case-insensitively). The first line is read as the header; its names are ` +
+      'not shown, since in a file without a header row they would be patient data. Name the columns with idColumn / textColumns ' +
+      '(--id-column / --text-columns) or add a header row.');
+  }
+  return columns;
 }
 
-/** Best effort id of a record that csv-parse will not take: parse it leniently, ignoring errors. */
+/**
+ * Best effort id of a badly quoted or oversize record: parse it leniently, ignoring errors. Such a
+ * "record" may be a stray line of report text, so its id column is kept only when it looks like an
+ * id (no white space, at most 64 characters); otherwise the rejection is known by its line alone.
+ */
 function salvageId(body: Buffer, idIndex: number, delimiter: string): string {
+  let id: string;
   try {
     const rows = parseSync(body, { delimiter, relax_quotes: true, relax_column_count: true, to: 1 }) as string[][];
-    return rows[0]?.[idIndex]?.trim() ?? '';
+    id = rows[0]?.[idIndex]?.trim() ?? '';
   } catch {
     const first = body.subarray(0, 4096).toString('utf8').split(delimiter)[idIndex];
-    return first !== undefined && !first.includes('"') ? first.trim() : '';
+    id = first !== undefined && !first.includes('"') ? first.trim() : '';
   }
+  return looksLikeId(id) ? id : '';
+}
+
+/** An id of a record whose fields could not be trusted: one word, not too long. */
+export function looksLikeId(value: string): boolean {
+  return value.length <= 64 && !/\s/.test(value);
 }

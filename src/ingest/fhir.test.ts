@@ -86,3 +86,28 @@ test('FHIR: NDJSON saved as .json is read line by line', async () => {
   writeFileSync(file, `${JSON.stringify(a)}\n${JSON.stringify(b)}\n`);
   assert.deepEqual(summary(await collect(readReports(file))), [`ok ${a['id'] as string}`, `ok ${b['id'] as string}`]);
 });
+
+test('FHIR: a misspelled resourceType (Bundel, DiagnosticReprt) is rejected UNKNOWN_RESOURCE with a reason, not passed over', async () => {
+  const rng = new Rng(8);
+  const a = fhirDiagnosticReport(syntheticReport(rng, 0)), b = fhirDiagnosticReport(syntheticReport(rng, 1));
+  const bundel = path.join(tmp, 'bundel.json');
+  writeFileSync(bundel, JSON.stringify({ resourceType: 'Bundel', id: 'b1', entry: [{ resource: a }, { resource: b }] }));
+  const top = await collect(readReports(bundel));
+  assert.deepEqual(summary(top), ['UNKNOWN_RESOURCE b1 @bundel.json']);
+  const topReason = (top[0] as { rejected: { reason: string } }).rejected.reason;
+  assert.match(topReason, /not a FHIR resource type/);
+  assert.match(topReason, /'Bundle'/, 'the reason suggests the type it is close to');
+  assert.match(topReason, /2 entries/);
+
+  const typo = path.join(tmp, 'typo.json');
+  writeFileSync(typo, JSON.stringify({ resourceType: 'Bundle', entry: [
+    { resource: a }, { resource: { ...b, resourceType: 'DiagnosticReprt' } }, { resource: { resourceType: 'Patient', id: 'p1' } },
+  ] }));
+  const items = await collect(readReports(typo));
+  assert.deepEqual(summary(items), [`ok ${a['id'] as string}`, `UNKNOWN_RESOURCE ${b['id'] as string} @typo.json#entry[1]`]);
+  assert.match((items[1] as { rejected: { reason: string } }).rejected.reason, /'DiagnosticReport'/);
+
+  const lines = path.join(tmp, 'typo.ndjson');
+  writeFileSync(lines, `${JSON.stringify(a)}\n${JSON.stringify({ ...b, resourceType: 'diagnosticreport' })}\n${JSON.stringify({ resourceType: 'Observation', id: 'o' })}\n`);
+  assert.deepEqual(summary(await collect(readReports(lines))), [`ok ${a['id'] as string}`, `UNKNOWN_RESOURCE ${b['id'] as string} @typo.ndjson:line 2`]);
+});

@@ -1,9 +1,9 @@
 /**
  * FHIR R4 DiagnosticReport, as a Bundle (a .json file with entry[].resource, parsed whole up to
  * 512 MiB) or as NDJSON (one resource per line, streamed; a Bundle on a line is expanded).
- * Resources of other types (Patient, ImagingStudy, …) are no reports: they are passed over and
+ * Resources of other FHIR types (Patient, ImagingStudy, …) are no reports: they are passed over and
  * give no item. A DiagnosticReport with no text is EMPTY; bad JSON or a missing resourceType is
- * FHIR_INVALID.
+ * FHIR_INVALID; a resourceType FHIR does not know (a misspelled "Bundel") is UNKNOWN_RESOURCE.
  */
 import { isUtf8 } from 'node:buffer';
 import { readFile, stat } from 'node:fs/promises';
@@ -11,6 +11,8 @@ import path from 'node:path';
 import { FormatError } from '../util/errors.js';
 import { readLines, isBlank } from './lines.js';
 import { finishRecord, overByteLimit, reject, withMeta } from './record.js';
+import { FHIR_RESOURCE_TYPES, closestResourceType } from './fhir-types.js';
+import { jsonSyntaxProblem } from './json-error.js';
 import type { ResolvedSourceOptions, SourceItem, SourceRecord } from './source.js';
 
 type Resolved = ResolvedSourceOptions;
@@ -42,7 +44,7 @@ async function* readBundleFile(file: string, options: Resolved): AsyncGenerator<
       yield* readNdjson(file, options);
       return;
     }
-    yield reject(name, name, 'FHIR_INVALID', `file is not valid JSON (${(error as Error).message.slice(0, 120)})`);
+    yield reject(name, name, 'FHIR_INVALID', `file is not valid JSON (${jsonSyntaxProblem(error)})`);
     return;
   }
   yield* fromResource(value, name, options.maxReportBytes, utf8);
@@ -59,7 +61,7 @@ async function* readNdjson(file: string, options: Resolved): AsyncGenerator<Sour
     try {
       value = JSON.parse(line.bytes.toString('utf8'));
     } catch (error) {
-      yield reject('', location, 'FHIR_INVALID', `line is not valid JSON (${(error as Error).message.slice(0, 120)})`);
+      yield reject('', location, 'FHIR_INVALID', `line is not valid JSON (${jsonSyntaxProblem(error)})`);
       continue;
     }
     yield* fromResource(value, location, options.maxReportBytes, isUtf8(line.bytes));
@@ -78,10 +80,14 @@ function looksLikeNdjson(bytes: Buffer): boolean {
   }
 }
 
-/** Items from one resource: a Bundle gives one per DiagnosticReport entry. */
+/** Items from one resource: a Bundle gives one per DiagnosticReport entry; other known types none. */
 function* fromResource(value: unknown, location: string, maxReportBytes: number, utf8: boolean): Generator<SourceItem> {
   if (!isObject(value) || typeof value['resourceType'] !== 'string') {
     yield reject(isObject(value) ? str(value['id']) : '', location, 'FHIR_INVALID', 'not a FHIR resource (no resourceType)');
+    return;
+  }
+  if (!FHIR_RESOURCE_TYPES.has(value['resourceType'])) {
+    yield unknownResource(value, location);
     return;
   }
   if (value['resourceType'] === 'Bundle') {
@@ -97,10 +103,24 @@ function* fromResource(value: unknown, location: string, maxReportBytes: number,
         continue;
       }
       if (resource['resourceType'] === 'DiagnosticReport') yield fromDiagnosticReport(resource, at, maxReportBytes, utf8);
+      else if (!FHIR_RESOURCE_TYPES.has(resource['resourceType'])) yield unknownResource(resource, at);
     }
     return;
   }
   if (value['resourceType'] === 'DiagnosticReport') yield fromDiagnosticReport(value, location, maxReportBytes, utf8);
+}
+
+/**
+ * A resource whose type FHIR does not have: most likely a misspelling, which must not drop reports
+ * silently. The reason hints at the closest known type but never repeats the input's.
+ */
+function unknownResource(res: Record<string, unknown>, location: string): SourceItem {
+  const hint = closestResourceType(res['resourceType'] as string);
+  const entries = Array.isArray(res['entry']) ? (res['entry'] as unknown[]).length : undefined;
+  return reject(str(res['id']), location, 'UNKNOWN_RESOURCE',
+    'resourceType is not a FHIR resource type (R4, R4B or R5)' +
+    (hint ? `; it is close to '${hint}' (misspelled?)` : '') +
+    (entries !== undefined ? `; its ${entries} entr${entries === 1 ? 'y is' : 'ies are'} not read` : ''));
 }
 
 /** `utf8` false: the bytes this resource came from held invalid UTF-8, so look for U+FFFD in it. */

@@ -82,7 +82,7 @@ function parseMessage(p: Pending, location: string, options: Resolved): SourceIt
   if (p.badUtf8) return reject(recordId, location, 'BAD_UTF8', 'message is not valid UTF-8');
   const type = (mshFields[8] ?? '').split(enc.component);
   if (type[0] !== 'ORU' || type[1] !== 'R01') {
-    return reject(recordId, location, 'HL7_INVALID', `message type (MSH-9) is '${(type[0] ?? '').slice(0, 8)}^${(type[1] ?? '').slice(0, 8)}', not ORU^R01`);
+    return reject(recordId, location, 'HL7_INVALID', wrongTypeReason(type[0] ?? '', type[1] ?? ''));
   }
   if (!recordId) return reject('', location, 'NO_ID', 'message has neither OBR-3 (filler order number) nor MSH-10 (message control id)');
   let text = '';
@@ -101,6 +101,26 @@ function parseMessage(p: Pending, location: string, options: Resolved): SourceIt
   const accession = filler || first(obr?.[2], enc) || first(obr?.[18], enc);
   withMeta(record, accession, first(pid?.[3], enc), modalityOf(obr, enc), first(obr?.[7], enc));
   return finishRecord(record, maxReportBytes, 'message');
+}
+
+/** HL7 v2 message type codes (MSH-9.1), the ones a message type may be quoted as. */
+const MESSAGE_TYPES = new Set(('ACK ADR ADT BAR BPS BRP BRT BTS CCF CCI CCM CCQ CCR CCU CQU CRM CSU DBC DBU DEL DEO DER DFT ' +
+  'DOC DPR DRC DRG DSR EAC EAN EAR EHC ESR ESU INR INU LSR LSU MDM MFD MFK MFN MFQ MFR NMD NMQ NMR OMB OMD OMG OMI OML ' +
+  'OMN OMP OMQ OMS OPL OPR OPU ORA ORB ORD ORF ORG ORI ORL ORM ORN ORP ORR ORS ORU ORX OSM OSQ OSR OSU OUL PEX PGL PIN PMU ' +
+  'PPG PPP PPR PPT PPV PRR PTR QBP QCK QCN QRY QSB QSX QVR RAR RAS RCI RCL RDE RDR RDS RDY REF RER RGR RGV ROR RPA RPI RPL ' +
+  'RPR RQA RQC RQI RQP RRA RRD RRE RRG RRI RSP RTB SCN SDN SDR SIU SLN SLR SMD SQM SQR SRM SRR SSR SSU STC STI SUR TBR TCR ' +
+  'TCU UDM VXQ VXR VXU VXX').split(' '));
+
+/**
+ * Why a message is not ORU^R01. MSH-9 is quoted only when it is a known message type with an event
+ * code (ADT^A01), which cannot carry patient data; anything else is not repeated.
+ */
+function wrongTypeReason(code: string, event: string): string {
+  if (MESSAGE_TYPES.has(code) && (event === '' || /^[A-Z]\d{2}$/.test(event))) {
+    return `message type (MSH-9) is '${code}${event ? `^${event}` : ''}', not ORU^R01`;
+  }
+  if (code === '' && event === '') return 'message type (MSH-9) is empty, not ORU^R01';
+  return 'message type (MSH-9) is not a known HL7 message type (so not shown here), not ORU^R01';
 }
 
 /** First component of the first repetition, unescaped. */

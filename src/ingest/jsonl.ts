@@ -6,6 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import { readLines, isBlank } from './lines.js';
 import { finishRecord, joinSections, reject, withMeta } from './record.js';
+import { jsonSyntaxProblem } from './json-error.js';
 import type { ResolvedSourceOptions, SourceItem, SourceRecord } from './source.js';
 
 type Resolved = ResolvedSourceOptions;
@@ -36,7 +37,7 @@ export async function* readJsonl(file: string, options: Resolved): AsyncGenerato
       value = JSON.parse(line.bytes.toString('utf8'));
     } catch (error) {
       yield reject('', location, utf8 ? 'BAD_JSON' : 'BAD_UTF8',
-        utf8 ? `line is not valid JSON (${(error as Error).message.slice(0, 120)})` : 'line is not valid UTF-8');
+        utf8 ? `line is not valid JSON (${jsonSyntaxProblem(error)})` : 'line is not valid UTF-8');
       continue;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -54,8 +54,25 @@ export function withMeta(record: SourceRecord, accession?: string, patientId?: s
   return record;
 }
 
-/** Final checks shared by all formats: id present, text not empty, not too large. */
+/** C0 control characters other than tab, line feed and carriage return (NUL included). */
+const CONTROL_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
+
+/**
+ * Replaces control characters in the text by spaces and counts them. They are no part of any
+ * report (a NUL from a fixed-width or RTF export, an escape code) and would end a C string
+ * downstream; one is not worth losing a report over, so the text is cleaned, not rejected.
+ */
+export function replaceControlChars(record: SourceRecord): void {
+  if (!CONTROL_CHAR.test(record.text)) return;
+  let n = 0;
+  record.text = record.text.replace(CONTROL_CHARS, () => { n++; return ' '; }).trim();
+  record.controlCharsReplaced = n;
+}
+
+/** Final checks shared by all formats: control characters replaced, id present, text not empty, not too large. */
 export function finishRecord(record: SourceRecord, maxReportBytes: number, what = 'report'): SourceItem {
+  replaceControlChars(record);
   if (!record.recordId) return reject('', record.location, 'NO_ID', `${what} has no id`);
   if (!record.text) return reject(record.recordId, record.location, 'EMPTY', `${what} has no text`);
   if (overByteLimit(record.text, maxReportBytes)) {

@@ -30,9 +30,14 @@ export interface SourceRecord {
   examDate?: string;
   /** Where it came from, for messages: "file.csv:line 17", "bundle.json#entry[3]", "msgs.hl7:message 5". */
   location: string;
+  /** How many control characters (NUL and the other C0 codes but tab, LF and CR) of the text were replaced by spaces; absent when none. */
+  controlCharsReplaced?: number;
 }
 
-/** A record that could not be read. `code` is one of REJECT_CODES; `reason` never quotes report text. */
+/**
+ * A record that could not be read. `code` is one of REJECT_CODES; `reason` never quotes the input
+ * (no report text, cell contents or field values): it cites line numbers, counts and sizes.
+ */
 export interface Rejected {
   recordId: string;
   location: string;
@@ -71,7 +76,7 @@ export type ResolvedSourceOptions = SourceOptions & { maxReportBytes: number; ma
 /** Every rejection code a source can give. */
 export const REJECT_CODES = [
   'BAD_UTF8', 'EMPTY', 'TOO_LARGE', 'NO_ID',
-  'CSV_RAGGED', 'CSV_QUOTE', 'BAD_JSON', 'FHIR_INVALID', 'HL7_INVALID',
+  'CSV_RAGGED', 'CSV_QUOTE', 'BAD_JSON', 'FHIR_INVALID', 'UNKNOWN_RESOURCE', 'HL7_INVALID',
 ] as const;
 export type RejectCode = (typeof REJECT_CODES)[number];
 

@@ -87,3 +87,18 @@ test('JSON Lines, FHIR NDJSON and HL7: malformed records are listed and the rest
     }
   }
 });
+
+test('a NUL byte inside a report is replaced by a space, counted in the summary, and never stored', async () => {
+  const t = run({ 'r.csv': 'id,text\nn1,"Stable\u0000 nodule (series 3 image 45).\u0000"\nn2,Normal chest.\n' }, 'r.csv', { format: 'csv' });
+  try {
+    const s = await t.go();
+    assert.equal(s.ingested, 2);
+    assert.equal(s.controlCharsReplaced, 2);
+    const stored = t.ws.db.prepare("SELECT text FROM reports WHERE report_id = 'n1'").pluck().get() as string;
+    assert.ok(!stored.includes('\u0000'), JSON.stringify(stored));
+    assert.match(stored, /^Stable  nodule \(series 3 image 45\)\.$/);
+    check(s, t.ws, {});
+  } finally {
+    t.done();
+  }
+});

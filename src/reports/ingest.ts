@@ -41,6 +41,8 @@ export interface IngestSummary extends IngestProgress {
   references: number;
   keyImages: number;
   phiReplaced: number;
+  /** Control characters (NUL and other C0 codes but tab and line breaks) replaced by spaces in the stored reports. */
+  controlCharsReplaced: number;
   rejectsByCode: Record<string, number>;
   seconds: number;
   /** True when the workspace already held this exact ingest, so nothing was redone. */
@@ -146,6 +148,7 @@ class ReportWriter {
   private references = 0;
   private keyImages = 0;
   private phiReplaced = 0;
+  private controlCharsReplaced = 0;
   private readonly rejectsByCode: Record<string, number> = {};
   private readonly insertReport;
   private readonly insertRaw;
@@ -224,6 +227,7 @@ class ReportWriter {
         }
         this.ingested++;
         this.phiReplaced += p.numPhi;
+        this.controlCharsReplaced += rec.controlCharsReplaced ?? 0;
       }
     })();
   }
@@ -245,6 +249,7 @@ class ReportWriter {
       references: this.references,
       keyImages: this.keyImages,
       phiReplaced: this.phiReplaced,
+      controlCharsReplaced: this.controlCharsReplaced,
       rejectsByCode: { ...this.rejectsByCode },
     };
   }

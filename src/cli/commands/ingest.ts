@@ -66,7 +66,8 @@ export function registerIngest(program: Command): void {
         [
           `${s.upToDate ? 'up to date: ' : ''}${s.seen} records: ${s.ingested} ingested, ${s.rejected} rejected` +
             (s.rejected ? ` (${Object.entries(s.rejectsByCode).map(([c, n]) => `${c} ${n}`).join(', ')}; see 'pacsmine rejects')` : ''),
-          `${s.references} key-image references, ${s.keyImages} key images, ${s.phiReplaced} identifiers replaced, ${s.seconds.toFixed(1)} s`,
+          `${s.references} key-image references, ${s.keyImages} key images, ${s.phiReplaced} identifiers replaced, ` +
+            `${s.controlCharsReplaced ? `${s.controlCharsReplaced} control characters replaced, ` : ''}${s.seconds.toFixed(1)} s`,
         ].join('\n'),
       );
     });
