@@ -64,6 +64,16 @@ export class SkipGramKernel {
     this.sentence = new Uint32Array(10000);
   }
 
+  /** The random-number state, for a checkpoint. */
+  rngState(): number[] {
+    return this.rng.getState();
+  }
+
+  /** Continues from a state rngState() returned. */
+  setRngState(state: readonly number[]): void {
+    this.rng.setState(state);
+  }
+
   /**
    * Trains on sentences [from, to) at a fixed learning rate; returns the number of raw
    * (pre-sub-sampling) words it went through.

@@ -12,7 +12,8 @@ import { InputError, OptionsError } from '../util/errors.js';
 import { wasmKernelModule } from './wasm-kernel.js';
 import { SkipGramKernel, buildExpTable, type KernelArrays } from './kernel.js';
 
-const small = { vectorSize: 32, window: 5, minCount: 2, epochs: 3 };
+// workers 0: the calling thread, so that a seed gives the same vectors.
+const small = { vectorSize: 32, window: 5, minCount: 2, epochs: 3, workers: 0 };
 
 test('Huffman codes are prefix-free, root-first, with shorter codes for frequent words', () => {
   const counts = Float64Array.from([50, 30, 10, 5, 3, 1, 1]);
@@ -147,8 +148,8 @@ test('bad corpora and options fail clearly', async () => {
 });
 
 test('neighbours of common findings in the Indiana reports are sensible', { skip: needsSharedData(INDIANA_REPORTS) }, async () => {
-  const { vectors, report } = await trainWord2Vec(indianaSentences(), { epochs: 5, seed: 1 });
-  assert.equal(report.options.vectorSize, 256);
+  const { vectors } = await trainWord2Vec(indianaSentences(), { epochs: 5, seed: 1 });
+  assert.equal(vectors.vectorSize, 256);
   const near = (w: string): string[] => vectors.mostSimilar([w], [], 10).map((n) => n.word);
   const effusion = near('effusion');
   assert.ok(effusion.includes('pleural') || effusion.includes('effusions'), `effusion: ${effusion.join(' ')}`);

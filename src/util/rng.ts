@@ -29,6 +29,19 @@ export class Rng {
     this.d = mixSeed(this.c ^ 0xe6546b64);
   }
 
+  /** The generator's state (four 32-bit words), for a checkpoint; `setState` puts it back. */
+  getState(): [number, number, number, number] {
+    return [this.a, this.b, this.c, this.d];
+  }
+
+  /** Continues from a state `getState` returned: the same numbers follow as did after it. */
+  setState(state: readonly number[]): void {
+    if (state.length !== 4 || !state.every((x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff) || state.every((x) => x === 0)) {
+      throw new RangeError(`an Rng state is four unsigned 32-bit integers, not all zero; got [${state.join(', ')}]`);
+    }
+    [this.a, this.b, this.c, this.d] = state as [number, number, number, number];
+  }
+
   /** Uniform unsigned 32-bit integer. */
   nextUint32(): number {
     let t = this.d;
