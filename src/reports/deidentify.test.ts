@@ -143,7 +143,9 @@ test('street addresses with their unit, city and ZIP are removed; the state is k
     ['Mail to 1600 Pennsylvania Avenue NW, Washington, DC 20500.', 'Mail to [ADDRESS], [LOCATION], DC [ZIP].'],
     ['ADDRESS: 77 WEST 42ND STREET #12, NEW YORK, NY 10036', 'ADDRESS: [ADDRESS], [LOCATION], NY [ZIP]'],
     ['Sent to PO Box 1234, Dayton, OH 45401.', 'Sent to [ADDRESS], [LOCATION], OH [ZIP].'],
-    ['Lives at 12 Baker Road in Salem.', 'Lives at [ADDRESS] in Salem.'],
+    ['Lives at 12 Baker Road in Salem.', 'Lives at [ADDRESS] in [LOCATION].'],
+    ['Transferred from a nursing home in Cedar Rapids, Iowa.', 'Transferred from a nursing home in [LOCATION], Iowa.'],
+    ['Referred from St. Paul, MN 55101.', 'Referred from [LOCATION], MN [ZIP].'],
   ];
   for (const [text, expected] of cases) expectDeid(text, expected);
 });

@@ -14,7 +14,7 @@
  * What is found and what is not: docs/reports.md.
  */
 import {
-  CREDENTIALS, NAME_LABELS, NAME_VERBS, NOT_NAMES, ONES, PHONE_LABELS, RELATIVES, STATE_ABBREVIATIONS, STATE_NAMES,
+  CREDENTIALS, NAME_LABELS, NAME_STOP_WORDS, NAME_VERBS, NOT_NAMES, ONES, PHONE_LABELS, RELATIVES, STATE_ABBREVIATIONS, STATE_NAMES,
   STREET_SUFFIXES, TEENS, UNIT_WORDS, alternatives, capOrUpper, ci,
 } from './phi-words.js';
 
@@ -39,24 +39,43 @@ const ciPhrase = (phrase: string): string => phrase.split(' ').map(ci).join(Stri
 
 // ---- Names.
 const UPPER = String.raw`A-Z\u00C0-\u00D6\u00D8-\u00DE`;
+const LOWER = String.raw`a-z\u00DF-\u00F6\u00F8-\u00FF`;
 const LETTER = String.raw`a-zA-Z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F`;
-// A capitalised word that is not one of the header labels that often follow a name on the same line.
-const NAME_WORD = String.raw`(?!(?:MRN|DOB|ACC|SSN|MR|ID|Acc|Dob)\b)[${UPPER}][${LETTER}'\u2019\-]+`;
-const INITIAL = String.raw`[A-Z](?:\.|\b)`;
+// Header labels that follow a name on the same line are never its first word either.
+const HEADER_WORD = String.raw`(?:MRN|DOB|ACC|SSN|MR|ID|Acc|Dob)\b`;
+// ... nor, after its first word, a label that introduces another name ("Dr. Hiroshi Lewis Ref Phys: LEWIS, MARK").
+const LABEL_FIRST_WORDS = [...NAME_LABELS, ...NAME_VERBS].map((l) => l.split(' ')[0] ?? l);
+const STOP_WORD = String.raw`(?:${alternatives([...new Set([...NAME_STOP_WORDS, ...LABEL_FIRST_WORDS])], ci)})\b`;
+// A name is written in one case: "Jane Smith" or "JANE SMITH". A change of case ends it ("HARRIS, NGOZI Radiation
+// dose ...", "Harris, Tomasz MD ..."), and so does a label or credential ("Jane Smith Pager 4567").
+const MIXED_WORD = String.raw`[${UPPER}](?=[${LETTER}'\u2019\-]*[${LOWER}])[${LETTER}'\u2019\-]+`;
+const CAPS_WORD = String.raw`[${UPPER}][${UPPER}'\u2019\-]+(?![${LETTER}])`;
 const PARTICLE = '(?:van|von|de|del|della|der|den|di|da|du|la|le|dos|das|bin|ibn|al|el|ter)';
-// One to four capitalised words or initials, one space apart ("Jane Smith", "J. R. Smith",
-// "Mary-Ann O'Neil", "van der Berg"). A wider gap or a line break ends the name: header fields sit on one line.
-const PERSON = String.raw`(?:${PARTICLE}[ \t])*(?:${NAME_WORD}|${INITIAL})(?:[ \t](?:${PARTICLE}[ \t])*(?:${NAME_WORD}|${INITIAL})){0,3}`;
+const INITIALS = String.raw`(?:[A-Z]\.[ \t]*)`;
+/** One to three words of one case, with initials and particles ("J. R. Smith", "Mary-Ann O'Neil", "van der Berg", "Jane R."). */
+function person(word: string, minWords: 1 | 2): string {
+  const first = `(?!${HEADER_WORD})${word}`;
+  const next = String.raw`[ \t](?:${PARTICLE}[ \t])*${INITIALS}*(?!${STOP_WORD})${word}`;
+  const body = minWords === 1
+    ? `${INITIALS}*${first}(?:${next}){0,2}`
+    : `(?:${INITIALS}+${first}(?:${next}){0,2}|${first}(?:${next}){1,2})`;
+  return String.raw`(?:${PARTICLE}[ \t])*${body}(?:[ \t][A-Z]\.)?`;
+}
+const PERSON = `(?:${person(MIXED_WORD, 1)}|${person(CAPS_WORD, 1)})`;
 // "MARTIN, AHMED" or "Smith, Jane R.": the last-name-first form of header fields.
-const LAST_FIRST = String.raw`${NAME_WORD},[ \t]?${PERSON}`;
+const LAST_FIRST = String.raw`(?:(?!${HEADER_WORD})${MIXED_WORD},[ \t]?${person(MIXED_WORD, 1)}|(?!${HEADER_WORD})${CAPS_WORD},[ \t]?${person(CAPS_WORD, 1)})`;
+const CREDENTIALED_PERSON = `(?:${person(MIXED_WORD, 2)}|${person(CAPS_WORD, 2)})`;
 const CREDENTIAL = `(?:${CREDENTIALS.join('|')})`;
 const TITLE_WORD = '(?:Doctor|Miss|Prof|Mrs|Dr|Mr|Ms|Mx|DOCTOR|MISS|PROF|MRS|DR|MR|MS|MX)';
 // A title, then a period (with or without a space after it, "Dr.Smith") or a space.
 const TITLE = String.raw`\b${TITLE_WORD}(?:\.\s*|[ \t]+)`;
-const NAME_PREFIX = String.raw`(?:\b(?:${alternatives(NAME_VERBS, ciPhrase)})[ \t]*:?[ \t]*|\b(?:${alternatives(NAME_LABELS, ciPhrase)})\s*:\s*|\b(?:${alternatives(RELATIVES)}),?[ \t]+)`;
+const RELATIVE = alternatives([...RELATIVES, ...RELATIVES.filter((r) => r !== 'sister').map((r) => r.charAt(0).toUpperCase() + r.slice(1))]);
+const NAME_PREFIX = String.raw`(?:\b(?:${alternatives(NAME_VERBS, ciPhrase)})[ \t]*:?[ \t]*|\b(?:${alternatives(NAME_LABELS, ciPhrase)})\.?\s*:\s*|\b(?:${RELATIVE}),?[ \t]+|\bPt\.?[ \t]+(?!(?:Name|ID|Id|History|Info)\b)|\b[Pp]atient[ \t]+(?=[A-Z][a-z]))`;
 
 // ---- Places. Safe Harbor lets the state stay; the street, city and ZIP code go.
-const CITY_WORD = String.raw`(?!(?:Street|Avenue|Road|Boulevard|Drive|Lane|Court|Way|St|Ave|Rd|Blvd|Dr|Ln|Ct|STREET|AVENUE|ROAD|DRIVE|LANE|ST|AVE|RD|DR)\b)[${UPPER}][${LETTER}.'\-]+`;
+// A street suffix is not part of a city, but "St." is in "St. Paul".
+const SAINT_CITY = '(?:Paul|Louis|Petersburg|Cloud|George|Augustine|Charles|Joseph|Albans|Johnsbury)';
+const CITY_WORD = String.raw`(?!(?:Street|Avenue|Road|Boulevard|Drive|Lane|Court|Way|Ave|Rd|Blvd|Dr|Ln|Ct|STREET|AVENUE|ROAD|DRIVE|LANE|ST|AVE|RD|DR)\b|St\b(?!\.[ \t]+${SAINT_CITY}))(?:(?:St|Ft|Mt)\.|[${UPPER}][${LETTER}'\-]+)`;
 // Capitalised words that start sentences and lines before a city ("From Denver, CO 80202").
 const NOT_CITY = String.raw`(?:From|In|At|To|Of|The|And|Near|Lives|Patient|Home|Address|Sent|Mail|Resides|Moved|Referred|Transferred|Born|Visiting|Now|Currently|Formerly|Originally|Seen|Pt)\b`;
 const CITY = String.raw`(?!${NOT_CITY})${CITY_WORD}(?:[ \t]${CITY_WORD}){0,2}`;
@@ -117,7 +136,7 @@ const NUMBER_WORD = String.raw`(?:[ \t]*(?:#|${ci('no')}\.?|${ci('number')}|${ci
 // Units after a number make it a measurement ("200-1500 HU"), never a phone number.
 const UNITS = String.raw`(?:mm|cm|m|cc|ml|mL|HU|hu|mg|mGy|mSv|Gy|cGy|kg|g|s|sec|ms|min|hours|hrs|kV|kVp|mA|mAs|units|%)(?![A-Za-z])`;
 // A seven-digit number after an image keyword, a list of numbers or a range word is an image range ("images 123-4567").
-const REF_CONTEXT = String.raw`[\w#.:/-]|\d[ \t]*,[ \t]*|\b(?:${ciAll(['images', 'image', 'imgs', 'img', 'im', 'slices', 'slice', 'series', 'ser', 'se', 'sections', 'section', 'frames', 'frame', 'nos', 'no', 'numbers', 'number'])})\.?[ \t]*:?[ \t]*#?[ \t]*|\b(?:${ciAll(['to', 'and', 'or', 'through', 'thru'])})[ \t]+`;
+const REF_CONTEXT = String.raw`[\w#.:/-]|\d[ \t]*,[ \t]*|\b(?:${ciAll(['images', 'image', 'imgs', 'img', 'im', 'slices', 'slice', 'series', 'ser', 'se', 'sections', 'section', 'frames', 'frame', 'nos', 'no', 'numbers', 'number'])})\.?[ \t]*:?[ \t]*#?[ \t]*|\d[ \t]+(?:${ciAll(['to', 'and', 'or', 'through', 'thru'])})[ \t]+`;
 
 // ---- Labelled numbers: record, account, health plan, licence, certificate, vehicle and device numbers.
 const NO = String.raw`(?:[ \t]*(?:${ci('No')}\.?|${ci('Number')}|${ci('Num')}\.?|#|${ci('ID')}))`;
@@ -134,6 +153,8 @@ const WEAK_ID_LABELS = [
   `${ci('Visit')}`, `${ci('Order')}`, `${ci('Billing')}`, `${ci('Member')}`, `${ci('Subscriber')}`, `${ci('Policy')}`, `${ci('Group')}`,
   `${ci('Insurance')}`, `${ci('Licen')}[cs]${ci('e')}`, `${ci('Driver')}(?:'?[Ss])?\\s+${ci('Licen')}[cs]${ci('e')}`, `${ci('Lic')}\\.?`,
   `${ci('Certificate')}`, `${ci('Cert')}\\.?`, `${ci('Vehicle')}`, `${ci('Plate')}`, `${ci('Tag')}`, `${ci('Serial')}`, `${ci('Device')}`, 'ID',
+  // "Unit number" and "Hospital No." are record numbers in many hospitals.
+  `${ci('Unit')}`, `${ci('Hospital')}`, `${ci('Hosp')}\\.?`, `${ci('Case')}`, `${ci('Chart')}`,
 ];
 const LABELLED_ID = String.raw`\b(?:(?:${STRONG_ID_LABELS.join('|')})|(?:${WEAK_ID_LABELS.join('|')})(?:${NO}+[ \t]*[:#]?|[ \t]*[:#]))\s*[:#]?\s*`;
 const LABELLED_VALUE = String.raw`(?:[A-Za-z]{1,4}[ -]?)?\d[\dA-Za-z-]{2,}`;
@@ -146,11 +167,11 @@ const PATTERN = new RegExp(
   [
     String.raw`(?<SSN>\b\d{3}-\d{2}-\d{4}\b)`,
     // DICOM UIDs (five or more dotted numbers) identify a study as surely as an accession number.
-    String.raw`(?<UID>(?<![\d.])[0-2](?:\.(?:0|[1-9]\d{0,38})){4,}(?!\d|\.\d))`,
+    String.raw`(?<UID>(?<![\d.])[0-2](?:\.\d{1,39}){4,}(?!\d|\.\d))`,
     String.raw`(?<IPV4>(?<![\d.])(?:${IPV4_OCTET}\.){3}${IPV4_OCTET}(?!\d|\.\d))`,
     `(?<IPV6>${IPV6})`,
     // A street address, with its unit and, where no ZIP follows (the rare pass took those), its city and state.
-    String.raw`(?<STREET>${STREET}|${PO_BOX})(?:\.?,?[ \t]+(?<CITY1>${CITY}),[ \t]*(?<STATE1>${STATE})(?![A-Za-z]))?`,
+    String.raw`(?<STREET>${STREET}|${PO_BOX})(?:\.?,?[ \t]+(?<CITY1>${CITY}),[ \t]*(?<STATE1>${STATE})(?![A-Za-z])|[ \t]+in[ \t]+(?<CITY_IN>${CITY}))?`,
     `(?<PHONE>${PHONE_10})`,
     String.raw`(?<DATE>\b(?:${DATE})\b)`,
     String.raw`(?<AGE>(?<![\d.])${OVER_89}${YEARS_OLD})`,
@@ -158,12 +179,16 @@ const PATTERN = new RegExp(
     String.raw`(?<TIME>\b(?:[01]?\d|2[0-3]):[0-5]\d(?![ \t]*(?:${ci("o'clock")}|${ci('position')}))(?::[0-5]\d(?:[.,]\d{1,9})?)?(?:[ \t]?[AaPp]\.?[Mm]\.?)?(?:[ \t]?(?:Z|UTC|GMT|[ECMP][SD]T))?\b|\b(?:[01]\d|2[0-3])[0-5]\d[ \t]+${ci('hours')}\b)`,
     // Seven digits in the 555-1234 shape, unless an image keyword, a number list or a unit says it is a range.
     String.raw`(?<PHONE7>(?=[2-9]\d{2}-\d{4}(?![\d-]))(?<!${REF_CONTEXT})[2-9]\d{2}-\d{4}(?!\.\d|[ \t]*${UNITS}))`,
+    // A labelled social-security number may be written with spaces ("Social Security number: 123 45 6789").
+    String.raw`(?<SSN_LABEL>\b(?:SSN|${ciPhrase('Social Security')}${NO}?)\s*[:#]?\s*)(?<SSN_VALUE>\d{3}[ .]\d{2}[ .]\d{4}(?!\d))`,
     String.raw`(?<LABEL_ID>${LABELLED_ID})(?<LABEL_ID_VALUE>${LABELLED_VALUE})`,
     String.raw`(?<FAX_LABEL>\b(?:${ci('fax')}(?:${ci('ed')}[ \t]+${ci('to')})?|${ci('facsimile')})\.?${NUMBER_WORD})(?<FAX_VALUE>${PHONE_10}|${PHONE_7})`,
     String.raw`(?<PHONE_LABEL>\b(?:${ciAll(PHONE_LABELS.map((l) => l))})\.?${NUMBER_WORD}(?:${ci('at')}[ \t]+|${ci('on')}[ \t]+)?)(?<PHONE_VALUE>${PHONE_10}|${PHONE_7}|[xX]\d{3,5}\b)`,
-    // Extensions and pagers take four or five digits ("ext. 4567", "pager 45678").
-    String.raw`(?<EXT_LABEL>\b(?:${ciAll(['ext', 'extension', 'pager', 'beeper', 'paged'])})\.?${NUMBER_WORD}(?:${ci('at')}[ \t]+)?)(?<EXT_VALUE>[xX]?\d{4,5}\b)`,
+    // Extensions and pagers take four or five digits ("ext. 4567", "pager 45678", "Page 6387"; "page 2 of 3" has fewer).
+    String.raw`(?<EXT_LABEL>\b(?:${ciAll(['ext', 'extension', 'pager', 'beeper', 'paged', 'page'])})\.?${NUMBER_WORD}(?:${ci('at')}[ \t]+)?)(?<EXT_VALUE>[xX]?\d{4,5}\b)`,
     String.raw`(?<AGE_LABEL>\b(?:${ci('age')}|${ci('aged')})(?:[ \t]*[:=][ \t]*|[ \t]+${ci('of')}[ \t]+|[ \t]+)|\b${ci('age')}\/${ci('sex')}[ \t]*:?[ \t]*)(?<AGE_VALUE>${OVER_89})(?!\d|\.\d|[ \t]*${UNITS})`,
+    // "The patient is 93", "who was 101": a number over 89 right after a person and "is"/"was".
+    String.raw`(?<AGE_IS>\b(?:${ci('patient')}|${ci('pt')}|[Ss]he|[Hh]e|[Ww]ho)[ \t]+(?:is|was)[ \t]+(?:now[ \t]+)?)(?<AGE_IS_VALUE>${OVER_89})(?!\d|\.\d|[ \t]*${UNITS})`,
     String.raw`(?<ZIP_LABEL>\b(?:${ci('zip')}(?:[ \t]*${ci('code')})?|${ciPhrase('postal code')})[ \t]*[:#]?[ \t]*)(?<ZIP_VALUE>${ZIP})`,
     // "since 3/14": a month and day with no year, only after a word that introduces a date.
     String.raw`(?<SHORT_DATE_LABEL>\b(?:${ciAll(['on', 'dated', 'since', 'from', 'until', 'DOS'])}):?[ \t]+)(?<SHORT_DATE>${M}\/${D})(?![\d/]|\.\d|[ \t]*(?:${ciAll(['images', 'image', 'slices', 'slice', 'views', 'series'])})\b)`,
@@ -171,8 +196,10 @@ const PATTERN = new RegExp(
     // Signature, attribution and communication lines: "Electronically signed by: Jane Smith, MD", "discussed with Jane Doe".
     String.raw`(?<NAME_LABEL>${NAME_PREFIX}(?:${TITLE_WORD}(?:\.\s*|\s+))?)(?<SIGNED_NAME>${LAST_FIRST}|${PERSON})`,
     String.raw`(?<LIVES_LABEL>\b(?:${ciAll(['lives', 'living', 'resides', 'residing', 'resident', 'moved', 'relocated', 'visiting'])})[ \t]+(?:${ciAll(['in', 'at', 'of', 'from', 'to'])})[ \t]+)(?<LIVES_PLACE>${CITY_WORD}(?:[ \t]${CITY_WORD}){0,2})`,
+    // "a nursing facility in Cedar Rapids, Arizona": a city after a preposition, before its state.
+    String.raw`(?<PLACE_PREP>\b(?:in|from|at|to|near|of)[ \t]+)(?<PLACE>${CITY}),[ \t]*${STATE}(?![A-Za-z])`,
     // A name followed by a credential: "Jane Smith, MD".
-    String.raw`(?<CREDENTIALED_NAME>\b${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t])*(?:${NAME_WORD}|${INITIAL})){1,3})(?=,?[ \t]${CREDENTIAL}\b)`,
+    String.raw`(?<CREDENTIALED_NAME>\b${CREDENTIALED_PERSON})(?=,?[ \t]${CREDENTIAL}\b)`,
     // Long bare digit strings (7+ digits) are record numbers, never measurements or image numbers.
     String.raw`(?<LONG_NUMBER>(?<!\d|\d\.)\d{7,}(?!\d|\.\d))`,
   ].join('|'),
@@ -266,11 +293,13 @@ function replaceMain(text: string, base: number, spans: PhiSpan[]): string {
     if (groups['AGE'] !== undefined || groups['AGE_WORDS'] !== undefined) return whole('AGE');
     if (groups['TIME'] !== undefined) return whole('TIME');
     const labelled = groups['LABEL_ID_VALUE'];
+    if (groups['SSN_VALUE'] !== undefined) return tail('SSN', groups['SSN_VALUE']);
     if (labelled !== undefined) return tail(/^(?:SSN|Social)/i.test(groups['LABEL_ID'] ?? '') ? 'SSN' : 'ID', labelled);
     if (groups['FAX_VALUE'] !== undefined) return tail('FAX', groups['FAX_VALUE']);
     const phone = groups['PHONE_VALUE'] ?? groups['EXT_VALUE'];
     if (phone !== undefined) return tail('PHONE', phone);
-    if (groups['AGE_VALUE'] !== undefined) return tail('AGE', groups['AGE_VALUE']);
+    const age = groups['AGE_VALUE'] ?? groups['AGE_IS_VALUE'];
+    if (age !== undefined) return tail('AGE', age);
     if (groups['ZIP_VALUE'] !== undefined) return tail('ZIP', groups['ZIP_VALUE']);
     if (groups['SHORT_DATE'] !== undefined) return tail('DATE', groups['SHORT_DATE']);
     const titled = groups['TITLED_NAME'];
@@ -283,6 +312,13 @@ function replaceMain(text: string, base: number, spans: PhiSpan[]): string {
     if (signed !== undefined) return isNotName(signed) ? match : tail('NAME', signed);
     const place = groups['LIVES_PLACE'];
     if (place !== undefined) return isNotName(place) ? match : tail('LOCATION', place);
+    const city = groups['PLACE'];
+    if (city !== undefined) {
+      if (isNotName(city)) return match;
+      const start = (groups['PLACE_PREP'] ?? '').length;
+      spans.push({ kind: 'LOCATION', start: offset + start, end: offset + start + city.length });
+      return match.slice(0, start) + placeholder('LOCATION') + match.slice(start + city.length);
+    }
     if (groups['CREDENTIALED_NAME'] !== undefined) return isNotName(match) ? match : whole('NAME');
     if (groups['LONG_NUMBER'] !== undefined) return whole('ID');
     return match;
@@ -292,7 +328,7 @@ function replaceMain(text: string, base: number, spans: PhiSpan[]): string {
 /** "123 Main St, Apt 4, Boston, MA": the street and the city go, the state stays. */
 function replaceAddress(match: string, offset: number, groups: Record<string, string | undefined>, spans: PhiSpan[]): string {
   const street = groups['STREET'] ?? '';
-  const city = groups['CITY1'];
+  const city = groups['CITY1'] ?? groups['CITY_IN'];
   spans.push({ kind: 'ADDRESS', start: offset, end: offset + street.length });
   if (city === undefined) return placeholder('ADDRESS') + match.slice(street.length);
   const cityStart = match.indexOf(city, street.length);

@@ -69,6 +69,8 @@ export const NAME_LABELS = [
   'Sonographer', 'cc', 'Attn', 'Attention', 'PCP', 'Primary Care Physician', 'Primary Care Provider', 'Provider',
   'Surgeon', 'Consultant', 'Contact', 'Emergency Contact', 'Next of Kin', 'NOK', 'Guardian', 'Spouse', 'Mother',
   'Father', 'Son', 'Daughter', 'Wife', 'Husband', 'Employer', 'Caregiver', 'Relative', 'Operator',
+  // Abbreviated referrer labels ("Ref Phys: HARRIS, NGOZI").
+  'Ref Phys', 'Ref Physician', 'Ref Provider', 'Ref MD', 'Ref Dr', 'Referring Dr', 'Req Phys', 'Ord Phys', 'Ordering MD',
 ];
 
 /** Verbs of attribution and communication followed by a name, colon optional ("discussed with Jane Doe"). */
@@ -79,10 +81,25 @@ export const NAME_VERBS = [
   'Relayed To', 'Called To',
 ];
 
-/** Relatives named in passing, lower case only ("her daughter Mary"): a capitalised "Sister Mary Joseph" is an eponym. */
+/** Relatives named in passing ("her daughter Mary", "Son Daniel at bedside"). */
 export const RELATIVES = [
   'wife', 'husband', 'spouse', 'son', 'daughter', 'mother', 'father', 'brother', 'sister', 'partner', 'guardian',
   'caregiver', 'niece', 'nephew', 'granddaughter', 'grandson', 'neighbor', 'neighbour', 'friend', 'fiance', 'fiancee',
+];
+
+/**
+ * Words a name never runs into: the labels that follow a name on the same line ("Dictated by: Jane Smith Pager
+ * 4567", "Dr. Tanaka Med Rec #: ..."), credentials, and capitalised clinical tokens. Compared case-insensitively
+ * with the second and later words of a candidate name.
+ */
+export const NAME_STOP_WORDS = [
+  'MRN', 'DOB', 'ACC', 'SSN', 'MR', 'ID', 'NPI', 'VIN', 'DEA', 'Pager', 'Page', 'Beeper', 'Phone', 'Tel', 'Fax', 'Cell',
+  'Mobile', 'Ext', 'Call', 'Callback', 'Contact', 'License', 'Licence', 'Account', 'Acct', 'Member', 'Policy', 'Insurance',
+  'Billing', 'Medicaid', 'Medicare', 'Social', 'Driver', 'Med', 'Medical', 'Unit', 'Hospital', 'Email', 'E-mail',
+  'Address', 'Home', 'Age', 'Sex', 'Accession', 'Study', 'Series', 'Patient', 'Pt', 'Date', 'DOS', 'Exam', 'Dictated',
+  'Signed', 'Electronically', 'Transcribed', 'Reviewed', 'Verified', 'Approved', 'Interpreted', 'Findings',
+  'Impression', 'Comparison', 'History', 'Technique', 'Indication', 'MD', 'DO', 'PhD', 'RN', 'NP', 'DDS', 'FACR',
+  'BI-RADS', 'LI-RADS', 'TI-RADS', 'Lung-RADS', 'CTDIvol', 'DLP',
 ];
 
 /**
@@ -115,4 +132,7 @@ export const NOT_NAMES: ReadonlySet<string> = new Set([
   'CLINICIAN', 'PROVIDER', 'PHYSICIAN', 'PATIENT', 'FAMILY', 'REFERRING', 'ORDERING', 'PRIMARY', 'HOSPITALIST',
   'TECHNOLOGIST', 'SONOGRAPHER', 'CHARGE', 'EMERGENCY', 'DEPARTMENT', 'CLINIC', 'FLOOR', 'UNIT', 'WARD', 'HOUSE',
   'MD', 'RN', 'NP', 'ON', 'CALL', 'DAY', 'NIGHT', 'COVERING', 'CONSULTING',
+  // Words after "Patient" and "Pt" that are not names ("Patient Positioning", "Pt Name:").
+  'NAME', 'ID', 'INFORMATION', 'INFO', 'POSITIONING', 'CARE', 'EDUCATION', 'IDENTIFICATION', 'CONSENT', 'PREPARATION',
+  'STATUS', 'SAFETY', 'TRANSPORT', 'INSTRUCTIONS',
 ]);
