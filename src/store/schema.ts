@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS refs (
   end INTEGER NOT NULL,
   text TEXT NOT NULL,
   series TEXT NOT NULL,      -- JSON number[]; empty when the report names no series
+  series_text TEXT,          -- the words naming the series ("coronal T2"), NULL when none (added later: see migrate())
   instances TEXT NOT NULL,   -- JSON number[]
   sentence TEXT NOT NULL,
   prev_sentence TEXT,
