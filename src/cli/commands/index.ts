@@ -15,6 +15,7 @@ import { registerSample } from './sample.js';
 import { registerImages } from './images.js';
 import { registerPacs } from './pacs.js';
 import { registerExport } from './export.js';
+import { registerDataset } from './dataset.js';
 import { registerTrain } from './train.js';
 import { registerPredict } from './predict.js';
 import { registerTopics } from './topics.js';
@@ -36,6 +37,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerImages,
   registerPacs,
   registerExport,
+  registerDataset,
   registerTrain,
   registerPredict,
   registerTopics,
