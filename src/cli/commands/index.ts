@@ -17,6 +17,8 @@ import { registerPacs } from './pacs.js';
 import { registerExport } from './export.js';
 import { registerDataset } from './dataset.js';
 import { registerTrain } from './train.js';
+import { registerEvaluate } from './evaluate.js';
+import { registerClassify } from './classify.js';
 import { registerPredict } from './predict.js';
 import { registerTopics } from './topics.js';
 import { registerEmbed } from './embed.js';
@@ -39,6 +41,8 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerExport,
   registerDataset,
   registerTrain,
+  registerEvaluate,
+  registerClassify,
   registerPredict,
   registerTopics,
   registerEmbed,
