@@ -141,7 +141,6 @@ export type { LabelOptions, LabelResult, DocLabel } from './topics/label.js';
 export { runTopicStage, TOPIC_LEVELS } from './topics/stage.js';
 export type { TopicLevel, TopicStageOptions, TopicSummary } from './topics/stage.js';
 export { TOPICS_SCHEMA } from './topics/schema.js';
-export { generateTopicDocs } from './topics/fixtures.js';
 
 // The labelled key-image dataset and scoring against the synthetic archive's ground truth: src/pipeline
 export { keyImageManifest, writeKeyImageDataset } from './pipeline/dataset.js';

@@ -11,6 +11,10 @@ import { OptionsError, describeError } from '../util/errors.js';
 import { HeaderProblem, dicomdirFiles, readImageHeaderFromFile, type ImageHeader } from './header.js';
 import { Rejects } from '../store/rejects.js';
 import { UnsafePathError, pathInside } from '../util/safe-path.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('images', 'store', 'util');
 
 export const INDEX_STAGE = 'images-index';
 
@@ -163,6 +167,6 @@ export function indexDicomFolder(ws: Workspace, dir: string, options: IndexOptio
     runBatch(files.slice(i, i + BATCH));
     options.onProgress?.(Math.min(files.length, i + BATCH));
   }
-  ws.recordStage(INDEX_STAGE, { root }, String(files.length), summary);
+  ws.recordStage(INDEX_STAGE, { root }, String(files.length), CODE(), summary);
   return summary;
 }
