@@ -23,6 +23,10 @@ import { runTraining, type TrainRunResult } from './run.js';
 import type { Architecture } from './architectures.js';
 import type { Device } from './backend.js';
 import type { EpochRecord } from './trainer.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('training', 'datasets', 'store', 'util');
 
 export interface LevelTrainOptions {
   level: TopicLevel;
@@ -105,7 +109,7 @@ export async function trainLevel(ws: Workspace, o: LevelTrainOptions): Promise<L
   const imagesPerSecond = run.epochs.reduce((a, e) => a + e.imagesPerSecond, 0) / Math.max(1, run.epochs.length);
   const result: LevelTrainResult = { ...rest, level, outDir, from: o.from ?? null, learningRate, imagesPerSecond, digest: digestModel(outDir) };
   const { onEpoch: _e, signal: _s, ...params } = o;
-  ws.recordStage(trainStage(level), params, info.digest, { ...result, epochs: run.epochs.length }, { artifacts: filesUnder(outDir) });
+  ws.recordStage(trainStage(level), params, info.digest, CODE(), { ...result, epochs: run.epochs.length }, { artifacts: filesUnder(outDir) });
   return result;
 }
 
