@@ -28,7 +28,7 @@ import { buildCorpus, docTokens, subsetCorpus, type Corpus } from '../src/topics
 import { splitDocuments } from '../src/topics/select.js';
 import { LdaTrainer } from '../src/topics/trainer.js';
 import { heldOutPerplexity } from '../src/topics/perplexity.js';
-import { generateTopicDocs } from '../src/topics/fixtures.js';
+import { generateTopicDocs } from '../testing/topic-docs.js';
 import { Rng } from '../src/util/rng.js';
 
 const K = 80;

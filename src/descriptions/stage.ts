@@ -16,6 +16,10 @@ import { DESCRIPTIONS_SCHEMA } from './schema.js';
 import { wordCountTable, type WordCountTable } from './word-counts.js';
 import { sentenceTexts } from '../embeddings/sentences.js';
 import { loadWorkspaceVectors, workspaceModelPath } from '../embeddings/stage.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('descriptions', 'embeddings', 'ontology', 'reports', 'store', 'util');
 
 export const DESCRIBE_STAGE = 'describe';
 
@@ -60,7 +64,7 @@ export async function runDescribeStage(ws: Workspace, options: DescribeStageOpti
     JSON.stringify(keyImages),
   );
   const recorded = (ws.stageRecord(DESCRIBE_STAGE)?.summary as { digest?: unknown } | undefined)?.digest;
-  if (!force && typeof recorded === 'string' && ws.isUpToDate(DESCRIBE_STAGE, rest, digest)) {
+  if (!force && typeof recorded === 'string' && ws.isUpToDate(DESCRIBE_STAGE, rest, digest, CODE())) {
     return { skipped: true, refs: refs.length, termHits: 0, keyImages: keyImages.length, keyImagesWithBigrams: 0, bigramRows: 0, oboProblems: 0, digest: recorded };
   }
   const ontology = ontologyPath !== undefined ? loadObo(ontologyPath) : builtinOntology();
@@ -131,7 +135,7 @@ export async function runDescribeStage(ws: Workspace, options: DescribeStageOpti
     oboProblems: ontology.problems.length,
     digest: outputDigest(ws, all),
   };
-  ws.recordStage(DESCRIBE_STAGE, rest, digest, result, { artifacts: targetsPath ? [targetsPath] : [] });
+  ws.recordStage(DESCRIBE_STAGE, rest, digest, CODE(), result, { artifacts: targetsPath ? [targetsPath] : [] });
   return result;
 }
 

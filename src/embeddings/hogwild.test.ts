@@ -56,7 +56,7 @@ test('a worker that throws in its setup fails the run with its error as the caus
     const data = (name: string): Float32Array => a.arrays[name]?.data as Float32Array;
     writeArtifact(checkpoint, { kind: a.kind, kindVersion: 1, meta: { ...(a.meta as object), rng: [[0, 0, 0, 0], [0, 0, 0, 0]] }, arrays: { syn0: data('syn0'), syn1: data('syn1'), syn1neg: data('syn1neg') } });
     await assert.rejects(new Word2Vec(options).train(corpus, { checkpoint }), (e: unknown) =>
-      e instanceof WorkerError && /^word2vec: worker \d of 2 failed to start: RangeError: an Rng state/.test(e.message) && e.cause instanceof Error);
+      e instanceof WorkerError && /^word2vec: worker \d of 2 failed to start: RangeError: an all-zero Rng state/.test(e.message) && e.cause instanceof Error);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -53,7 +53,7 @@ export interface KernelArrays {
 /** One thread's kernel: the shared arrays plus its own RNG and scratch buffers. */
 export class SkipGramKernel {
   readonly a: KernelArrays;
-  readonly rng: Rng;
+  rng: Rng;
   private readonly work: Float32Array;
   private readonly sentence: Uint32Array;
 
@@ -66,12 +66,12 @@ export class SkipGramKernel {
 
   /** The random-number state, for a checkpoint. */
   rngState(): number[] {
-    return this.rng.getState();
+    return [...this.rng.state()];
   }
 
   /** Continues from a state rngState() returned. */
   setRngState(state: readonly number[]): void {
-    this.rng.setState(state);
+    this.rng = Rng.fromState(state);
   }
 
   /**

@@ -15,6 +15,10 @@ import { sentenceTokens } from './sentences.js';
 import { MODEL_FILE, VECTORS_FILE, Word2Vec, resolveWord2VecOptions, type Word2VecOptions, type Word2VecReport } from './word2vec.js';
 import { readModelFile } from './model-file.js';
 import { WordVectors } from './vectors.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('embeddings', 'reports', 'util');
 
 export const EMBED_STAGE = 'embed';
 const CHECKPOINT_FILE = 'checkpoint.pacsmine';
@@ -80,7 +84,7 @@ export async function runEmbedStage(ws: Workspace, options: EmbedStageOptions = 
   // Up to date only if both files are byte for byte what this stage wrote (size and SHA-256 in the record).
   const record = ws.stageRecord(EMBED_STAGE);
   const recorded = (record?.summary as { digest?: unknown } | undefined)?.digest;
-  if (!force && typeof recorded === 'string' && existsSync(modelPath) && ws.isUpToDate(EMBED_STAGE, params, inputDigest)) {
+  if (!force && typeof recorded === 'string' && existsSync(modelPath) && ws.isUpToDate(EMBED_STAGE, params, inputDigest, CODE())) {
     return { vectorsPath, modelPath, skipped: true, ...counts, digest: recorded };
   }
   if (texts.length + extraTexts.length === 0) throw new InputError('no text to train on: the workspace has no reports and no extra corpus was given');
@@ -91,7 +95,7 @@ export async function runEmbedStage(ws: Workspace, options: EmbedStageOptions = 
     const report = await model.train(sentences, { checkpoint, ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) });
     await model.save(dir);
     const digest = model.digest();
-    ws.recordStage(EMBED_STAGE, params, inputDigest, { ...report, digest }, { artifacts: [modelPath, vectorsPath] });
+    ws.recordStage(EMBED_STAGE, params, inputDigest, CODE(), { ...report, digest }, { artifacts: [modelPath, vectorsPath] });
     // Only now is the checkpoint no longer needed: a crash before this line resumes from it.
     rmSync(checkpoint, { force: true });
     return { vectorsPath, modelPath, skipped: false, ...counts, digest, report };

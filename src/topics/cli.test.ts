@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { registerTopics } from '../cli/commands/topics.js';
-import { generateTopicDocs } from './fixtures.js';
+import { generateTopicDocs } from '../../testing/topic-docs.js';
 
 async function runCli(args: string[]): Promise<string> {
   const program = new Command().exitOverride();

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildCorpus, docTokens, subsetCorpus } from './corpus.js';
-import { generateTopicDocs } from './fixtures.js';
+import { generateTopicDocs } from '../../testing/topic-docs.js';
 import { trainLda } from './trainer.js';
 import { LdaModel } from './model.js';
 import { normalizedMutualInformation } from './nmi.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../util/rng.js';
 import { buildCorpus } from './corpus.js';
-import { generateTopicDocs } from './fixtures.js';
+import { generateTopicDocs } from '../../testing/topic-docs.js';
 import {
   addTokens, allocateCounts, createScratch, decrementWordTopic, incrementWordTopic, randomAssignments, sweep,
   wordTopicCount, type SamplerState, type WordTopicCounts,

@@ -4,8 +4,9 @@ import { mkdtempSync, existsSync, readFileSync, truncateSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Workspace } from '../store/workspace.js';
-import { generateTopicDocs } from './fixtures.js';
+import { generateTopicDocs } from '../../testing/topic-docs.js';
 import { runTopicStage } from './stage.js';
+import { codeDigest } from '../util/code-digest.js';
 import { normalizedMutualInformation } from './nmi.js';
 
 /** A workspace with reports from 4 known categories, one reference and 1-2 key images per report. */
@@ -69,7 +70,7 @@ test('workspace stage: every key image gets a label at all three levels, documen
   }
 });
 
-test('a topic level runs again when one of its saved models was truncated, and skips when they are intact', async () => {
+test('a topic level runs again when one of its saved models was truncated or the code changed, and skips otherwise', async () => {
   const { ws } = makeWorkspace();
   try {
     const o = { level: 'document' as const, k: 4, iterations: 20, numWorkers: 1, corpus: { minDocFreq: 2, dropTopN: 0, minDocLength: 3 } };
@@ -80,6 +81,11 @@ test('a topic level runs again when one of its saved models was truncated, and s
     truncateSync(model, bytes.length - 8);
     assert.notEqual((await runTopicStage(ws, o)).skipped, true, 'a truncated model is not up to date');
     assert.deepEqual(readFileSync(model), bytes, 'same seed, one thread: the same model again');
+    assert.equal((await runTopicStage(ws, o)).skipped, true);
+    // The record is keyed on the code digest of the stage's folders: other code, other record.
+    ws.db.prepare("UPDATE stages SET code_digest = 'other code' WHERE stage = 'topics:document'").run();
+    assert.notEqual((await runTopicStage(ws, o)).skipped, true, 'a record made by other code is stale');
+    assert.equal(ws.stageRecord('topics:document')?.codeDigest, codeDigest('reports', 'topics', 'util'));
     assert.equal((await runTopicStage(ws, o)).skipped, true);
   } finally {
     ws.close();

@@ -11,6 +11,10 @@ import { TOPICS_SCHEMA } from './schema.js';
 import { labelDocuments, type DocLabel, type LabelOptions } from './label.js';
 import { saveSweep, type SweepResult } from './select.js';
 import type { LdaModel } from './model.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('reports', 'topics', 'util');
 
 export type TopicLevel = 'document' | 'second' | 'sentence';
 export const TOPIC_LEVELS: readonly TopicLevel[] = ['document', 'second', 'sentence'];
@@ -49,7 +53,7 @@ export async function runTopicStage(ws: Workspace, o: TopicStageOptions): Promis
   const docs = readDocs(ws, o.level);
   const params = { ...o, force: undefined };
   const digest = digestDocs(docs);
-  if (!o.force && ws.isUpToDate(stage, params, digest)) {
+  if (!o.force && ws.isUpToDate(stage, params, digest, CODE())) {
     return { ...(ws.stageRecord(stage)?.summary as TopicSummary), skipped: true };
   }
   const topN = o.topWords ?? 50;
@@ -116,7 +120,7 @@ export async function runTopicStage(ws: Workspace, o: TopicStageOptions): Promis
 
   const summary = writeLabels(ws, o.level, labels, topicRows);
   const out: TopicSummary = { ...summary, level: o.level, numDocs: docs.length, chosenK, dropped, ...(sweep ? { sweep } : {}) };
-  ws.recordStage(stage, params, digest, { ...out, topics: out.topics.slice(0, 1000) }, { artifacts });
+  ws.recordStage(stage, params, digest, CODE(), { ...out, topics: out.topics.slice(0, 1000) }, { artifacts });
   return out;
 }
 

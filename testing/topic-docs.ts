@@ -1,9 +1,10 @@
 /**
- * A tiny generator of documents from known topics, for ground-truth tests before (and besides)
- * the synthetic archive: `numTopics` topics over distinct vocabularies plus a few shared words;
- * each document has a true category whose topic dominates its mixture.
+ * Test and benchmark support; the library never imports it. A tiny generator of documents from
+ * known topics, for ground-truth tests before (and besides) the synthetic archive: `numTopics`
+ * topics over distinct vocabularies plus a few shared words; each document has a true category
+ * whose topic dominates its mixture.
  */
-import { Rng } from '../util/rng.js';
+import { Rng } from '../src/util/rng.js';
 
 export interface GeneratedCorpus {
   docs: { id: string; tokens: string[] }[];
