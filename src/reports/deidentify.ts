@@ -60,7 +60,9 @@ const RELATIVE = alternatives([...RELATIVES, ...RELATIVES.filter((r) => r !== 's
 const NAME_PREFIX = String.raw`(?:(?:${any(NAME_VERBS)})[ \t]*:?[ \t]*|(?:${RELATIVE}),?[ \t]+|Pt\.?[ \t]+|[Pp]atient[ \t]+(?=[A-Z][a-z]))`;
 // The one to three words before a colon, looked back at from the colon and checked against NAME_LABELS in code
 // ("Referring physician: ALVAREZ, MARIA"): anchored on the colon, the pattern is not tried at every word.
-const COLON_LABEL = String.raw`:(?<=(?<![A-Za-z.])(?<NAME_LABEL_WORDS>[A-Za-z][A-Za-z.]*(?:[ \t]+[A-Za-z][A-Za-z.]*){0,2})[ \t]*:)\s*`;
+// The look-behind asks for a label's last word ("physician", "name", "cc" ...), so most colons are passed over at once.
+const LABEL_LAST_WORDS = [...new Set(NAME_LABELS.map((l) => l.split(' ').pop() ?? l))];
+const COLON_LABEL = String.raw`:(?<=(?<![A-Za-z.])(?<NAME_LABEL_WORDS>(?:[A-Za-z][A-Za-z.]*[ \t]+){0,2}${any(LABEL_LAST_WORDS)}\.?)[ \t]*:)\s*`;
 const LABELS: ReadonlySet<string> = new Set(NAME_LABELS.map(normalLabel));
 /** Whether the last one, two or three of the words before a colon are a name label ("Report Referring physician"). */
 function isNameLabel(words: string): boolean {
@@ -211,8 +213,8 @@ const ANYWHERE = [
   // Four dotted numbers; each must be at most 255 (checked in code).
   String.raw`(?<IPV4>\d(?<![\d.]\d)\d{0,2}(?:\.\d{1,3}){3}(?!\d|\.\d))`,
   `(?<PHONE>${PHONE_10})`,
-  // A number (over 89, checked in code) before "year old", "yo", "y/o" ...
-  String.raw`(?<AGE>\d(?<![\d.]\d)\d{1,2}(?!\d)${YEARS_OLD})`,
+  // A number over 89 before "year old", "yo", "y/o" ...
+  String.raw`(?<AGE>(?:9(?<![\d.]9)\d|1(?<![\d.]1)[01]\d)(?!\d)${YEARS_OLD})`,
   // Seven digits in the 555-1234 shape, unless an image keyword, a number list or a unit says it is a range.
   String.raw`(?<PHONE7>[2-9](?<!(?:${REF_CONTEXT})[2-9])\d{2}-\d{4}(?![\d-]|\.\d|[ \t]*${UNITS}))`,
   // "a nursing facility in Cedar Rapids, Arizona": a city after a preposition, before its state.
@@ -225,33 +227,77 @@ const ANYWHERE = [
   // Long bare digit strings (7+ digits) are record numbers, never measurements or image numbers.
   String.raw`(?<LONG_NUMBER>\d(?<!\d\d|\d\.\d)\d{6,}(?!\d|\.\d))`,];
 const PATTERN_SOURCE = String.raw`\b(?:${WORD_START.join('|')})|${ANYWHERE.join('|')}`;
-const PATTERN = new RegExp(PATTERN_SOURCE, 'g');
+// Named groups are for reading; the pattern runs with plain groups, found by index: an exec result with a `groups`
+// object of some eighty names costs more to build and read than the match itself.
+const GROUP = groupIndices(PATTERN_SOURCE);
+const PATTERN = new RegExp(PATTERN_SOURCE.replace(/\(\?<(?=\w+>)\w+>/g, '('), 'g');
 
-/** The combined pattern's length, which must stay under V8's 20 KB optimisation limit (tested). */
-export const PATTERN_SOURCE_LENGTH = PATTERN_SOURCE.length;
+/** The index of every named group in `source`, counting capturing groups as the regular-expression engine does. */
+function groupIndices(source: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  let count = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') {
+      const named = /^\?<(\w+)>/.exec(source.slice(i + 1, i + 64));
+      if (named) out[named[1]!] = ++count;
+      else if (source[i + 1] !== '?') count++;
+    }
+  }
+  return out;
+}
 
-// URLs, e-mails and "City, ST 12345" go first, in their own pass, run only when a cheap test says the text
-// may hold one: they contain dots, slashes and digits the main pattern would split, and an e-mail or a city
-// tried at every word is the costliest kind of pattern. The city and state are found looking back from the ZIP.
-const RARE_HINT = /\d{5}|\.(?:com|org|net|edu|gov|mil|io|us|info|health)\b/;
-const IPV6_FULL = /(?:[\da-fA-F]{1,4}:){7}/;
-/** Whether `text` may hold a URL, an e-mail, an IPv6 address or a ZIP code: substring tests first, they are the cheapest. */
-function mayHoldRare(text: string): boolean {
-  if (text.includes('@') || text.includes('://') || text.includes('::') || text.includes('www.') || RARE_HINT.test(text)) return true;
-  // A full IPv6 address has seven colons.
+/** The text of a named group of a main-pattern match. */
+function group(m: RegExpExecArray, name: string): string | undefined {
+  return m[GROUP[name]!];
+}
+
+/** The combined pattern's length as compiled, which must stay under V8's 20 KB optimisation limit (tested). */
+export const PATTERN_SOURCE_LENGTH = PATTERN.source.length;
+
+// URLs, e-mails, IPv6 addresses and "City, ST 12345" go first, in their own pass, run only when cheap tests say
+// the text may hold one, and with only the patterns it may hold: they contain dots, colons, slashes and digits the
+// main pattern would split, and an e-mail or a domain tried at every word is the costliest kind of pattern. The
+// city and state are found looking back from the ZIP code.
+const RARE_PARTS = [
+  String.raw`(?<URL>\b(?:https?|s?ftp|dicom|file):\/\/[^\s<>"')\]]*[^\s<>"')\].,;:!?]|\bwww\.[^\s<>"')\]]*[^\s<>"')\].,;:!?]|\b(?:[A-Za-z0-9-]+\.)+(?:com|org|net|edu|gov|mil|io|us|info|health)\b(?:\/[^\s<>"')\]]*[^\s<>"')\].,;:!?])?)`,
+  String.raw`(?<EMAIL>\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b)`,
+  `(?<IPV6>${IPV6})`,
+  // The ZIP code's first digit, then a look back at the state and the city before it.
+  String.raw`(?<ZIP>\d(?<=(?<![${LETTER}])(?<CITY>${CITY})(?:,[ \t]*|[ \t]+)(?<STATE>${STATE})\.?,?[ \t]+\d)\d{4}(?:-\d{4})?(?![\d-]))`,
+];
+const TLD = /\.(?:com|org|net|edu|gov|mil|io|us|info|health)\b/;
+const FIVE_DIGITS = /\d{5}/;
+// Anchored on a colon, so it is not tried at every hexadecimal letter.
+const IPV6_FULL = /:[\da-fA-F]{1,4}:[\da-fA-F]{1,4}:[\da-fA-F]{1,4}:/;
+const rarePatterns = new Map<number, RegExp>();
+
+/** The rare pass's pattern for what `text` may hold (bit 0 URL, 1 e-mail, 2 IPv6, 3 ZIP), or undefined for none. */
+function rarePattern(text: string): RegExp | undefined {
+  let parts = 0;
+  if (text.includes('://') || text.includes('www.') || TLD.test(text)) parts |= 1;
+  if (text.includes('@')) parts |= 2;
+  if (text.includes('::') || hasSevenColons(text)) parts |= 4;
+  if (FIVE_DIGITS.test(text)) parts |= 8;
+  if (parts === 0) return undefined;
+  let re = rarePatterns.get(parts);
+  if (re === undefined) {
+    re = new RegExp(RARE_PARTS.filter((_, i) => parts & (1 << i)).join('|'), 'gd');
+    rarePatterns.set(parts, re);
+  }
+  return re;
+}
+
+/** A full IPv6 address has seven colons: counted with indexOf, far cheaper than a pattern. */
+function hasSevenColons(text: string): boolean {
   let colons = 0;
   for (let i = text.indexOf(':'); i >= 0 && colons < 7; i = text.indexOf(':', i + 1)) colons++;
   return colons === 7 && IPV6_FULL.test(text);
 }
-const RARE_PATTERN = new RegExp(
-  [
-    String.raw`(?<URL>\b(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|www\.)[^\s<>"')\]]*[^\s<>"')\].,;:!?]|\b(?:[A-Za-z0-9-]+\.)+(?:com|org|net|edu|gov|mil|io|us|info|health)\b(?:\/[^\s<>"')\]]*[^\s<>"')\].,;:!?])?)`,
-    String.raw`(?<EMAIL>\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b)`,
-    `(?<IPV6>${IPV6})`,
-    String.raw`(?=\d{5}(?:-\d{4})?(?![\d-]))(?<=(?<![${LETTER}])(?<CITY>${CITY})(?:,[ \t]*|[ \t]+)(?<STATE>${STATE})\.?,?[ \t]+)(?<ZIP>${ZIP})`,
-  ].join('|'),
-  'gd',
-);
 
 function placeholder(kind: PhiKind): string {
   return kind === 'AGE' ? '90+' : `[${kind}]`;
@@ -260,13 +306,14 @@ function placeholder(kind: PhiKind): string {
 /** Replaces identifiers in `text` with typed placeholders and says what was replaced where. */
 export function deidentify(text: string): DeidentifyResult {
   const spans: PhiSpan[] = [];
-  if (!mayHoldRare(text)) return { text: replaceMain(text, 0, text.length, spans), spans };
+  const rare = rarePattern(text);
+  if (rare === undefined) return { text: replaceMain(text, 0, text.length, spans), spans };
   // Replace the rare identifiers, then run the main pass on the pieces between them, so that every
   // span keeps its offset in the original text.
   let out = '';
   let last = 0;
-  RARE_PATTERN.lastIndex = 0;
-  for (let m = RARE_PATTERN.exec(text); m; m = RARE_PATTERN.exec(text)) {
+  rare.lastIndex = 0;
+  for (let m = rare.exec(text); m; m = rare.exec(text)) {
     const g = m.indices?.groups ?? {};
     const parts: Array<[PhiKind, [number, number] | undefined]> = m.groups?.['ZIP'] !== undefined
       ? [['LOCATION', g['CITY']], ['ZIP', g['ZIP']]]
@@ -316,7 +363,6 @@ function replaceMain(text: string, from: number, to: number, spans: PhiSpan[]): 
 
 /** The edit for one match, or undefined when the match is not an identifier after all (the scan goes on past its start). */
 function handle(m: RegExpExecArray, text: string, floor: number, spans: PhiSpan[]): Edit | undefined {
-  const groups = m.groups ?? {};
   const start = m.index;
   const end = start + m[0].length;
   const replace = (kind: PhiKind, from: number, to: number, resume = to): Edit => {
@@ -326,44 +372,47 @@ function handle(m: RegExpExecArray, text: string, floor: number, spans: PhiSpan[
   // The identifier is the end of the match, after a label that stays.
   const tail = (kind: PhiKind, value: string): Edit => replace(kind, end - value.length, end);
 
-  if (groups['SSN'] !== undefined) return replace('SSN', start, end);
-  if (groups['UID'] !== undefined) return replace('ID', start, end);
-  if (groups['IPV4'] !== undefined) return m[0].split('.').every((n) => Number(n) <= 255) ? replace('IP', start, end) : undefined;
-  if (groups['STREET'] !== undefined) return address(m, spans);
-  if (groups['PHONE'] !== undefined || groups['PHONE7'] !== undefined) return replace('PHONE', start, end);
-  if (groups['DATE'] !== undefined) return isMayVerb(m[0], text, end) ? undefined : replace('DATE', start, end);
-  if (groups['AGE'] !== undefined) return Number(m[0]) >= 90 && Number(m[0]) < 120 ? replace('AGE', start, end) : undefined;
-  if (groups['AGE_WORDS'] !== undefined) return replace('AGE', start, end);
-  if (groups['TIME'] !== undefined) return replace('TIME', start, end);
-  if (groups['SSN_VALUE'] !== undefined) return tail('SSN', groups['SSN_VALUE']);
-  const labelled = groups['LABEL_ID_VALUE'];
-  if (labelled !== undefined) return tail(/^(?:SSN|Social)/i.test(groups['LABEL_ID'] ?? '') ? 'SSN' : 'ID', labelled);
-  if (groups['FAX_VALUE'] !== undefined) return tail('FAX', groups['FAX_VALUE']);
-  const phone = groups['PHONE_VALUE'] ?? groups['EXT_VALUE'];
+  if (group(m, 'SSN') !== undefined) return replace('SSN', start, end);
+  if (group(m, 'UID') !== undefined) return replace('ID', start, end);
+  if (group(m, 'IPV4') !== undefined) return m[0].split('.').every((n) => Number(n) <= 255) ? replace('IP', start, end) : undefined;
+  if (group(m, 'STREET') !== undefined) return address(m, spans);
+  if (group(m, 'PHONE') !== undefined || group(m, 'PHONE7') !== undefined) return replace('PHONE', start, end);
+  if (group(m, 'DATE') !== undefined) return isMayVerb(m[0], text, end) ? undefined : replace('DATE', start, end);
+  if (group(m, 'AGE') !== undefined || group(m, 'AGE_WORDS') !== undefined) return replace('AGE', start, end);
+  if (group(m, 'TIME') !== undefined) return replace('TIME', start, end);
+  const ssn = group(m, 'SSN_VALUE');
+  if (ssn !== undefined) return tail('SSN', ssn);
+  const labelled = group(m, 'LABEL_ID_VALUE');
+  if (labelled !== undefined) return tail(/^(?:SSN|Social)/i.test(group(m, 'LABEL_ID') ?? '') ? 'SSN' : 'ID', labelled);
+  const fax = group(m, 'FAX_VALUE');
+  if (fax !== undefined) return tail('FAX', fax);
+  const phone = group(m, 'PHONE_VALUE') ?? group(m, 'EXT_VALUE');
   if (phone !== undefined) return tail('PHONE', phone);
-  const age = groups['AGE_VALUE'] ?? groups['AGE_IS_VALUE'];
+  const age = group(m, 'AGE_VALUE') ?? group(m, 'AGE_IS_VALUE');
   if (age !== undefined) return tail('AGE', age);
-  if (groups['ZIP_VALUE'] !== undefined) return tail('ZIP', groups['ZIP_VALUE']);
-  if (groups['SHORT_DATE'] !== undefined) return tail('DATE', groups['SHORT_DATE']);
-  const titled = groups['TITLED_NAME'];
-  if (titled !== undefined) return name(end - titled.length, titled, spans, groups['TITLE'] ?? '', text);
-  const signed = groups['SIGNED_NAME'];
+  const zip = group(m, 'ZIP_VALUE');
+  if (zip !== undefined) return tail('ZIP', zip);
+  const shortDate = group(m, 'SHORT_DATE');
+  if (shortDate !== undefined) return tail('DATE', shortDate);
+  const titled = group(m, 'TITLED_NAME');
+  if (titled !== undefined) return name(end - titled.length, titled, spans, group(m, 'TITLE') ?? '', text);
+  const signed = group(m, 'SIGNED_NAME');
   if (signed !== undefined) return name(end - signed.length, signed, spans, '', text);
-  const afterLabel = groups['COLON_NAME'];
-  if (afterLabel !== undefined) return isNameLabel(groups['NAME_LABEL_WORDS'] ?? '') ? name(end - afterLabel.length, afterLabel, spans, '', text) : undefined;
-  const place = groups['LIVES_PLACE'];
+  const afterLabel = group(m, 'COLON_NAME');
+  if (afterLabel !== undefined) return isNameLabel(group(m, 'NAME_LABEL_WORDS') ?? '') ? name(end - afterLabel.length, afterLabel, spans, '', text) : undefined;
+  const place = group(m, 'LIVES_PLACE');
   if (place !== undefined) return isCity(place) ? tail('LOCATION', place) : undefined;
-  const city = groups['PLACE'];
+  const city = group(m, 'PLACE');
   if (city !== undefined) {
-    if (!isCity(city) || !isState(groups['PLACE_STATE'])) return undefined;
+    if (!isCity(city) || !isState(group(m, 'PLACE_STATE'))) return undefined;
     const at = start - city.length;
     return at < floor ? undefined : replace('LOCATION', at, start, end);
   }
-  const credentialed = groups['CREDENTIALED_NAME'];
+  const credentialed = group(m, 'CREDENTIALED_NAME');
   if (credentialed !== undefined) {
-    return credentialedName(start - (groups['CREDENTIAL_SEP'] ?? '').length - credentialed.length, credentialed, floor, end, spans);
+    return credentialedName(start - (group(m, 'CREDENTIAL_SEP') ?? '').length - credentialed.length, credentialed, floor, end, spans);
   }
-  if (groups['LONG_NUMBER'] !== undefined) return replace('ID', start, end);
+  if (group(m, 'LONG_NUMBER') !== undefined) return replace('ID', start, end);
   return undefined;
 }
 
@@ -457,12 +506,11 @@ function name(at: number, candidate: string, spans: PhiSpan[], title: string, te
 
 /** "123 Main St, Apt 4, Boston, MA" or "... in Salem": the street and the city go, the state stays. */
 function address(m: RegExpExecArray, spans: PhiSpan[]): Edit {
-  const groups = m.groups ?? {};
   const start = m.index;
-  const street = groups['STREET'] ?? '';
-  const city = groups['CITY1'] ?? groups['CITY_IN'];
+  const street = group(m, 'STREET') ?? '';
+  const city = group(m, 'CITY1') ?? group(m, 'CITY_IN');
   const streetEnd = start + street.length;
-  const validCity = isCity(city) && (groups['CITY_IN'] !== undefined || isState(groups['STATE1']));
+  const validCity = isCity(city) && (group(m, 'CITY_IN') !== undefined || isState(group(m, 'STATE1')));
   spans.push({ kind: 'ADDRESS', start, end: streetEnd });
   if (!validCity || city === undefined) return { start, end: streetEnd, text: placeholder('ADDRESS'), resume: streetEnd };
   const cityStart = m[0].indexOf(city, street.length) + start;
