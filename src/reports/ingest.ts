@@ -169,8 +169,8 @@ class ReportWriter {
     );
     this.insertRaw = db.prepare('INSERT OR REPLACE INTO reports_raw (report_id, raw_text) VALUES (?, ?)');
     this.insertRef = db.prepare(
-      `INSERT INTO refs (report_id, sentence_index, section, start, end, text, series, instances, sentence, prev_sentence, next_sentence)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO refs (report_id, sentence_index, section, start, end, text, series, series_text, instances, sentence, prev_sentence, next_sentence)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertKeyImage = db.prepare(
       'INSERT INTO key_images (ref_id, report_id, series_number, instance_number, origin) VALUES (?, ?, ?, ?, ?)',
@@ -218,7 +218,7 @@ class ReportWriter {
         for (const ref of p.refs) {
           const refId = this.insertRef.run(
             rec.recordId, ref.sentenceIndex, ref.section, ref.start, ref.end, ref.text,
-            JSON.stringify(ref.series), JSON.stringify(ref.instances), ref.sentence, ref.prevSentence, ref.nextSentence,
+            JSON.stringify(ref.series), ref.seriesText, JSON.stringify(ref.instances), ref.sentence, ref.prevSentence, ref.nextSentence,
           ).lastInsertRowid;
           this.references++;
           const seriesList = ref.series.length ? ref.series : [null];

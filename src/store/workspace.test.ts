@@ -119,6 +119,22 @@ test('a workspace made when stage records were keyed on the package version open
   }
 });
 
+test('a workspace made before references kept their series words gains refs.series_text on open, NULL in old rows', () => {
+  const dir = tempDir();
+  try {
+    const ws = Workspace.open(dir);
+    ws.db.exec('ALTER TABLE refs DROP COLUMN series_text');
+    ws.db.prepare("INSERT INTO reports (report_id, source, text, num_sentences, num_tokens, num_refs) VALUES ('r', 's', 'image 4', 1, 2, 1)").run();
+    ws.db.prepare("INSERT INTO refs (report_id, sentence_index, start, end, text, series, instances, sentence) VALUES ('r', 0, 0, 7, 'image 4', '[]', '[4]', 'image 4')").run();
+    ws.close();
+    const again = Workspace.open(dir);
+    assert.deepEqual(again.db.prepare('SELECT text, series_text FROM refs').all(), [{ text: 'image 4', series_text: null }]);
+    again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a second writer is refused while the first holds the workspace, naming its pid; readers are not', () => {
   const dir = tempDir();
   try {

@@ -184,6 +184,9 @@ function migrate(db: Db): void {
   const columns = new Set((db.prepare('PRAGMA table_info(stages)').all() as Array<{ name: string }>).map((c) => c.name));
   // NULL for records written before: such a record never counts as up to date.
   if (!columns.has('artifacts')) db.exec('ALTER TABLE stages ADD COLUMN artifacts TEXT');
+  // The words naming a series ("coronal T2"): NULL in references ingested before, as for a reference without them.
+  const refColumns = new Set((db.prepare('PRAGMA table_info(refs)').all() as Array<{ name: string }>).map((c) => c.name));
+  if (!refColumns.has('series_text')) db.exec('ALTER TABLE refs ADD COLUMN series_text TEXT');
   // Stage records were keyed on the package version; now on the code digest. NULL: never up to date.
   if (!columns.has('code_digest')) db.exec('ALTER TABLE stages ADD COLUMN code_digest TEXT');
 }
