@@ -4,7 +4,7 @@
  *   meta:   { options, vocab, docIds, beta, training }        (small JSON)
  *   arrays: alpha          f64 [K]
  *           wtOffsets      u32 [V + 1]      word w's slots are [wtOffsets[w], wtOffsets[w+1])
- *           wtTopics       u16 [slots]      topic of each slot
+ *           wtTopics       u16 [slots]      topic of each slot (0 in empty slots: the file is a function of the counts)
  *           wtCounts       u32 [slots]      tokens of the word in that topic (0 = unused slot)
  *           nk             i32 [K]          tokens per topic
  *           docOffsets     u32 [numDocs + 1]
