@@ -124,10 +124,11 @@ export { classifyImages, type ClassifyResult, type ImageClassification, type Top
 // Topic mining (LDA): corpus, SparseLDA trainer, held-out perplexity, coherence, K sweep, three label levels.
 export { buildCorpus, encodeText, subsetCorpus, saveCorpus, loadCorpus, docTokens, numDocs, CORPUS_DEFAULTS } from './topics/corpus.js';
 export type { Corpus, CorpusOptions, CorpusInput, DroppedCounts } from './topics/corpus.js';
-export { LdaTrainer, trainLda, checkTrainOptions } from './topics/trainer.js';
-export type { TrainOptions as LdaTrainOptions, TrainRunOptions as LdaTrainRunOptions } from './topics/trainer.js';
-export { LdaModel, argmax } from './topics/model.js';
-export type { LdaModelData, InferOptions, TopicWords, DocTopicCsr } from './topics/model.js';
+// The LDA model: new LdaModel(options) / train(corpus, { signal, onProgress, checkpoint }) / infer / save(dir) / LdaModel.load(dir) / dispose()
+export { LdaModel, LDA_MODEL_FILE, argmax } from './topics/model.js';
+export type { LdaTrainControl, LdaTrainReport, InferOptions, TopicWords } from './topics/model.js';
+export type { LdaOptions, ResolvedLdaOptions } from './topics/options.js';
+export type { TrainedLda, DocTopicCsr } from './topics/trained.js';
 export { heldOutPerplexity, completionSplit } from './topics/perplexity.js';
 export type { PerplexityOptions, PerplexityResult, PerplexityEstimator, HeldOutDocs } from './topics/perplexity.js';
 export { leftToRightLogProb } from './topics/lefttoright.js';

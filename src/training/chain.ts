@@ -52,6 +52,8 @@ export interface LevelTrainOptions {
   patience?: number;
   onEpoch?: (level: TopicLevel, r: EpochRecord) => void;
   signal?: AbortSignal;
+  /** Train again even when the saved network is up to date (same dataset, options and starting weights). */
+  force?: boolean;
 }
 
 export interface LevelTrainResult extends Omit<TrainRunResult, 'outDir'> {
@@ -63,6 +65,8 @@ export interface LevelTrainResult extends Omit<TrainRunResult, 'outDir'> {
   imagesPerSecond: number;
   /** SHA-256 of the saved weights and class list. */
   digest: string;
+  /** The saved network was up to date and was not trained again. */
+  upToDate?: boolean;
 }
 
 export const trainStage = (level: TopicLevel): string => `train:${level}`;
@@ -85,6 +89,14 @@ function digestModel(dir: string): string {
   return h.digest('hex');
 }
 
+/** The starting weights' digest (a layers folder or its model.json), so a changed parent retrains its children. */
+function digestFrom(from: string): string {
+  const dir = from.endsWith('.json') ? path.dirname(from) : from;
+  const h = createHash('sha256');
+  for (const f of ['model.json', 'weights.bin']) if (existsSync(path.join(dir, f))) h.update(readFileSync(path.join(dir, f)));
+  return h.digest('hex');
+}
+
 /** Trains one level's network on the level's dataset (`pacsmine train --level L`). */
 export async function trainLevel(ws: Workspace, o: LevelTrainOptions): Promise<LevelTrainResult> {
   const level = o.level;
@@ -94,6 +106,11 @@ export async function trainLevel(ws: Workspace, o: LevelTrainOptions): Promise<L
   const cropSize = o.cropSize ?? Math.round((imageSize * 7) / 8);
   const learningRate = o.from !== undefined ? (o.fineTuneLearningRate ?? 0.001) : (o.learningRate ?? 0.01);
   const outDir = levelModelDir(ws, level);
+  const { onEpoch: _e, signal: _s, force, ...params } = o;
+  const inputDigest = `${info.digest}:${o.from !== undefined ? digestFrom(o.from) : 'scratch'}`;
+  if (!force && ws.isUpToDate(trainStage(level), params, inputDigest, CODE())) {
+    return { ...(ws.stageRecord(trainStage(level))!.summary as LevelTrainResult), upToDate: true };
+  }
   const run = await runTraining({
     device: o.device ?? 'cpu', architecture: o.architecture ?? 'conv4', manifest: info.manifest, imageSize, cropSize, channels: o.channels ?? 1,
     head: 'softmax', epochs: o.epochs ?? 10, batchSize: o.batchSize ?? 50, learningRate, seed: o.seed ?? 1, validationFraction: 0,
@@ -108,8 +125,7 @@ export async function trainLevel(ws: Workspace, o: LevelTrainOptions): Promise<L
   const { outDir: _saved, ...rest } = run;
   const imagesPerSecond = run.epochs.reduce((a, e) => a + e.imagesPerSecond, 0) / Math.max(1, run.epochs.length);
   const result: LevelTrainResult = { ...rest, level, outDir, from: o.from ?? null, learningRate, imagesPerSecond, digest: digestModel(outDir) };
-  const { onEpoch: _e, signal: _s, ...params } = o;
-  ws.recordStage(trainStage(level), params, info.digest, CODE(), { ...result, epochs: run.epochs.length }, { artifacts: filesUnder(outDir) });
+  ws.recordStage(trainStage(level), params, inputDigest, CODE(), result, { artifacts: filesUnder(outDir) });
   return result;
 }
 
@@ -123,6 +139,8 @@ export interface ChainOptions extends Omit<LevelTrainOptions, 'level' | 'from'> 
   /** Epochs per level, when they differ (default: `epochs` for each). */
   epochsPerLevel?: Partial<Record<TopicLevel, number>>;
   onLevel?: (level: TopicLevel, r: { train: LevelTrainResult; evaluation?: LevelEvaluation }) => void;
+  /** The first levels of the chain to train (default all three): ['document'] or ['document', 'second']. */
+  levels?: readonly TopicLevel[];
 }
 
 export interface ChainResult {
@@ -133,8 +151,10 @@ export interface ChainResult {
 export async function trainChain(ws: Workspace, o: ChainOptions = {}): Promise<ChainResult> {
   const out: ChainResult = { levels: {} };
   let from = o.from;
-  const { from: _f, evaluate, truth, epochsPerLevel, onLevel, ...common } = o;
-  for (const level of TOPIC_LEVELS) {
+  const { from: _f, evaluate, truth, epochsPerLevel, onLevel, levels, ...common } = o;
+  const chain = levels ?? TOPIC_LEVELS;
+  if (chain.some((l, i) => l !== TOPIC_LEVELS[i])) throw new OptionsError(`the chain's levels run ${TOPIC_LEVELS.join(' → ')} from the first; got ${chain.join(', ')}`);
+  for (const level of chain) {
     const epochs = epochsPerLevel?.[level] ?? common.epochs;
     const train = await trainLevel(ws, { ...common, ...(epochs !== undefined ? { epochs } : {}), level, ...(from !== undefined ? { from } : {}) });
     const entry: { train: LevelTrainResult; evaluation?: LevelEvaluation } = { train };

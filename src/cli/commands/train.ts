@@ -18,7 +18,7 @@ interface TrainFlags extends WorkspaceFlags {
   device: string; model: string; manifest?: string; synthetic?: boolean; size: number; crop?: number; channels: number;
   head: string; epochs: number; batch: number; lr?: number; fineTuneLr: number; seed: number; workers?: number; microBatch?: number; validation: number;
   patience?: number; from?: string; out?: string; checkpoint?: string; cache?: string; json?: boolean;
-  level?: string; chain?: boolean; evaluate: boolean; truth?: string;
+  level?: string; chain?: boolean; evaluate: boolean; truth?: string; force?: boolean;
 }
 
 const epochLine = (r: EpochRecord, prefix = '') =>
@@ -26,7 +26,7 @@ const epochLine = (r: EpochRecord, prefix = '') =>
 
 function formatLevel(t: LevelTrainResult): string {
   const last = t.epochs.at(-1);
-  return `${t.level}: ${t.classNames.length} classes, ${t.numTrain} training / ${t.numValidation} validation images, ${t.from ? `fine-tuned from ${t.from} (base LR ${t.learningRate}, new head 10x/20x)` : `from scratch (LR ${t.learningRate})`}, ` +
+  return `${t.upToDate ? 'up to date: ' : ''}${t.level}: ${t.classNames.length} classes, ${t.numTrain} training / ${t.numValidation} validation images, ${t.from ? `fine-tuned from ${t.from} (base LR ${t.learningRate}, new head 10x/20x)` : `from scratch (LR ${t.learningRate})`}, ` +
     `${t.epochs.length} epochs, ${t.imagesPerSecond.toFixed(0)} img/s${last?.valAccuracy !== undefined ? `, validation accuracy ${(last.valAccuracy * 100).toFixed(1)}%` : ''} -> ${t.outDir}`;
 }
 
@@ -43,6 +43,7 @@ async function trainLevels(f: TrainFlags): Promise<void> {
     ...(f.crop !== undefined ? { cropSize: f.crop } : {}),
     ...(f.workers !== undefined ? { workers: f.workers } : {}),
     ...(f.patience !== undefined ? { patience: f.patience } : {}),
+    ...(f.force ? { force: true } : {}),
     ...(f.json ? {} : { onEpoch: (level: TopicLevel, r: EpochRecord) => process.stderr.write(epochLine(r, `${level} `)) }),
   };
   const truth = f.truth !== undefined ? (await import('../../pipeline/truth.js')).readTruthImageCategories(f.truth) : undefined;
@@ -81,6 +82,7 @@ export function registerTrain(program: Command): void {
     .option('--chain', 'train document, then second (fine-tuned from document), then sentence (from second), and evaluate each on its test split')
     .option('--no-evaluate', 'with --chain: do not evaluate the levels')
     .option('--truth <file>', 'with --chain: a synthetic archive\'s truth.jsonl; scores each level against its categories too')
+    .option('--force', 'with --level/--chain: train again even when the saved network is up to date')
     .option('--device <d>', 'cpu | gpu | auto', 'auto')
     .option('--model <arch>', ARCHITECTURES.join(' | '), 'conv4')
     .option('--manifest <file>', 'JSON manifest: [{"path": "x.png", "label": "..."}]')
