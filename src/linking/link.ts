@@ -42,8 +42,8 @@ export function linkKeyImages(ws: Workspace, options: LinkOptions = {}): LinkSum
     const rejects = new Rejects(ws, 'link', 'key_images');
     rejects.clear();
     // Only the links this function makes: collection images arrive linked (method 'caption') and stay.
-    db.exec(`DELETE FROM links WHERE method IN ('series-instance', 'instance-only', 'series-description', 'accession-only', 'key-object');
-      DELETE FROM key_images WHERE origin = 'accession';`);
+    db.exec(`DELETE FROM links WHERE method IN ('series-instance', 'instance-only', 'series-description', 'accession-only', 'key-object');`);
+    clearAccessionLinks(ws);
     const bySeriesInstance = db.prepare(`
       INSERT OR IGNORE INTO links (key_image_id, sop_instance_uid, method)
       SELECT k.id, i.sop_instance_uid, 'series-instance'
@@ -77,29 +77,46 @@ export function linkKeyImages(ws: Workspace, options: LinkOptions = {}): LinkSum
       else rejects.add(u.reportId, u.series === null ? 'AMBIGUOUS_OR_MISSING' : 'IMAGE_NOT_FOUND',
         `${what}: no ${u.series === null ? 'single' : ''} matching instance in the image table for the report's accession`.replace('  ', ' '));
     }
+    const fallback = options.accessionFallback ?? true ? linkByAccession(ws) : { byAccessionOnly: 0, byKeyObject: 0 };
+    const keyImages = (db.prepare("SELECT COUNT(*) FROM key_images WHERE origin = 'text'").pluck().get() as number);
+    return { keyImages, bySeriesInstance, byInstanceOnly, bySeriesDescription: described.linked, unresolved: unresolvedRows.length, ...fallback };
+  })();
+}
+
+/** Removes what the accession fallback added (its key images and their links). */
+function clearAccessionLinks(ws: Workspace): void {
+  ws.db.exec("DELETE FROM key_images WHERE origin = 'accession'");
+}
+
+/**
+ * The accession fallback on its own (also run by \`pacsmine pacs link\` once it has read the PACS's
+ * key object documents): replaces the key images it made before with one per flagged image of
+ * each report that has no reference.
+ */
+export function linkByAccession(ws: Workspace): { byAccessionOnly: number; byKeyObject: number } {
+  const db = ws.db;
+  return db.transaction(() => {
+    clearAccessionLinks(ws);
     let byAccessionOnly = 0;
     let byKeyObject = 0;
-    if (options.accessionFallback ?? true) {
-      const flagged = db.prepare(`
-        SELECT r.report_id AS reportId, i.sop_instance_uid AS sop, i.series_number AS series, i.instance_number AS instance,
-          EXISTS (SELECT 1 FROM key_object_images o WHERE o.sop_instance_uid = i.sop_instance_uid) AS byKeyObject
-        FROM reports r JOIN images i ON i.accession = r.accession
-        WHERE r.num_refs = 0 AND r.accession IS NOT NULL
-          AND (i.is_key = 1 OR EXISTS (SELECT 1 FROM key_object_images o WHERE o.sop_instance_uid = i.sop_instance_uid))
-        ORDER BY r.report_id, i.series_number, i.instance_number, i.sop_instance_uid`).all() as Array<{
-        reportId: string; sop: string; series: number | null; instance: number | null; byKeyObject: number;
-      }>;
-      const insertKey = db.prepare("INSERT INTO key_images (ref_id, report_id, series_number, instance_number, origin) VALUES (NULL, ?, ?, ?, 'accession')");
-      const insertLink = db.prepare('INSERT OR IGNORE INTO links (key_image_id, sop_instance_uid, method) VALUES (?, ?, ?)');
-      for (const f of flagged) {
-        const id = insertKey.run(f.reportId, f.series, f.instance ?? 0).lastInsertRowid;
-        insertLink.run(id, f.sop, f.byKeyObject ? 'key-object' : 'accession-only');
-        byAccessionOnly++;
-        if (f.byKeyObject) byKeyObject++;
-      }
+    const flagged = db.prepare(`
+      SELECT r.report_id AS reportId, i.sop_instance_uid AS sop, i.series_number AS series, i.instance_number AS instance,
+        EXISTS (SELECT 1 FROM key_object_images o WHERE o.sop_instance_uid = i.sop_instance_uid) AS byKeyObject
+      FROM reports r JOIN images i ON i.accession = r.accession
+      WHERE r.num_refs = 0 AND r.accession IS NOT NULL
+        AND (i.is_key = 1 OR EXISTS (SELECT 1 FROM key_object_images o WHERE o.sop_instance_uid = i.sop_instance_uid))
+      ORDER BY r.report_id, i.series_number, i.instance_number, i.sop_instance_uid`).all() as Array<{
+      reportId: string; sop: string; series: number | null; instance: number | null; byKeyObject: number;
+    }>;
+    const insertKey = db.prepare("INSERT INTO key_images (ref_id, report_id, series_number, instance_number, origin) VALUES (NULL, ?, ?, ?, 'accession')");
+    const insertLink = db.prepare('INSERT OR IGNORE INTO links (key_image_id, sop_instance_uid, method) VALUES (?, ?, ?)');
+    for (const f of flagged) {
+      const id = insertKey.run(f.reportId, f.series, f.instance ?? 0).lastInsertRowid;
+      insertLink.run(id, f.sop, f.byKeyObject ? 'key-object' : 'accession-only');
+      byAccessionOnly++;
+      if (f.byKeyObject) byKeyObject++;
     }
-    const keyImages = (db.prepare("SELECT COUNT(*) FROM key_images WHERE origin = 'text'").pluck().get() as number);
-    return { keyImages, bySeriesInstance, byInstanceOnly, bySeriesDescription: described.linked, unresolved: unresolvedRows.length, byAccessionOnly, byKeyObject };
+    return { byAccessionOnly, byKeyObject };
   })();
 }
 
