@@ -52,7 +52,7 @@ before(async () => {
   pacs = await startOrthanc();
   archive = await generateArchive({ outDir: path.join(dir, 'archive'), studies: 6, seed: 5, size: 32, slices: 4 });
   const pushed = await pushToPacs(archive.dicomDir, new DicomwebClient(pacs.dicomwebUrl, pacs.auth));
-  assert.equal(pushed.stored, archive.files);
+  assert.equal(pushed.stored, archive.files + archive.keyObjects);
 });
 
 after(async () => {

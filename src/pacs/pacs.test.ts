@@ -38,7 +38,7 @@ test('a generated archive pushed to Orthanc: references resolve over DICOMweb an
     // The server refuses requests without the password.
     assert.equal((await fetch(`${pacs.dicomwebUrl}/studies`)).status, 401);
     const pushed = await pushToPacs(path.join(dir, 'archive'), client, undefined, { batchSize: 40 });
-    assert.equal(pushed.stored, s.files);
+    assert.equal(pushed.stored, s.files + s.keyObjects, "images and key object selection documents");
     assert.equal(pushed.failed, 0);
     assert.equal(pushed.skipped, 4, 'reports, truth and manifest are not DICOM');
 
@@ -93,7 +93,7 @@ test('a generated archive pushed to Orthanc: references resolve over DICOMweb an
     const cli = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'pacs', 'push', s.dicomDir, '--url', pacs.dicomwebUrl, '--user', pacs.auth.user, '--json'],
       { encoding: 'utf8', env: { ...process.env, PACSMINE_PACS_PASSWORD: pacs.auth.password } });
     assert.equal(cli.status, 0, cli.stderr);
-    assert.equal((JSON.parse(cli.stdout) as { stored: number }).stored, s.files);
+    assert.equal((JSON.parse(cli.stdout) as { stored: number }).stored, s.files + s.keyObjects);
     const wrong = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'pacs', 'push', s.dicomDir, '--url', pacs.dicomwebUrl, '--user', pacs.auth.user],
       { encoding: 'utf8', env: { ...process.env, PACSMINE_PACS_PASSWORD: 'wrong' } });
     assert.notEqual(wrong.status, 0);

@@ -27,6 +27,11 @@ export interface KeyObjectInput {
 
 const code = (value: string, meaning: string): Record<string, unknown> => ({ CodeValue: value, CodingSchemeDesignator: 'DCM', CodeMeaning: meaning });
 
+/** The SOP Instance UID of a study's KOS, derived from the study (deterministic). */
+export function keyObjectUid(studyUid: string, seriesNumber: number): string {
+  return derivedUid(studyUid, 'kos', seriesNumber);
+}
+
 /** The naturalised dataset of one KOS; its UIDs derive from the study (deterministic). */
 export function keyObjectDataset(k: KeyObjectInput): Record<string, unknown> {
   const bySeries = new Map<string, KeyObjectInput['images']>();
@@ -44,7 +49,7 @@ export function keyObjectDataset(k: KeyObjectInput): Record<string, unknown> {
   return {
     SpecificCharacterSet: 'ISO_IR 100',
     SOPClassUID: KEY_OBJECT_SELECTION_SOP_CLASS,
-    SOPInstanceUID: derivedUid(k.studyUid, 'kos', k.seriesNumber),
+    SOPInstanceUID: keyObjectUid(k.studyUid, k.seriesNumber),
     StudyDate: k.studyDate, StudyTime: k.studyTime, ContentDate: k.studyDate, ContentTime: k.studyTime,
     AccessionNumber: k.accession,
     Modality: 'KO',

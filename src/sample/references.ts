@@ -5,15 +5,22 @@
 import type { Rng } from '../util/rng.js';
 import type { FindingPlan, KeyImage } from './plan.js';
 
+/** The forms writeReference() draws from. */
+type NumberedForm = 'comma' | 'eg' | 'range' | 'list' | 'bare-range' | 'and' | 'slash' | 'hash' | 'abbrev' | 'of' | 'through';
+
 export type ReferenceForm =
-  | 'comma' | 'eg' | 'range' | 'list' | 'bare-range' | 'and' | 'slash' | 'hash' | 'abbrev' | 'of' | 'through';
+  | NumberedForm
+  // Issue 15: a series named by words, "image N/M", and a bare list that continues the previous reference.
+  | 'named' | 'named-range' | 'named-im' | 'named-hash' | 'named-ambiguous' | 'of-total' | 'continued';
 
 export interface WrittenReference {
   text: string;
   form: ReferenceForm;
-  /** Images pointed at; `seriesNamed` false when the text names no series. */
+  /** Images pointed at; `seriesNamed` false when the text names no series number. */
   images: KeyImage[];
   seriesNamed: boolean;
+  /** The words naming the series ("coronal T2"), when the text names it so. */
+  seriesText?: string;
 }
 
 /** "84-87" written the way radiologists shorten it ("84-7") when the leading digits agree. */
@@ -28,6 +35,55 @@ function shortRange(a: number, b: number, rng: Rng): string {
   return `${sa}-${sb}`;
 }
 
+const mid = (slices: number[]): number => slices[Math.floor(slices.length / 2)] as number;
+
+/**
+ * A reference that names series `series` by words: "coronal T2 image 52", "ax T2 im 12", "axial T1
+ * post-contrast images 14-16", "sagittal T2 #23". `name` comes from seriesNames(); the form is
+ * 'named-ambiguous' when the words fit other series of the study too.
+ */
+export function namedReference(finding: FindingPlan, series: number, name: string, form: 'named' | 'named-range' | 'named-im' | 'named-hash' | 'named-ambiguous', rng: Rng): WrittenReference {
+  const slices = finding.slices;
+  const img = (instance: number): KeyImage => ({ series, instance, finding: finding.id });
+  const m = mid(slices);
+  const named = (text: string, images: KeyImage[]): WrittenReference => ({ form, text, images, seriesNamed: false, seriesText: name });
+  switch (form) {
+    case 'named-range': {
+      const first = slices[0] as number;
+      const last = slices[slices.length - 1] as number;
+      if (first === last) return named(`${name} image ${first}`, [img(first)]);
+      const images: KeyImage[] = [];
+      for (let i = first; i <= last; i++) images.push(img(i));
+      return named(`${name} images ${shortRange(first, last, rng)}`, images);
+    }
+    case 'named-im': return named(`${name} im ${m}`, [img(m)]);
+    case 'named-hash': return named(`${name} #${m}`, [img(m)]);
+    default: return named(`${name} image ${m}`, [img(m)]);
+  }
+}
+
+/** "series 3, image #12/40": image 12 of the series' 40. */
+export function ofTotalReference(finding: FindingPlan, series: number, total: number): WrittenReference {
+  const m = mid(finding.slices);
+  return { form: 'of-total', text: `series ${series}, image #${m}/${total}`, images: [{ series, instance: m, finding: finding.id }], seriesNamed: true };
+}
+
+/**
+ * "#57 and 60" (written inside parentheses after an earlier reference of the same paragraph): the
+ * series of `previous`, named by its number or its words.
+ */
+export function continuedReference(finding: FindingPlan, previous: WrittenReference): WrittenReference {
+  const series = previous.images[0]?.series as number;
+  const slices = finding.slices;
+  const a = slices[0] as number;
+  const b = slices[slices.length - 1] as number;
+  const instances = a === b ? [a] : [a, b];
+  return {
+    form: 'continued', text: `#${instances.join(' and ')}`, images: instances.map((instance) => ({ series, instance, finding: finding.id })),
+    seriesNamed: previous.seriesNamed, ...(previous.seriesText !== undefined ? { seriesText: previous.seriesText } : {}),
+  };
+}
+
 /**
  * One reference to `finding` in a random feasible form. `seriesNumbers` are the study's series
  * that show the finding (same slice geometry), `single` the series used when the text names none.
@@ -38,7 +94,7 @@ export function writeReference(finding: FindingPlan, seriesNumbers: number[], rn
   const mid = slices[Math.floor(slices.length / 2)] as number;
   const first = slices[0] as number;
   const last = slices[slices.length - 1] as number;
-  const forms: ReferenceForm[] = ['comma', 'eg', 'hash', 'abbrev', 'of', 'bare-range'];
+  const forms: NumberedForm[] = ['comma', 'eg', 'hash', 'abbrev', 'of', 'bare-range'];
   if (slices.length >= 2) forms.push('range', 'through', 'and');
   if (slices.length >= 3) forms.push('list');
   if (seriesNumbers.length >= 2) forms.push('slash', 'slash');

@@ -6,7 +6,9 @@
 import { Rng, mixSeed } from '../util/rng.js';
 import { FINDING_WORDS } from './catalog.js';
 import type { FindingPlan, StudyPlan } from './plan.js';
-import { writeReference, type WrittenReference } from './references.js';
+import type { KeyImage } from './plan.js';
+import { continuedReference, namedReference, ofTotalReference, writeReference, type WrittenReference } from './references.js';
+import { seriesNames } from './series-names.js';
 
 const usDate = (d: string): string => `${d.slice(4, 6)}/${d.slice(6, 8)}/${d.slice(0, 4)}`;
 const cm = (mm: number): string => (mm / 10).toFixed(1);
@@ -106,11 +108,30 @@ function technique(p: StudyPlan): string {
 export interface WrittenReport {
   text: string;
   references: WrittenReference[];
+  /** The key images bookmarked in the PACS as a Key Object Selection document, if any, and its text. */
+  keyObject: { images: KeyImage[]; description: string } | undefined;
 }
 
-/** Writes the report and fills `plan.keyImages` with what its references point at. */
+/** Share of studies with findings whose report cites no image: their key images are only bookmarked (a KOS). */
+export const KEY_OBJECT_ONLY_SHARE = 0.12;
+/** Share of the other studies with findings that also have their cited images bookmarked. */
+export const KEY_OBJECT_TOO_SHARE = 0.25;
+
+/**
+ * Writes the report and fills `plan.keyImages` with what its references point at (or, where the
+ * report cites no image, what its Key Object Selection document bookmarks).
+ *
+ * The references come from writeReference() with the report's own generator, as they always did;
+ * a second generator (`style`) then rewrites some in the forms a report from another hospital's
+ * style uses: the series named by words ("coronal T2 image 52"), "image #12/40", a bare "(#57 and
+ * 60)" after an earlier reference, or no reference at all and a KOS instead.
+ */
 export function writeReport(plan: StudyPlan): WrittenReport {
   const rng = new Rng(mixSeed(plan.index * 48271 + 17));
+  const style = new Rng(mixSeed(plan.index * 48271 + 29));
+  const keyObjectOnly = plan.findings.length > 0 && style.chance(KEY_OBJECT_ONLY_SHARE);
+  const bookmarked: KeyImage[] = [];
+  let previous: { ref: WrittenReference; region: string } | undefined;
   const references: WrittenReference[] = [];
   const seriesNumbers = plan.series.map((s) => s.seriesNumber);
   const lines: string[] = [];
@@ -128,13 +149,35 @@ export function writeReport(plan: StudyPlan): WrittenReport {
     // Radiologists cite the lung-kernel series for lung findings, the soft-tissue series otherwise.
     const lungFinding = f.organ === 'lung' || f.organ === 'pleura';
     const eligible = plan.series.filter((se) => lungFinding || se.flavour !== 'lung').map((se) => se.seriesNumber);
-    const ref = writeReference(f, eligible.length ? eligible : seriesNumbers, rng);
+    const cited = eligible.length ? eligible : seriesNumbers;
+    const numbered = writeReference(f, cited, rng);
+    const region = f.region.toUpperCase();
+    if (keyObjectOnly) {
+      // No reference in the text: the radiologist bookmarked the middle slice instead.
+      const series = numbered.images[0]?.series as number;
+      const image: KeyImage = { series, instance: f.slices[Math.floor(f.slices.length / 2)] as number, finding: f.id };
+      // Two findings on one slice: one bookmark.
+      if (!bookmarked.some((k) => k.series === image.series && k.instance === image.instance)) bookmarked.push(image);
+      plan.keyImages.push(image);
+      const sentence = namePrimary(describe(f, plan, '', rng), f, plan).replace(' ()', '');
+      byRegion.set(region, [...(byRegion.get(region) ?? []), sentence]);
+      continue;
+    }
+    const ref = restyle(plan, f, numbered, previous?.region === region ? previous.ref : undefined, cited, style);
+    previous = { ref, region };
     references.push(ref);
     plan.keyImages.push(...ref.images);
-    const region = f.region.toUpperCase();
     // describe() wraps the reference in parentheses; the "(e.g. ...)" form brings its own.
     const inner = ref.text.startsWith('(') ? ref.text.slice(1, -1) : ref.text;
     byRegion.set(region, [...(byRegion.get(region) ?? []), namePrimary(describe(f, plan, inner, rng), f, plan)]);
+  }
+  let keyObject: WrittenReport['keyObject'];
+  const words = [...new Set(plan.findings.map((f) => FINDING_WORDS[f.type]))].join(', ');
+  if (keyObjectOnly) keyObject = { images: bookmarked, description: `Key images: ${words}.` };
+  else if (plan.keyImages.length > 0 && style.chance(KEY_OBJECT_TOO_SHARE)) {
+    const images: KeyImage[] = [];
+    for (const k of plan.keyImages) if (!images.some((x) => x.series === k.series && x.instance === k.instance)) images.push(k);
+    keyObject = { images, description: `Key images: ${words}.` };
   }
   for (const region of plan.regions) {
     const key = region.toUpperCase();
@@ -149,5 +192,29 @@ export function writeReport(plan: StudyPlan): WrittenReport {
     lines.push(`Findings were discussed with Dr. ${plan.referrer} by telephone on ${usDate(plan.studyDate)} at ${Number(plan.studyTime.slice(0, 2)) + 1}:${plan.studyTime.slice(2, 4)}.`);
   }
   lines.push(`Electronically signed by: Dr. ${plan.radiologist}, MD on ${usDate(plan.studyDate)} ${plan.studyTime.slice(0, 2)}:${plan.studyTime.slice(2, 4)}`);
-  return { text: lines.join('\n'), references };
+  return { text: lines.join('\n'), references, keyObject };
+}
+
+/**
+ * Rewrites some references in the forms issue 15 added, drawing from `style` only: a bare list
+ * continuing `previous` (same paragraph, its series shows the finding), the series named by words
+ * (mostly words that fit it alone, some that fit others too), or "series 3, image #12/40".
+ */
+function restyle(plan: StudyPlan, f: FindingPlan, numbered: WrittenReference, previous: WrittenReference | undefined, cited: number[], style: Rng): WrittenReference {
+  const s = numbered.images[0]?.series as number;
+  const series = plan.series.find((x) => x.seriesNumber === s);
+  if (!series) return numbered;
+  const names = seriesNames(plan, series);
+  const r = style.next();
+  const canContinue = previous !== undefined && previous.form !== 'named-ambiguous' && (previous.seriesNamed || previous.seriesText !== undefined) &&
+    previous.images.every((k) => k.series === previous.images[0]?.series) && cited.includes(previous.images[0]?.series as number);
+  if (canContinue && r < 0.3) return continuedReference(f, previous);
+  if (r < 0.65 && names.unique.length > 0) {
+    const forms = ['named', 'named', 'named-range', 'named-im', ...(names.withPlane.length ? ['named-hash' as const] : [])] as const;
+    const form = style.pick(forms);
+    return namedReference(f, s, style.pick(form === 'named-hash' ? names.withPlane : names.unique), form, style);
+  }
+  if (r < 0.72 && names.ambiguous.length > 0) return namedReference(f, s, style.pick(names.ambiguous), 'named-ambiguous', style);
+  if (r < 0.8) return ofTotalReference(f, s, series.numInstances);
+  return numbered;
 }
