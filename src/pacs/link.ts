@@ -48,6 +48,9 @@ export interface UnresolvedImage {
   reason: string;
 }
 
+/** Series modalities that hold documents, not images. */
+const NOT_IMAGES: ReadonlySet<string> = new Set(['KO', 'SR', 'PR', 'DOC']);
+
 /**
  * Resolves one reference. A PACS error on it (a 500, a timeout, a bad answer) makes its images
  * `pacs-error`; an error that stops the run (stopsRun) is thrown.
@@ -74,10 +77,12 @@ async function resolveOne(catalog: PacsCatalog, q: ReferenceQuery): Promise<{ re
         modality: entry.modality, url: catalog.client.instanceUrl(entry.studyUid, entry.seriesUid, match.sop), method,
       });
     };
+    // Documents (key object selections, structured reports, presentation states) hold no image a report could point at.
+    const imageSeries = series.filter((e) => !NOT_IMAGES.has(e.modality ?? ''));
     for (const n of q.instances) {
       if (q.series.length === 0) {
         const candidates: { entry: SeriesEntry; match: { sop: string; rows?: number; columns?: number } }[] = [];
-        for (const entry of series) for (const match of (await catalog.instances(entry)).get(n) ?? []) candidates.push({ entry, match });
+        for (const entry of imageSeries) for (const match of (await catalog.instances(entry)).get(n) ?? []) candidates.push({ entry, match });
         const only = candidates[0];
         if (candidates.length === 1 && only) hit(only.entry, n, only.match, 'instance-only', null);
         else if (candidates.length === 0) miss(null, n, 'no-instance', `no image ${n} in any series of the study`);
@@ -85,7 +90,7 @@ async function resolveOne(catalog: PacsCatalog, q: ReferenceQuery): Promise<{ re
         continue;
       }
       for (const s of q.series) {
-        const entries = series.filter((e) => e.number === s);
+        const entries = imageSeries.filter((e) => e.number === s);
         if (entries.length === 0) {
           miss(s, n, 'no-series', `no series ${s} in the study`);
           continue;
