@@ -113,13 +113,26 @@ export { OnnxPredictor, type OnnxPredictorOptions } from './training/inference.j
 export { runTraining, type TrainRunOptions, type TrainRunResult } from './training/run.js';
 export { predictManifest, type Prediction } from './training/predict.js';
 export { rawFileDataset, type RawFileDataset } from './training/raw-file.js';
+// Datasets per topic level (one case/patient-disjoint split, classes too small dropped, class weights), the
+// three-level training chain, evaluation against baselines, and classification with topic keywords.
+export { buildLevelDataset, readLevelDataset, type LevelDatasetOptions, type LevelDatasetInfo, type LevelDatasetEntry } from './datasets/level.js';
+export { ensureSplit, type SplitSummary } from './datasets/workspace-split.js';
+export { PAPER_FRACTIONS, type SplitFractions, type SplitName } from './datasets/split.js';
+export { classWeights, BALANCE_MODES, type BalanceMode } from './datasets/balance.js';
+export { trainLevel, trainChain, type LevelTrainOptions, type LevelTrainResult, type ChainOptions, type ChainResult } from './training/chain.js';
+export { evaluateLevel, type EvaluateOptions, type LevelEvaluation, type TruthScore } from './evaluation/evaluate.js';
+export { classificationMetrics, type ClassificationMetrics, type PerClassScore } from './evaluation/metrics.js';
+export { baselines, type Baselines } from './evaluation/baselines.js';
+export { confusionSvg } from './evaluation/confusion-chart.js';
+export { classifyImages, type ClassifyResult, type ImageClassification, type TopicGuess } from './training/classify.js';
 // Topic mining (LDA): corpus, SparseLDA trainer, held-out perplexity, coherence, K sweep, three label levels.
 export { buildCorpus, encodeText, subsetCorpus, saveCorpus, loadCorpus, docTokens, numDocs, CORPUS_DEFAULTS } from './topics/corpus.js';
 export type { Corpus, CorpusOptions, CorpusInput, DroppedCounts } from './topics/corpus.js';
-export { LdaTrainer, trainLda, checkTrainOptions } from './topics/trainer.js';
-export type { TrainOptions as LdaTrainOptions, TrainRunOptions as LdaTrainRunOptions } from './topics/trainer.js';
-export { LdaModel, argmax } from './topics/model.js';
-export type { LdaModelData, InferOptions, TopicWords, DocTopicCsr } from './topics/model.js';
+// The LDA model: new LdaModel(options) / train(corpus, { signal, onProgress, checkpoint }) / infer / save(dir) / LdaModel.load(dir) / dispose()
+export { LdaModel, LDA_MODEL_FILE, argmax } from './topics/model.js';
+export type { LdaTrainControl, LdaTrainReport, InferOptions, TopicWords } from './topics/model.js';
+export type { LdaOptions, ResolvedLdaOptions } from './topics/options.js';
+export type { TrainedLda, DocTopicCsr } from './topics/trained.js';
 export { heldOutPerplexity, completionSplit } from './topics/perplexity.js';
 export type { PerplexityOptions, PerplexityResult, PerplexityEstimator, HeldOutDocs } from './topics/perplexity.js';
 export { leftToRightLogProb } from './topics/lefttoright.js';
@@ -133,7 +146,6 @@ export type { LabelOptions, LabelResult, DocLabel } from './topics/label.js';
 export { runTopicStage, TOPIC_LEVELS } from './topics/stage.js';
 export type { TopicLevel, TopicStageOptions, TopicSummary } from './topics/stage.js';
 export { TOPICS_SCHEMA } from './topics/schema.js';
-export { generateTopicDocs } from './topics/fixtures.js';
 
 // The labelled key-image dataset and scoring against the synthetic archive's ground truth: src/pipeline
 export { keyImageManifest, writeKeyImageDataset } from './pipeline/dataset.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,7 +80,7 @@ test('demo generates a synthetic archive and runs every stage on it', () => {
       link: { keyImages: number; bySeriesInstance: number; bySeriesDescription: number; byAccessionOnly: number; byKeyObject: number };
       linkTruth: { keyImages: number; linked: number; wrong: number };
       topics: Record<'document' | 'second' | 'sentence', { numImages: number; numTopics: number }>; topicTruth: { nmi: number; documents: number };
-      dataset: { images: number; classes: number }; training?: { numTrain: number; lastEpoch: { valAccuracy: number } };
+      dataset: { images: number; classes: number }; chain?: Record<string, { numTrain: number; testImages: number; top1: number; confusionSvg: string }>;
     };
     assert.equal(s.ingest.ingested, 12);
     assert.equal(s.ingest.rejected, 0);
@@ -103,7 +103,9 @@ test('demo generates a synthetic archive and runs every stage on it', () => {
     assert.equal(s.topicTruth.documents, 12);
     assert.ok(s.topicTruth.nmi > 0 && s.topicTruth.nmi <= 1);
     assert.ok(s.dataset.images > 0 && s.dataset.images <= s.convert.converted);
-    assert.ok(s.training && s.training.numTrain > 0 && s.training.lastEpoch.valAccuracy >= 0);
+    const doc = s.chain?.['document'];
+    assert.ok(doc && doc.numTrain > 0 && doc.testImages > 0 && doc.top1 >= 0 && doc.top1 <= 1, 'the chain trained and tested the document level');
+    assert.match(readFileSync(doc.confusionSvg, 'utf8'), /^<svg/);
     // What mining reads holds none of the identifiers the generator wrote into the reports.
     const db = new Database(path.join(ws, 'workspace.db'), { readonly: true });
     const rows = db.prepare('SELECT r.text, r.accession, r.patient_id AS patient, w.raw_text AS raw FROM reports r JOIN reports_raw w USING (report_id)').all() as Array<{ text: string; accession: string; patient: string; raw: string }>;

@@ -15,6 +15,10 @@ import { DESCRIPTIONS_SCHEMA } from './schema.js';
 import { wordCountTable, type WordCountTable } from './word-counts.js';
 import { sentenceTexts } from '../embeddings/sentences.js';
 import { loadWorkspaceVectors, workspaceVectorsPath } from '../embeddings/stage.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('descriptions', 'embeddings', 'ontology', 'reports', 'store', 'util');
 
 export const DESCRIBE_STAGE = 'describe';
 
@@ -56,7 +60,7 @@ export async function runDescribeStage(ws: Workspace, options: DescribeStageOpti
     JSON.stringify(refs),
     JSON.stringify(keyImages),
   );
-  if (!force && ws.isUpToDate(DESCRIBE_STAGE, rest, digest)) {
+  if (!force && ws.isUpToDate(DESCRIBE_STAGE, rest, digest, CODE())) {
     return { skipped: true, refs: refs.length, termHits: 0, keyImages: keyImages.length, keyImagesWithBigrams: 0, bigramRows: 0, oboProblems: 0 };
   }
   const ontology = ontologyPath !== undefined ? loadObo(ontologyPath) : builtinOntology();
@@ -125,6 +129,6 @@ export async function runDescribeStage(ws: Workspace, options: DescribeStageOpti
     wordCounts,
     oboProblems: ontology.problems.length,
   };
-  ws.recordStage(DESCRIBE_STAGE, rest, digest, result, { artifacts: targetsPath ? [targetsPath] : [] });
+  ws.recordStage(DESCRIBE_STAGE, rest, digest, CODE(), result, { artifacts: targetsPath ? [targetsPath] : [] });
   return result;
 }

@@ -11,6 +11,10 @@ import { sentenceTokens } from './sentences.js';
 import { trainWord2Vec, resolveWord2VecOptions, type Word2VecOptions, type Word2VecReport } from './word2vec.js';
 import { saveWord2VecFormat, loadWord2VecFormat } from './format.js';
 import type { WordVectors } from './vectors.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('embeddings', 'reports', 'util');
 
 export const EMBED_STAGE = 'embed';
 
@@ -54,7 +58,7 @@ export async function runEmbedStage(ws: Workspace, options: EmbedStageOptions = 
   const params = { ...opts, workers: undefined, kernel: undefined, extraCorpus: extraCorpus.length };
   const vectorsPath = workspaceVectorsPath(ws);
   // Up to date only if vectors.bin is byte for byte what this stage wrote (size and SHA-256 in the record).
-  if (!force && ws.isUpToDate(EMBED_STAGE, params, digest)) {
+  if (!force && ws.isUpToDate(EMBED_STAGE, params, digest, CODE())) {
     return { vectorsPath, skipped: true, reports: texts.length, extraDocuments: extraTexts.length };
   }
   if (texts.length + extraTexts.length === 0) throw new InputError('no text to train on: the workspace has no reports and no extra corpus was given');
@@ -62,6 +66,6 @@ export async function runEmbedStage(ws: Workspace, options: EmbedStageOptions = 
   const { vectors, report } = await trainWord2Vec(sentences, opts);
   saveWord2VecFormat(vectors, vectorsPath, 'binary');
   const { options: _unused, ...summary } = report;
-  ws.recordStage(EMBED_STAGE, params, digest, summary, { artifacts: [vectorsPath] });
+  ws.recordStage(EMBED_STAGE, params, digest, CODE(), summary, { artifacts: [vectorsPath] });
   return { vectorsPath, skipped: false, reports: texts.length, extraDocuments: extraTexts.length, report: summary };
 }

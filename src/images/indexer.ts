@@ -14,6 +14,10 @@ import { isKeyObject, readKeyObjectDataSet } from './key-object.js';
 import { flagKeyObjectImages, keyObjectWriter } from './key-object-store.js';
 import { Rejects } from '../store/rejects.js';
 import { UnsafePathError, pathInside } from '../util/safe-path.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('images', 'reports', 'store', 'util');
 
 export const INDEX_STAGE = 'images-index';
 
@@ -187,7 +191,7 @@ export function indexDicomFolder(ws: Workspace, dir: string, options: IndexOptio
     options.onProgress?.(Math.min(files.length, i + BATCH));
   }
   summary.flaggedKeyImages = flagKeyObjectImages(ws, selected);
-  ws.recordStage(INDEX_STAGE, { root }, String(files.length), summary);
+  ws.recordStage(INDEX_STAGE, { root }, String(files.length), CODE(), summary);
   return summary;
 }
 

@@ -13,6 +13,10 @@ import { PacsCatalog, type SeriesEntry } from './catalog.js';
 import { keyObjectsOnPacs, type PacsKeyObjects } from './key-objects.js';
 import { flagKeyObjectImages, keyObjectWriter } from '../images/key-object-store.js';
 import { linkByAccession } from '../linking/link.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('pacs', 'images', 'linking', 'refs', 'reports', 'store', 'util');
 
 export interface ReferenceQuery {
   reportId: string;
@@ -265,6 +269,6 @@ export async function linkKeyImagesViaDicomweb(ws: Workspace, client: DicomwebCl
     summary.byKeyObject = linkByAccession(ws).byKeyObject;
   }
   summary.queries = catalog.queries;
-  ws.recordStage(PACS_LINK_STAGE, { url: client.displayUrl }, String(rows.length), summary);
+  ws.recordStage(PACS_LINK_STAGE, { url: client.displayUrl }, String(rows.length), CODE(), summary);
   return summary;
 }

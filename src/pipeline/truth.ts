@@ -54,6 +54,26 @@ export function scoreTopicsAgainstTruth(ws: Workspace, truthJsonl: string): Topi
   };
 }
 
+/**
+ * Key image (SOP instance UID) -> its study's category, from the ground-truth file: what the
+ * networks' predictions are scored against (src/evaluation/evaluate.ts truthScore).
+ */
+export function readTruthImageCategories(truthJsonl: string): Map<string, string> {
+  const out = new Map<string, string>();
+  readFileSync(truthJsonl, 'utf8').split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    let rec: { category?: unknown; keyImages?: unknown };
+    try {
+      rec = JSON.parse(line) as typeof rec;
+    } catch (error) {
+      throw new FormatError(`${truthJsonl}:line ${i + 1}: not JSON`, { cause: error });
+    }
+    if (typeof rec.category !== 'string' || !Array.isArray(rec.keyImages)) throw new FormatError(`${truthJsonl}:line ${i + 1}: no category/keyImages`);
+    for (const k of rec.keyImages as Array<{ sopInstanceUid?: unknown }>) if (typeof k.sopInstanceUid === 'string') out.set(k.sopInstanceUid, rec.category);
+  });
+  return out;
+}
+
 export interface LinkTruthScore {
   /** Ground-truth key images (report, instance): what the references point at, or the KOS bookmarks where the report cites none. */
   keyImages: number;

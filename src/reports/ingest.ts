@@ -15,6 +15,10 @@ import type { ProcessBatch, ProcessedBatch } from './process.worker.js';
 import { InputError } from '../util/errors.js';
 import { Rejects } from '../store/rejects.js';
 import { packageVersion } from '../util/version.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('ingest', 'refs', 'reports', 'store', 'util');
 
 export interface IngestOptions extends SourceOptions {
   /** Worker threads for de-identification, splitting and reference extraction. 0 = in-process. Default: cores - 1. */
@@ -57,12 +61,12 @@ export async function ingestReports(ws: Workspace, file: string, options: Ingest
   const params = sourceParams(options);
   const digest = await inputDigest(source);
   const stage = STAGE_PREFIX + source;
-  if (!options.force && ws.isUpToDate(stage, params, digest)) {
+  if (!options.force && ws.isUpToDate(stage, params, digest, CODE())) {
     const prev = ws.stageRecord(stage)?.summary as IngestSummary;
     return { ...prev, upToDate: true };
   }
   const summary = await ingestItems(ws, source, readReports(file, options), options);
-  ws.recordStage(stage, params, digest, summary);
+  ws.recordStage(stage, params, digest, CODE(), summary);
   return summary;
 }
 

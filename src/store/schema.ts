@@ -7,10 +7,11 @@ CREATE TABLE IF NOT EXISTS stages (
   stage TEXT PRIMARY KEY,
   params TEXT NOT NULL,
   input_digest TEXT NOT NULL,
-  package_version TEXT NOT NULL,
+  package_version TEXT NOT NULL,   -- the version that wrote the record, for people; staleness is decided by code_digest
   finished_at TEXT NOT NULL,
   summary TEXT NOT NULL,
-  artifacts TEXT             -- JSON [{path, size, sha256}] of the files the stage wrote; NULL in records from before
+  artifacts TEXT,            -- JSON [{path, size, sha256}] of the files the stage wrote; NULL in records from before
+  code_digest TEXT           -- codeDigest() of the stage's src folders (util/code-digest.ts); NULL in records from before
 );
 
 -- Original report text, as received, for the reports that de-identification changed (elsewhere the

@@ -20,6 +20,8 @@ export interface EngineContext {
   numOutputs: number;
   /** Images per forward/backward pass within an engine's share of a batch (micro-batch.ts). */
   microBatch: number;
+  /** Softmax head: loss weight per class (losses.ts). */
+  classWeights?: Float32Array;
 }
 
 /** Gradients on this thread's backend. */
@@ -28,11 +30,11 @@ export function inProcessEngine(ctx: EngineContext): GradientEngine {
     async compute(batch, stepSeed) {
       if (batch.size > ctx.microBatch) {
         const sums = new Float32Array(ctx.vars.reduce((a, v) => a + v.size, 0));
-        const loss = await addMeanGradients(ctx.model, ctx.vars, ctx.head, batch, ctx.inputShape, ctx.numOutputs, stepSeed, ctx.microBatch, sums);
+        const loss = await addMeanGradients(ctx.model, ctx.vars, ctx.head, batch, ctx.inputShape, ctx.numOutputs, stepSeed, ctx.microBatch, sums, 1, ctx.classWeights);
         let offset = 0;
         return { loss, grads: ctx.vars.map((v) => tf.tensor(sums.subarray(offset, (offset += v.size)), v.shape)) };
       }
-      const { loss, grads } = lossAndGradients(ctx.model, ctx.vars, ctx.head, batch, ctx.inputShape, ctx.numOutputs, stepSeed);
+      const { loss, grads } = lossAndGradients(ctx.model, ctx.vars, ctx.head, batch, ctx.inputShape, ctx.numOutputs, stepSeed, ctx.classWeights);
       const value = (await loss.data())[0] as number;
       loss.dispose();
       return { loss: value, grads };

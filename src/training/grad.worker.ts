@@ -40,7 +40,7 @@ async function main(): Promise<void> {
         else batch.targets = new Float32Array(init.targets, req.start * init.numOutputs * 4, req.count * init.numOutputs);
         const mine = grads.subarray(init.workerIndex * numParams, (init.workerIndex + 1) * numParams);
         mine.fill(0);
-        const loss = await addMeanGradients(model, vars, init.head, batch, [h, w, c], init.numOutputs, req.stepSeed, init.microBatch, mine);
+        const loss = await addMeanGradients(model, vars, init.head, batch, [h, w, c], init.numOutputs, req.stepSeed, init.microBatch, mine, 1, init.classWeights);
         reply({ type: 'done', loss });
       } catch (e) {
         reply({ type: 'error', message: e instanceof Error ? e.message : String(e) });

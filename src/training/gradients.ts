@@ -14,11 +14,11 @@ export function reseedDropout(model: tf.LayersModel, stepSeed: number): void {
   });
 }
 
-export function lossAndGradients(model: tf.LayersModel, vars: tf.Variable[], head: Head, batch: Batch, inputShape: [number, number, number], numOutputs: number, stepSeed: number): { loss: tf.Scalar; grads: tf.Tensor[] } {
+export function lossAndGradients(model: tf.LayersModel, vars: tf.Variable[], head: Head, batch: Batch, inputShape: [number, number, number], numOutputs: number, stepSeed: number, classWeights?: Float32Array): { loss: tf.Scalar; grads: tf.Tensor[] } {
   reseedDropout(model, stepSeed);
   return tf.tidy(() => {
     const x = tf.tensor4d(batch.images, [batch.size, ...inputShape]);
-    const { value, grads } = tf.variableGrads(() => headLoss(head, model.apply(x, { training: true }) as tf.Tensor2D, batch, numOutputs), vars);
+    const { value, grads } = tf.variableGrads(() => headLoss(head, model.apply(x, { training: true }) as tf.Tensor2D, batch, numOutputs, classWeights), vars);
     return { loss: value, grads: vars.map((v) => grads[v.name] as tf.Tensor) };
   });
 }
@@ -33,7 +33,7 @@ export function lossAndGradients(model: tf.LayersModel, vars: tf.Variable[], hea
  * `sums` zeroed, the result is exactly lossAndGradients' (0 + x = x); chunk k draws its dropout
  * seed from stepSeed + k.
  */
-export async function addMeanGradients(model: tf.LayersModel, vars: tf.Variable[], head: Head, batch: Batch, inputShape: [number, number, number], numOutputs: number, stepSeed: number, microBatch: number, sums: Float32Array, weight = 1): Promise<number> {
+export async function addMeanGradients(model: tf.LayersModel, vars: tf.Variable[], head: Head, batch: Batch, inputShape: [number, number, number], numOutputs: number, stepSeed: number, microBatch: number, sums: Float32Array, weight = 1, classWeights?: Float32Array): Promise<number> {
   if (!(microBatch >= 1)) throw new Error(`microBatch must be ≥ 1, got ${microBatch}`);
   const perImage = inputShape[0] * inputShape[1] * inputShape[2];
   let loss = 0;
@@ -42,7 +42,7 @@ export async function addMeanGradients(model: tf.LayersModel, vars: tf.Variable[
     const chunk: Batch = n === batch.size ? batch : { images: batch.images.subarray(start * perImage, (start + n) * perImage), size: n };
     if (chunk !== batch && batch.labels !== undefined) chunk.labels = batch.labels.subarray(start, start + n);
     if (chunk !== batch && batch.targets !== undefined) chunk.targets = batch.targets.subarray(start * numOutputs, (start + n) * numOutputs);
-    const r = lossAndGradients(model, vars, head, chunk, inputShape, numOutputs, (stepSeed + k) >>> 0);
+    const r = lossAndGradients(model, vars, head, chunk, inputShape, numOutputs, (stepSeed + k) >>> 0, classWeights);
     const w = (weight * n) / batch.size;
     loss += w * ((await r.loss.data())[0] as number);
     r.loss.dispose();

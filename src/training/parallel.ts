@@ -28,6 +28,7 @@ export interface WorkerInit {
   grads: SharedArrayBuffer;
   workerIndex: number;
   microBatch: number;
+  classWeights?: Float32Array;
 }
 
 export interface StepRequest {
@@ -84,7 +85,7 @@ export async function workerPoolEngine(ctx: EngineContext, numEngines: number, m
   const modelJson = JSON.stringify(ctx.model.toJSON(null, false));
   const pool: PoolWorker[] = [];
   for (let k = 0; k < numWorkers; k++) {
-    pool.push(new PoolWorker({ modelJson, head: ctx.head, inputShape: ctx.inputShape, numOutputs: ctx.numOutputs, varSizes, weights: weightsSab, images: imagesSab, labels: labelsSab, targets: targetsSab, grads: gradsSab, workerIndex: k, microBatch: ctx.microBatch }));
+    pool.push(new PoolWorker({ modelJson, head: ctx.head, inputShape: ctx.inputShape, numOutputs: ctx.numOutputs, varSizes, weights: weightsSab, images: imagesSab, labels: labelsSab, targets: targetsSab, grads: gradsSab, workerIndex: k, microBatch: ctx.microBatch, ...(ctx.classWeights ? { classWeights: ctx.classWeights } : {}) }));
   }
   try {
     await Promise.all(pool.map((p) => p.next()));
@@ -132,7 +133,7 @@ export async function workerPoolEngine(ctx: EngineContext, numEngines: number, m
         const own: Batch = { images: batch.images.subarray(0, n0 * perImage), size: n0 };
         if (batch.labels !== undefined) own.labels = batch.labels.subarray(0, n0);
         if (batch.targets !== undefined) own.targets = batch.targets.subarray(0, n0 * ctx.numOutputs);
-        loss += await addMeanGradients(ctx.model, ctx.vars, ctx.head, own, ctx.inputShape, ctx.numOutputs, stepSeed >>> 0, ctx.microBatch, mean, n0 / batch.size);
+        loss += await addMeanGradients(ctx.model, ctx.vars, ctx.head, own, ctx.inputShape, ctx.numOutputs, stepSeed >>> 0, ctx.microBatch, mean, n0 / batch.size, ctx.classWeights);
       }
       const done = await Promise.all(replies);
       for (let k = mainShare ? 1 : 0, w = 0; k < slices; k++, w++) {

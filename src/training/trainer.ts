@@ -27,8 +27,22 @@ export interface TrainOptions {
   momentum?: number;
   /** L2 weight decay on kernels. Default 5e-4. */
   weightDecay?: number;
-  /** Learning-rate multiplier by layer name (e.g. { head: 10 } when fine-tuning). Default 1. */
+  /**
+   * Learning-rate multiplier by layer name (e.g. { head: 10 } when fine-tuning), or by
+   * 'layer/kernel' and 'layer/bias' for one kind of a layer's variables (the paper's new layers:
+   * { head: 10, 'head/bias': 20 }). Default 1.
+   */
   lrMultipliers?: Record<string, number>;
+  /**
+   * Softmax head: loss weight per class id (src/datasets/balance.ts: mean 1 over the training
+   * images). Validation loss stays unweighted.
+   */
+  classWeights?: readonly number[];
+  /**
+   * Softmax head: instead, each epoch draws its images with replacement, an image of class c with
+   * probability ∝ sampleWeights[c] (as many draws as images), seeded by (seed, epoch).
+   */
+  sampleWeights?: readonly number[];
   /** Training crop [h, w] (random position); evaluation uses the centre crop. Default: no crop. */
   crop?: [number, number];
   /** Random horizontal flips in training. Default true. */
@@ -89,6 +103,32 @@ interface RunState {
 
 export function stepSeed(seed: number, epoch: number, step: number): number {
   return mixSeed(seed ^ mixSeed(epoch * 65_537 + mixSeed(step)));
+}
+
+/**
+ * The epoch's images drawn with replacement, image i with probability ∝ weights[labels[i]],
+ * seeded by (seed, epoch): class-balanced sampling that a resumed run repeats exactly.
+ */
+export function sampledEpochOrder(labels: Int32Array, weights: readonly number[], seed: number, epoch: number): Int32Array {
+  const n = labels.length;
+  const cumulative = new Float64Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) cumulative[i] = total += Math.max(0, weights[labels[i] as number] ?? 0);
+  if (!(total > 0)) throw new OptionsError('sampleWeights give every training image weight 0');
+  const rng = new Rng(stepSeed(seed, epoch, -2));
+  const order = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const u = rng.next() * total;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((cumulative[mid] as number) > u) hi = mid;
+      else lo = mid + 1;
+    }
+    order[k] = lo;
+  }
+  return order;
 }
 
 /** The epoch's image order: a shuffle seeded by (seed, epoch). */
@@ -177,7 +217,8 @@ export async function trainModel(model: tf.LayersModel, data: ImageDataset, opti
   if (head === 'sigmoid' && data.targetDim !== numOutputs) throw new OptionsError(`the sigmoid head needs ${numOutputs}-d targets, the data has ${data.targetDim ?? 'none'}`);
 
   const { vars, layerNames } = trainableVariables(model);
-  const mults = layerNames.map((n) => options.lrMultipliers?.[n] ?? 1);
+  // 'head/bias' before 'head': the paper gave new layers' biases twice their weights' rate (Caffe's lr_mult 2).
+  const mults = layerNames.map((n, i) => options.lrMultipliers?.[`${n}/${vars[i]!.rank === 1 ? 'bias' : 'kernel'}`] ?? options.lrMultipliers?.[n] ?? 1);
   const sgd = new SgdMomentum(vars, mults, { learningRate: o.learningRate, momentum: o.momentum, weightDecay: o.weightDecay });
   let state: RunState = { epoch: 0, step: 0, lossSum: 0, seen: 0, history: [], bestValLoss: null, bestEpoch: -1, badEpochs: 0, stoppedEarly: false };
   let bestWeights: Float32Array[] | undefined;
@@ -202,14 +243,21 @@ export async function trainModel(model: tf.LayersModel, data: ImageDataset, opti
   };
 
   const microBatch = options.microBatch ?? autoMicroBatch(model, tf.getBackend());
-  const engine = await makeEngine({ model, vars, head, inputShape, numOutputs, microBatch }, o.workers, o.batchSize);
+  for (const [name, w] of [['classWeights', options.classWeights], ['sampleWeights', options.sampleWeights]] as const) {
+    if (w === undefined) continue;
+    if (head !== 'softmax') throw new OptionsError(`${name} need the softmax head`);
+    if (w.length !== numOutputs || w.some((x) => !(x >= 0 && Number.isFinite(x)))) throw new OptionsError(`${name} must be ${numOutputs} numbers ≥ 0, one per class`);
+  }
+  const ctx: EngineContext = { model, vars, head, inputShape, numOutputs, microBatch };
+  if (options.classWeights !== undefined) ctx.classWeights = Float32Array.from(options.classWeights);
+  const engine = await makeEngine(ctx, o.workers, o.batchSize);
   const assembler = new BatchAssembler(data, crop, o.batchSize, inputShape[2]);
   const stepsPerEpoch = Math.ceil(data.numImages / o.batchSize);
   let steps = 0;
   try {
     while (state.epoch < options.epochs && !state.stoppedEarly) {
       const epoch = state.epoch;
-      const order = epochOrder(data.numImages, o.seed, epoch);
+      const order = options.sampleWeights !== undefined ? sampledEpochOrder(data.labels!, options.sampleWeights, o.seed, epoch) : epochOrder(data.numImages, o.seed, epoch);
       const started = performance.now();
       let imagesThisRun = 0;
       for (let step = state.step; step < stepsPerEpoch; step++) {

@@ -15,7 +15,10 @@ import { registerSample } from './sample.js';
 import { registerImages } from './images.js';
 import { registerPacs } from './pacs.js';
 import { registerExport } from './export.js';
+import { registerDataset } from './dataset.js';
 import { registerTrain } from './train.js';
+import { registerEvaluate } from './evaluate.js';
+import { registerClassify } from './classify.js';
 import { registerPredict } from './predict.js';
 import { registerTopics } from './topics.js';
 import { registerEmbed } from './embed.js';
@@ -36,7 +39,10 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerImages,
   registerPacs,
   registerExport,
+  registerDataset,
   registerTrain,
+  registerEvaluate,
+  registerClassify,
   registerPredict,
   registerTopics,
   registerEmbed,
