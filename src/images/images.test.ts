@@ -168,8 +168,8 @@ test('bad input is rejected with the file and the reason, and nothing else stops
 
     // Key images: convert the linked ones; a file that vanished is rejected with its path.
     await ingestReports(ws, s.reportsJsonl, { format: 'jsonl', idColumn: 'report_id', textColumns: ['text'], accessionColumn: 'accession', patientColumn: 'patient_id', modalityColumn: 'modality', dateColumn: 'exam_date', workers: 0 });
-    const linked = linkKeyImages(ws).bySeriesInstance;
-    assert.ok(linked > 0);
+    const link = linkKeyImages(ws);
+    assert.ok(link.bySeriesInstance + link.bySeriesDescription + link.byInstanceOnly > 0);
     const first = ws.db.prepare('SELECT i.location FROM links l JOIN images i USING (sop_instance_uid) LIMIT 1').get() as { location: string };
     unlinkSync(first.location);
     const c = await convertKeyImages(ws);

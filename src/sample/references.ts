@@ -35,53 +35,68 @@ function shortRange(a: number, b: number, rng: Rng): string {
   return `${sa}-${sb}`;
 }
 
-const mid = (slices: number[]): number => slices[Math.floor(slices.length / 2)] as number;
-
 /**
- * A reference that names series `series` by words: "coronal T2 image 52", "ax T2 im 12", "axial T1
- * post-contrast images 14-16", "sagittal T2 #23". `name` comes from seriesNames(); the form is
- * 'named-ambiguous' when the words fit other series of the study too.
+ * Instance numbers as a radiologist lists them: runs of consecutive numbers as ranges (shortened
+ * as "84-7" half the time), the rest one by one: "55, 60, 84-7".
  */
-export function namedReference(finding: FindingPlan, series: number, name: string, form: 'named' | 'named-range' | 'named-im' | 'named-hash' | 'named-ambiguous', rng: Rng): WrittenReference {
-  const slices = finding.slices;
-  const img = (instance: number): KeyImage => ({ series, instance, finding: finding.id });
-  const m = mid(slices);
-  const named = (text: string, images: KeyImage[]): WrittenReference => ({ form, text, images, seriesNamed: false, seriesText: name });
-  switch (form) {
-    case 'named-range': {
-      const first = slices[0] as number;
-      const last = slices[slices.length - 1] as number;
-      if (first === last) return named(`${name} image ${first}`, [img(first)]);
-      const images: KeyImage[] = [];
-      for (let i = first; i <= last; i++) images.push(img(i));
-      return named(`${name} images ${shortRange(first, last, rng)}`, images);
-    }
-    case 'named-im': return named(`${name} im ${m}`, [img(m)]);
-    case 'named-hash': return named(`${name} #${m}`, [img(m)]);
-    default: return named(`${name} image ${m}`, [img(m)]);
+export function instanceList(instances: readonly number[], rng: Rng): string {
+  const sorted = [...new Set(instances)].sort((x, y) => x - y);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === (sorted[j] as number) + 1) j++;
+    const a = sorted[i] as number;
+    const b = sorted[j] as number;
+    parts.push(a === b ? `${a}` : shortRange(a, b, rng));
+    i = j + 1;
   }
-}
-
-/** "series 3, image #12/40": image 12 of the series' 40. */
-export function ofTotalReference(finding: FindingPlan, series: number, total: number): WrittenReference {
-  const m = mid(finding.slices);
-  return { form: 'of-total', text: `series ${series}, image #${m}/${total}`, images: [{ series, instance: m, finding: finding.id }], seriesNamed: true };
+  return parts.join(', ');
 }
 
 /**
- * "#57 and 60" (written inside parentheses after an earlier reference of the same paragraph): the
- * series of `previous`, named by its number or its words.
+ * The images of `numbered` (a reference writeReference() wrote) in series `series`, named by
+ * words instead: "coronal T2 image 52", "axial T1 post-contrast images 14-16", "ax T2 im 12",
+ * "sagittal T2 #23". The same images, so the archive's key images stay what they were. `name`
+ * comes from seriesNames(); the form is 'named-ambiguous' when the words fit other series too.
  */
-export function continuedReference(finding: FindingPlan, previous: WrittenReference): WrittenReference {
+export function namedReference(numbered: WrittenReference, series: number, name: string,
+  form: 'named' | 'named-im' | 'named-hash' | 'named-ambiguous', rng: Rng): WrittenReference {
+  const images = sameImages(numbered, series);
+  const list = instanceList(images.map((k) => k.instance), rng);
+  const text = form === 'named-im' ? `${name} im ${list}` : form === 'named-hash' ? `${name} #${list}`
+    : `${name} ${images.length > 1 ? 'images' : 'image'} ${list}`;
+  const named = images.length > 1 && form === 'named' ? 'named-range' : form;
+  return { form: named, text, images, seriesNamed: false, seriesText: name };
+}
+
+/** "series 3, image #12/40": image 12 of the series' 40 (a reference to one image). */
+export function ofTotalReference(numbered: WrittenReference, series: number, total: number): WrittenReference {
+  const [image] = sameImages(numbered, series);
+  if (image === undefined || sameImages(numbered, series).length > 1) return numbered;
+  return { form: 'of-total', text: `series ${series}, image #${image.instance}/${total}`, images: [image], seriesNamed: true };
+}
+
+/**
+ * The images of `numbered` as "#57 and 60" or "#57-9" (written inside parentheses after an
+ * earlier reference of the same paragraph): in the series of `previous`, named by its number or
+ * its words, which the bare list takes over.
+ */
+export function continuedReference(numbered: WrittenReference, previous: WrittenReference, rng: Rng): WrittenReference {
   const series = previous.images[0]?.series as number;
-  const slices = finding.slices;
-  const a = slices[0] as number;
-  const b = slices[slices.length - 1] as number;
-  const instances = a === b ? [a] : [a, b];
+  const instances = [...new Set(numbered.images.map((k) => k.instance))].sort((x, y) => x - y);
+  const finding = numbered.images[0]?.finding ?? 0;
+  const list = instances.length === 2 ? `${instances[0]} and ${instances[1]}` : instanceList(instances, rng);
   return {
-    form: 'continued', text: `#${instances.join(' and ')}`, images: instances.map((instance) => ({ series, instance, finding: finding.id })),
+    form: 'continued', text: `#${list}`, images: instances.map((instance) => ({ series, instance, finding })),
     seriesNamed: previous.seriesNamed, ...(previous.seriesText !== undefined ? { seriesText: previous.seriesText } : {}),
   };
+}
+
+/** The images of a reference in one series (with the series set), in order, without repeats. */
+function sameImages(numbered: WrittenReference, series: number): KeyImage[] {
+  const out: KeyImage[] = [];
+  for (const k of numbered.images) if (!out.some((x) => x.instance === k.instance)) out.push({ ...k, series });
+  return out;
 }
 
 /**

@@ -116,20 +116,24 @@ export interface WrittenReport {
 export const KEY_OBJECT_ONLY_SHARE = 0.12;
 /** Share of the other studies with findings that also have their cited images bookmarked. */
 export const KEY_OBJECT_TOO_SHARE = 0.25;
+/** Share of the reports that cite images written in another hospital's style (series named by words, "#12/40", "(#57 and 60)"). */
+export const OTHER_STYLE_SHARE = 0.35;
 
 /**
  * Writes the report and fills `plan.keyImages` with what its references point at (or, where the
  * report cites no image, what its Key Object Selection document bookmarks).
  *
  * The references come from writeReference() with the report's own generator, as they always did;
- * a second generator (`style`) then rewrites some in the forms a report from another hospital's
- * style uses: the series named by words ("coronal T2 image 52"), "image #12/40", a bare "(#57 and
- * 60)" after an earlier reference, or no reference at all and a KOS instead.
+ * a second generator (`style`) then rewrites, in some reports, some of them in the forms a report
+ * from another hospital's style uses: the series named by words ("coronal T2 image 52"), "image
+ * #12/40", a bare "(#57 and 60)" after an earlier reference; other reports cite no image at all
+ * and bookmark a KOS instead.
  */
 export function writeReport(plan: StudyPlan): WrittenReport {
   const rng = new Rng(mixSeed(plan.index * 48271 + 17));
   const style = new Rng(mixSeed(plan.index * 48271 + 29));
   const keyObjectOnly = plan.findings.length > 0 && style.chance(KEY_OBJECT_ONLY_SHARE);
+  const otherStyle = style.chance(OTHER_STYLE_SHARE);
   const bookmarked: KeyImage[] = [];
   let previous: { ref: WrittenReference; region: string } | undefined;
   const references: WrittenReference[] = [];
@@ -153,17 +157,18 @@ export function writeReport(plan: StudyPlan): WrittenReport {
     const numbered = writeReference(f, cited, rng);
     const region = f.region.toUpperCase();
     if (keyObjectOnly) {
-      // No reference in the text: the radiologist bookmarked the middle slice instead.
-      const series = numbered.images[0]?.series as number;
-      const image: KeyImage = { series, instance: f.slices[Math.floor(f.slices.length / 2)] as number, finding: f.id };
-      // Two findings on one slice: one bookmark.
-      if (!bookmarked.some((k) => k.series === image.series && k.instance === image.instance)) bookmarked.push(image);
-      plan.keyImages.push(image);
+      // No reference in the text: the radiologist bookmarked the images instead (two findings on one
+      // slice: one bookmark), those a reference naming its series would have given: the KOS stands
+      // in for the reference, and the archive's linkable key images stay what they were.
+      for (const image of numbered.seriesNamed ? numbered.images : []) {
+        if (!bookmarked.some((k) => k.series === image.series && k.instance === image.instance)) bookmarked.push(image);
+        plan.keyImages.push(image);
+      }
       const sentence = namePrimary(describe(f, plan, '', rng), f, plan).replace(' ()', '');
       byRegion.set(region, [...(byRegion.get(region) ?? []), sentence]);
       continue;
     }
-    const ref = restyle(plan, f, numbered, previous?.region === region ? previous.ref : undefined, cited, style);
+    const ref = otherStyle ? restyle(plan, numbered, previous?.region === region ? previous.ref : undefined, style) : numbered;
     previous = { ref, region };
     references.push(ref);
     plan.keyImages.push(...ref.images);
@@ -173,7 +178,7 @@ export function writeReport(plan: StudyPlan): WrittenReport {
   }
   let keyObject: WrittenReport['keyObject'];
   const words = [...new Set(plan.findings.map((f) => FINDING_WORDS[f.type]))].join(', ');
-  if (keyObjectOnly) keyObject = { images: bookmarked, description: `Key images: ${words}.` };
+  if (keyObjectOnly && bookmarked.length > 0) keyObject = { images: bookmarked, description: `Key images: ${words}.` };
   else if (plan.keyImages.length > 0 && style.chance(KEY_OBJECT_TOO_SHARE)) {
     const images: KeyImage[] = [];
     for (const k of plan.keyImages) if (!images.some((x) => x.series === k.series && x.instance === k.instance)) images.push(k);
@@ -196,25 +201,32 @@ export function writeReport(plan: StudyPlan): WrittenReport {
 }
 
 /**
- * Rewrites some references in the forms issue 15 added, drawing from `style` only: a bare list
- * continuing `previous` (same paragraph, its series shows the finding), the series named by words
- * (mostly words that fit it alone, some that fit others too), or "series 3, image #12/40".
+ * Rewrites some references in the forms issue 15 added, drawing from `style` only. Each keeps its
+ * images, and whether a faithful linker can reach them: a reference that named its series number
+ * becomes the series named by words that fit it alone, "series 3, image #12/40", or a bare list
+ * continuing `previous` (same paragraph, same series); one that named no series (ambiguous in
+ * these studies, whose series share their numbering) may name it by words that fit others too
+ * ("axial T1"). So the archive's linkable key images stay what they were, and a linker that
+ * misses the new forms loses exactly those references.
  */
-function restyle(plan: StudyPlan, f: FindingPlan, numbered: WrittenReference, previous: WrittenReference | undefined, cited: number[], style: Rng): WrittenReference {
+function restyle(plan: StudyPlan, numbered: WrittenReference, previous: WrittenReference | undefined, style: Rng): WrittenReference {
   const s = numbered.images[0]?.series as number;
   const series = plan.series.find((x) => x.seriesNumber === s);
-  if (!series) return numbered;
+  // A reference to two series ("series 2/3 image 45") stays: words name one series.
+  if (!series || numbered.images.some((k) => k.series !== s)) return numbered;
   const names = seriesNames(plan, series);
   const r = style.next();
-  const canContinue = previous !== undefined && previous.form !== 'named-ambiguous' && (previous.seriesNamed || previous.seriesText !== undefined) &&
-    previous.images.every((k) => k.series === previous.images[0]?.series) && cited.includes(previous.images[0]?.series as number);
-  if (canContinue && r < 0.3) return continuedReference(f, previous);
-  if (r < 0.65 && names.unique.length > 0) {
-    const forms = ['named', 'named', 'named-range', 'named-im', ...(names.withPlane.length ? ['named-hash' as const] : [])] as const;
-    const form = style.pick(forms);
-    return namedReference(f, s, style.pick(form === 'named-hash' ? names.withPlane : names.unique), form, style);
+  if (!numbered.seriesNamed) {
+    return r < 0.3 && names.ambiguous.length > 0 ? namedReference(numbered, s, style.pick(names.ambiguous), 'named-ambiguous', style) : numbered;
   }
-  if (r < 0.72 && names.ambiguous.length > 0) return namedReference(f, s, style.pick(names.ambiguous), 'named-ambiguous', style);
-  if (r < 0.8) return ofTotalReference(f, s, series.numInstances);
+  const canContinue = previous !== undefined && previous.form !== 'named-ambiguous' && (previous.seriesNamed || previous.seriesText !== undefined) &&
+    previous.images.every((k) => k.series === s);
+  if (canContinue && r < 0.3) return continuedReference(numbered, previous, style);
+  if (r < 0.65 && names.unique.length > 0) {
+    const forms = ['named', 'named', 'named-im', ...(names.withPlane.length ? ['named-hash' as const] : [])] as const;
+    const form = style.pick(forms);
+    return namedReference(numbered, s, style.pick(form === 'named-hash' ? names.withPlane : names.unique), form, style);
+  }
+  if (r < 0.8) return ofTotalReference(numbered, s, series.numInstances);
   return numbered;
 }
