@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Rng } from '../src/util/rng.js';
 import { readReports, type SourceOptions } from '../src/ingest/source.js';
-import { CSV_HEADER, csvRow, fhirDiagnosticReport, hl7Message, jsonlLine, syntheticReport, writeGenerated } from '../src/ingest/fixtures.js';
+import { CSV_HEADER, csvRow, fhirDiagnosticReport, hl7Message, jsonlLine, syntheticReport, writeGenerated } from '../testing/report-exports.js';
 import { finish, peakRssMb } from './lib/report.js';
 
 const nArg = process.argv.find((a) => a.startsWith('--n='));

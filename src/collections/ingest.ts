@@ -16,7 +16,6 @@ import { ingestItems } from '../reports/ingest.js';
 import { finishRecord, withMeta } from '../ingest/record.js';
 import { DEFAULT_MAX_REPORT_BYTES, type SourceItem, type SourceRecord } from '../ingest/source.js';
 import { OptionsError } from '../util/errors.js';
-import { packageVersion } from '../util/version.js';
 import { formatMaskRegions, type MaskRegion } from '../images/mask.js';
 import { COLLECTIONS_SCHEMA } from './schema.js';
 import { collectionOutputDigest } from './digest.js';
@@ -25,6 +24,10 @@ import { readMedpix, MEDPIX_OVERLAY } from './medpix.js';
 import { readIndiana } from './iu.js';
 import { ImageWriter } from './write.js';
 import { COLLECTION_FORMATS, type Collection, type CollectionFormat } from './types.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('collections', 'images', 'ingest', 'refs', 'reports', 'store', 'util');
 
 export const COLLECTION_STAGE = 'ingest-collection';
 
@@ -100,10 +103,10 @@ export async function ingestCollection(ws: Workspace, input: string, options: Co
   if (!Number.isInteger(size) || size < 8 || size > 4096) throw new OptionsError(`size must be an integer from 8 to 4096, got ${size}`);
   const params = {
     format: options.format, name: collection.name, mask: maskSpec, size, maxReportBytes,
-    imageDir: collection.imageDir ?? null, maxSourcePixels: options.maxSourcePixels ?? null, packageVersion,
+    imageDir: collection.imageDir ?? null, maxSourcePixels: options.maxSourcePixels ?? null,
   };
   const inputDigest = await digestInputs(collection);
-  if (!options.force && ws.isUpToDate(stage, params, inputDigest)) {
+  if (!options.force && ws.isUpToDate(stage, params, inputDigest, CODE())) {
     return { ...(ws.stageRecord(stage)?.summary as CollectionIngestSummary), upToDate: true };
   }
 
@@ -136,7 +139,7 @@ export async function ingestCollection(ws: Workspace, input: string, options: Co
     seconds: (performance.now() - started) / 1000,
     upToDate: false,
   };
-  ws.recordStage(stage, params, inputDigest, summary);
+  ws.recordStage(stage, params, inputDigest, CODE(), summary);
   return summary;
 }
 

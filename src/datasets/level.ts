@@ -18,6 +18,10 @@ import { TOPIC_LEVELS, type TopicLevel } from '../topics/stage.js';
 import { ensureSplit, type SplitSummary } from './workspace-split.js';
 import { PAPER_FRACTIONS, type SplitFractions, type SplitName } from './split.js';
 import { classWeights, DEFAULT_BALANCE, DEFAULT_BALANCE_POWER, imbalance, type BalanceMode, type ImbalanceReport } from './balance.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('datasets', 'store', 'util');
 
 export interface LevelDatasetOptions {
   level: TopicLevel;
@@ -144,7 +148,7 @@ export function buildLevelDataset(ws: Workspace, options: LevelDatasetOptions): 
   delete info.split.upToDate;
   writeFileSync(manifest, JSON.stringify(entries));
   writeFileSync(file, JSON.stringify(info, null, 1));
-  ws.recordStage(datasetStage(level), { minTrain, mode, power, split: { fractions: split.fractions, seed: split.seed } }, info.digest,
+  ws.recordStage(datasetStage(level), { minTrain, mode, power, split: { fractions: split.fractions, seed: split.seed } }, info.digest, CODE(),
     { classesKept: kept.length, classesDropped: info.classes.dropped, images, digest: info.digest }, { artifacts: [manifest, file] });
   return info;
 }

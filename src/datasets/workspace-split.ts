@@ -9,6 +9,10 @@ import type { Workspace } from '../store/workspace.js';
 import { OptionsError } from '../util/errors.js';
 import { DATASETS_SCHEMA } from './schema.js';
 import { assignGroups, checkFractions, groupByKeys, PAPER_FRACTIONS, type SplitFractions, type SplitName } from './split.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('datasets', 'store', 'util');
 
 export const SPLIT_STAGE = 'dataset:split';
 
@@ -67,7 +71,7 @@ export function ensureSplit(ws: Workspace, options: { fractions?: SplitFractions
   for (const i of images) hash.update(i.sop).update('\0').update(i.keys.join('\u0001')).update('\n');
   const digest = hash.digest('hex');
   const params = { fractions, seed };
-  if (!options.force && ws.isUpToDate(SPLIT_STAGE, params, digest)) {
+  if (!options.force && ws.isUpToDate(SPLIT_STAGE, params, digest, CODE())) {
     return { ...(ws.stageRecord(SPLIT_STAGE)!.summary as SplitSummary), upToDate: true };
   }
   const groupOf = groupByKeys(images.map((i) => i.keys));
@@ -91,7 +95,7 @@ export function ensureSplit(ws: Workspace, options: { fractions?: SplitFractions
       insert.run(img.sop, groupOf[i]!, s);
     });
     // The record lists no files: the split lives in the table, and the digest covers its input.
-    ws.recordStage(SPLIT_STAGE, params, digest, summary);
+    ws.recordStage(SPLIT_STAGE, params, digest, CODE(), summary);
   })();
   return summary;
 }

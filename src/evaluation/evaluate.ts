@@ -21,6 +21,10 @@ import { sha256FileSync } from '../store/artifacts.js';
 import { argmax, classificationMetrics, type ClassificationMetrics } from './metrics.js';
 import { baselines, type Baselines } from './baselines.js';
 import { confusionSvg } from './confusion-chart.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('evaluation', 'datasets', 'training', 'store', 'util');
 
 export interface EvaluateOptions {
   level: TopicLevel;
@@ -150,7 +154,7 @@ export async function evaluateLevel(ws: Workspace, o: EvaluateOptions): Promise<
   writeFileSync(json, content);
   writeFileSync(svg, await confusionSvg(metrics.confusion, classes, { title: `${level} level: confusion on ${metrics.images} test images (rows: true topic)` }));
   const digest = createHash('sha256').update(content).digest('hex');
-  ws.recordStage(evaluateStage(level), { modelDir: record.modelDir }, `${info.digest}:${sha256FileSync(path.join(modelDir, 'model.onnx'))}`,
+  ws.recordStage(evaluateStage(level), { modelDir: record.modelDir }, `${info.digest}:${sha256FileSync(path.join(modelDir, 'model.onnx'))}`, CODE(),
     { top1: metrics.top1, top5: metrics.top5, macroF1: metrics.macroF1, images: metrics.images, digest }, { artifacts: [json, svg] });
   const { confusion: _confusion, ...rest } = metrics;
   return { ...rest, level, modelDir, datasetDigest: info.digest, baselines: base, rejected: test.rejects.length, ...(truth ? { truth } : {}), json, svg, digest };

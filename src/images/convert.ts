@@ -15,6 +15,10 @@ import { convertToPng, type PngOptions } from './png.js';
 import { Rejects } from '../store/rejects.js';
 import { IMAGES_SCHEMA } from './schema.js';
 import { DEFAULT_MAX_PIXELS } from './pixels.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('images', 'store', 'util');
 
 export const CONVERT_STAGE = 'images-convert';
 
@@ -73,6 +77,6 @@ export async function convertKeyImages(ws: Workspace, options: ConvertOptions = 
     const failed = (await Promise.allSettled(rows.slice(i, i + inFlight).map(one))).find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
   }
-  ws.recordStage(CONVERT_STAGE, { all: options.all ?? false, size: options.size ?? 256, maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS }, String(rows.length), summary);
+  ws.recordStage(CONVERT_STAGE, { all: options.all ?? false, size: options.size ?? 256, maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS }, String(rows.length), CODE(), summary);
   return summary;
 }

@@ -16,6 +16,10 @@ import { loadImageBytes } from './load.js';
 import { renderKeyImage } from './png.js';
 import { DEFAULT_MAX_PIXELS } from './pixels.js';
 import { Rejects } from '../store/rejects.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('images', 'store', 'util');
 
 export const EXPORT_STAGE = 'export';
 
@@ -95,6 +99,6 @@ export async function exportKeyImages(ws: Workspace, options: ExportOptions): Pr
     }
   }
   writeFileSync(summary.manifest, `${manifest.join('\n')}\n`);
-  ws.recordStage(EXPORT_STAGE, { format: options.format, maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS }, String(rows.length), summary);
+  ws.recordStage(EXPORT_STAGE, { format: options.format, maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS }, String(rows.length), CODE(), summary);
   return summary;
 }

@@ -4,6 +4,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import dicomParser from 'dicom-parser';
+import { readSeriesAttributes, type SeriesAttributes } from './series-attributes.js';
 
 export type DataSet = dicomParser.DataSet;
 
@@ -39,6 +40,8 @@ export interface ImageHeader {
   numFrames: number;
   transferSyntax: string;
   hasPixelData: boolean;
+  /** What the series is (description, plane, sequence, contrast, kernel): one image stands for its series. */
+  series: SeriesAttributes;
 }
 
 /** Why a file was not indexed; `code` is stable (recorded in the rejects table). */
@@ -148,6 +151,7 @@ export function readImageHeader(bytes: Uint8Array, options: { untilPixelData?: b
     numFrames: int(ds, 'x00280008') ?? 1,
     transferSyntax,
     hasPixelData,
+    series: readSeriesAttributes(ds),
   };
 }
 

@@ -11,6 +11,10 @@ import { OptionsError, describeError } from '../util/errors.js';
 import { HeaderProblem, dicomdirFiles, readImageHeaderFromFile, type ImageHeader } from './header.js';
 import { Rejects } from '../store/rejects.js';
 import { UnsafePathError, pathInside } from '../util/safe-path.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('images', 'store', 'util');
 
 export const INDEX_STAGE = 'images-index';
 
@@ -61,10 +65,12 @@ export function imageRowWriter(ws: Workspace): (h: ImageHeader, location: string
       accession = excluded.accession, patient_id = excluded.patient_id, modality = excluded.modality,
       series_number = excluded.series_number, instance_number = excluded.instance_number, body_part = excluded.body_part,
       rows = excluded.rows, columns = excluded.columns, location = excluded.location, source = excluded.source`);
+  const writeSeries = seriesRowWriter(ws);
   return (h, location, source) => {
     const existing = find.get(h.sopInstanceUid) as { location: string } | undefined;
     // A different file with the same instance (or one fetched from a PACS) keeps the first location.
     if (existing && existing.location !== location && existsSync(existing.location)) return existing.location;
+    writeSeries(h);
     upsert.run({
       sop: h.sopInstanceUid, study: h.studyUid ?? null, series: h.seriesUid ?? null, accession: h.accession ?? null,
       patient: h.patientId ?? null, modality: h.modality ?? null, seriesNumber: h.seriesNumber ?? null,
@@ -72,6 +78,31 @@ export function imageRowWriter(ws: Workspace): (h: ImageHeader, location: string
       location, source,
     });
     return undefined;
+  };
+}
+
+/**
+ * Writes what a series is (image_series) from the first image of each series this writer sees:
+ * the attributes are the series', so one image stands for all.
+ */
+function seriesRowWriter(ws: Workspace): (h: ImageHeader) => void {
+  const seen = new Set<string>();
+  const upsert = ws.db.prepare(`INSERT OR REPLACE INTO image_series (series_uid, study_uid, accession, series_number, modality,
+      description, protocol, plane, scanning_sequence, sequence_variant, sequence_name, repetition_time, echo_time, inversion_time,
+      contrast_agent, kernel)
+    VALUES (@series, @study, @accession, @seriesNumber, @modality, @description, @protocol, @plane, @scanningSequence, @sequenceVariant,
+      @sequenceName, @repetitionTime, @echoTime, @inversionTime, @contrastAgent, @kernel)`);
+  return (h) => {
+    if (h.seriesUid === undefined || seen.has(h.seriesUid)) return;
+    seen.add(h.seriesUid);
+    const s = h.series;
+    upsert.run({
+      series: h.seriesUid, study: h.studyUid ?? null, accession: h.accession ?? null, seriesNumber: h.seriesNumber ?? null,
+      modality: h.modality ?? null, description: s.description ?? null, protocol: s.protocol ?? null, plane: s.plane ?? null,
+      scanningSequence: s.scanningSequence ?? null, sequenceVariant: s.sequenceVariant ?? null, sequenceName: s.sequenceName ?? null,
+      repetitionTime: s.repetitionTime ?? null, echoTime: s.echoTime ?? null, inversionTime: s.inversionTime ?? null,
+      contrastAgent: s.contrastAgent ?? null, kernel: s.kernel ?? null,
+    });
   };
 }
 
@@ -136,6 +167,6 @@ export function indexDicomFolder(ws: Workspace, dir: string, options: IndexOptio
     runBatch(files.slice(i, i + BATCH));
     options.onProgress?.(Math.min(files.length, i + BATCH));
   }
-  ws.recordStage(INDEX_STAGE, { root }, String(files.length), summary);
+  ws.recordStage(INDEX_STAGE, { root }, String(files.length), CODE(), summary);
   return summary;
 }

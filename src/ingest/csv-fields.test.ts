@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { parse as parseSync } from 'csv-parse/sync';
 import { CsvRecordSplitter } from './csv-split.js';
 import { splitCsvFields } from './csv-fields.js';
-import { csvField } from './fixtures.js';
+import { csvField } from '../../testing/report-exports.js';
 
 /** Our splitter + field splitter, fed in arbitrary chunks, against csv-parse on the whole input. */
 function ours(input: Buffer, cuts: number[]): string[][] {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Rng } from '../util/rng.js';
-import { CSV_HEADER, collect, csvRow, syntheticReport, writeGenerated } from './fixtures.js';
+import { CSV_HEADER, collect, csvRow, syntheticReport, writeGenerated } from '../../testing/report-exports.js';
 import { readReports, type SourceItem } from './source.js';
 import { OptionsError } from '../util/errors.js';
 

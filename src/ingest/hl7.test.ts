@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Rng } from '../util/rng.js';
-import { collect, hl7Message, syntheticReport } from './fixtures.js';
+import { collect, hl7Message, syntheticReport } from '../../testing/report-exports.js';
 import { readReports, type SourceItem } from './source.js';
 import { unescapeHl7 } from './hl7.js';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { OptionsError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { detectFormat } from './detect.js';
-import { collect, fhirDiagnosticReport, hl7Message, jsonlLine, syntheticReport } from './fixtures.js';
+import { collect, fhirDiagnosticReport, hl7Message, jsonlLine, syntheticReport } from '../../testing/report-exports.js';
 import { readReports } from './source.js';
 import { normalizeDate } from './record.js';
 

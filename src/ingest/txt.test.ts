@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { collect } from './fixtures.js';
+import { collect } from '../../testing/report-exports.js';
 import { readReports, type SourceItem } from './source.js';
 
 function summary(items: SourceItem[]): string[] {

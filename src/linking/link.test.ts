@@ -31,7 +31,7 @@ test('references resolve by accession+series+instance, by instance alone, or fal
     img.run('3.1', 's9', 'ACC3', 9, 1, '/c/1.dcm', 'file', 1);
     img.run('3.2', 's9', 'ACC3', 9, 2, '/c/2.dcm', 'file', 0);
     const s = linkKeyImages(ws);
-    assert.deepEqual(s, { keyImages: 5, bySeriesInstance: 2, byInstanceOnly: 1, unresolved: 2, byAccessionOnly: 1 });
+    assert.deepEqual(s, { keyImages: 5, bySeriesInstance: 2, byInstanceOnly: 1, bySeriesDescription: 0, unresolved: 2, byAccessionOnly: 1 });
     const linked = listLinkedKeyImages(ws).map((l) => [l.reportId, l.sopInstanceUid, l.method]);
     assert.deepEqual(linked.sort(), [
       ['r1', '1.1', 'series-instance'], ['r1', '1.2', 'series-instance'], ['r1', '1.3', 'instance-only'], ['r3', '3.1', 'accession-only'],
@@ -42,6 +42,47 @@ test('references resolve by accession+series+instance, by instance alone, or fal
     // Linking again gives the same result (it is recomputed, not appended).
     assert.deepEqual(linkKeyImages(ws), s);
     assert.equal(linkKeyImages(ws, { accessionFallback: false }).byAccessionOnly, 0);
+  } finally {
+    ws.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('references that name their series by plane and sequence link when exactly one series of the study fits', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pacsmine-link-'));
+  const ws = Workspace.open(dir);
+  try {
+    await ingestItems(ws, 'mem', items([
+      report('m1', 'MR1', 'FINDINGS: Cyst (coronal T2 image 2). Enhancing focus (axial T1 post-contrast image 3). Edema (sagittal STIR #1).'),
+      report('m2', 'MR1', 'FINDINGS: Lesion (axial T1 image 2), (T1 pre-contrast image 9).'),
+      report('m3', 'MR2', 'FINDINGS: Lesion (coronal T2 image 1).'), // MR2 has no series attributes indexed: instance-only rule
+    ]), { workers: 0 });
+    const series = ws.db.prepare(`INSERT INTO image_series (series_uid, accession, series_number, modality, description, plane, scanning_sequence,
+      repetition_time, echo_time, inversion_time, contrast_agent) VALUES (?, 'MR1', ?, 'MR', ?, ?, ?, ?, ?, ?, ?)`);
+    // Words, orientation, TR/TE and the contrast agent each tell one series from another.
+    series.run('s1', 1, 'AX T1', 'axial', 'SE', 500, 12, null, null);
+    series.run('s2', 2, 'AX T1 POST', 'axial', 'SE', 500, 12, null, 'GADOLINIUM');
+    series.run('s3', 3, 'COR FSE', 'coronal', 'SE', 4000, 90, null, null); // T2 from TR/TE alone
+    series.run('s4', 4, 'AX T2', 'axial', 'SE', 4000, 90, null, null);
+    series.run('s5', 5, 'SAG IR', 'sagittal', 'IR', 4000, 60, 150, null); // STIR from the inversion time
+    const img = ws.db.prepare("INSERT INTO images (sop_instance_uid, series_uid, accession, series_number, instance_number, location, source) VALUES (?, ?, ?, ?, ?, 'x', 'file')");
+    for (const [uid, n] of [['s1', 1], ['s2', 2], ['s3', 3], ['s4', 4], ['s5', 5]] as const) for (let i = 1; i <= 3; i++) img.run(`${uid}.${i}`, uid, 'MR1', n, i);
+    img.run('t.1', 't1', 'MR2', 7, 1);
+    img.run('t.2', 't2', 'MR2', 8, 2);
+    const s = linkKeyImages(ws);
+    assert.equal(s.keyImages, 6);
+    assert.equal(s.bySeriesDescription, 3);
+    assert.equal(s.byInstanceOnly, 1);
+    assert.equal(s.unresolved, 2);
+    const linked = listLinkedKeyImages(ws).map((l) => [l.reportId, l.sopInstanceUid, l.method]);
+    assert.deepEqual(linked.sort(), [
+      ['m1', 's2.3', 'series-description'], ['m1', 's3.2', 'series-description'], ['m1', 's5.1', 'series-description'], ['m3', 't.1', 'instance-only'],
+    ]);
+    const rejects = listRejects(ws, 'link').filter((r) => r.recordId === 'm2');
+    assert.deepEqual(rejects.map((r) => r.code).sort(), ['AMBIGUOUS_SERIES', 'IMAGE_NOT_FOUND']);
+    // "axial T1" fits the pre- and the post-contrast T1: both are listed, and neither is guessed.
+    assert.match(rejects.find((r) => r.code === 'AMBIGUOUS_SERIES')?.reason ?? '', /'axial T1'.*2 series fit \(candidates: series 1, 2\)/);
+    assert.match(rejects.find((r) => r.code === 'IMAGE_NOT_FOUND')?.reason ?? '', /series 1 fits but holds no image 9/);
   } finally {
     ws.close();
     rmSync(dir, { recursive: true, force: true });

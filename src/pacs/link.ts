@@ -9,6 +9,10 @@ import { describeError, stopsRun } from '../util/errors.js';
 import { pathInside, uidFileName } from '../util/safe-path.js';
 import { Rejects } from '../store/rejects.js';
 import { DicomwebClient, TAG, jsonInt, jsonString } from './dicomweb.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('pacs', 'store', 'util');
 
 export interface ReferenceQuery {
   reportId: string;
@@ -261,6 +265,6 @@ export async function linkKeyImagesViaDicomweb(ws: Workspace, client: DicomwebCl
   }
   commit([], orphans.map((o) => ({ reportId: o.report_id, keyImageId: o.id, seriesNumber: o.series_number, instanceNumber: o.instance_number, code: 'no-accession' as const, reason: 'the report has no accession number' })), null);
   summary.queries = catalog.queries;
-  ws.recordStage(PACS_LINK_STAGE, { url: client.displayUrl }, String(rows.length), summary);
+  ws.recordStage(PACS_LINK_STAGE, { url: client.displayUrl }, String(rows.length), CODE(), summary);
   return summary;
 }

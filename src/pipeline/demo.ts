@@ -29,6 +29,10 @@ import { OptionsError } from '../util/errors.js';
 import { readTruthImageCategories } from './truth.js';
 import { runEmbedStage, type EmbedStageResult } from '../embeddings/stage.js';
 import { runDescribeStage, type DescribeStageResult } from '../descriptions/stage.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code the archive generator's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('images', 'sample', 'util');
 
 export interface DemoOptions {
   /** Studies in the synthetic archive. Default 80: the whole pipeline stays quick on 2 cores. */
@@ -90,11 +94,11 @@ export const DEMO_ARCHIVE_STAGE = 'demo:archive';
 /** Generates the archive under the workspace unless the same options made it and every file is intact. */
 async function sampleArchive(ws: Workspace, o: Required<Omit<DemoOptions, 'log' | 'train'>>): Promise<GenerateSummary> {
   const outDir = ws.artifactPath('sample-archive');
-  if (ws.isUpToDate(DEMO_ARCHIVE_STAGE, o, 'generated')) return ws.stageRecord(DEMO_ARCHIVE_STAGE)?.summary as GenerateSummary;
+  if (ws.isUpToDate(DEMO_ARCHIVE_STAGE, o, 'generated', CODE())) return ws.stageRecord(DEMO_ARCHIVE_STAGE)?.summary as GenerateSummary;
   // A fresh folder: files of an archive made with other options must not be indexed with this one.
   rmSync(outDir, { recursive: true, force: true });
   const summary = await generateArchive({ outDir, studies: o.studies, seed: o.seed, size: o.size, slices: o.slices });
-  ws.recordStage(DEMO_ARCHIVE_STAGE, o, 'generated', summary, { artifacts: filesUnder(outDir) });
+  ws.recordStage(DEMO_ARCHIVE_STAGE, o, 'generated', CODE(), summary, { artifacts: filesUnder(outDir) });
   return summary;
 }
 
@@ -125,7 +129,7 @@ export async function runDemo(ws: Workspace, options: DemoOptions = {}): Promise
 
   // Topic labels at three levels. The sample is small, so the sweeps are short; the rule that
   // picks K (the smallest within 2% of the best held-out perplexity) is the one real runs use.
-  const common = { seed: o.seed, iterations: 150, numWorkers: 1 };
+  const common = { seed: o.seed, iterations: 150, workers: 0 };
   const topics = {} as Record<TopicLevel, TopicSummary>;
   topics.document = await runTopicStage(ws, { ...common, level: 'document', sweep: [4, 8, 12] });
   topics.second = await runTopicStage(ws, { ...common, level: 'second', sweep: [2, 3] });

@@ -1,18 +1,25 @@
 /**
- * Finds every key-image reference in a report ("series 3 image 84-7") and expands it to
- * (series, instance) pairs with the span it came from.
+ * Finds every key-image reference in a report ("series 3 image 84-7", "coronal T2 image 52")
+ * and expands it to (series, instance) pairs with the span it came from.
  *
  * The anchor search is its own cheap pre-check: the parser only wakes at a word that starts
- * with "se", "sl" or "im" (series, se, ser, slice, image, im, img). Most reports have no such
- * word next to a number, and the parser gives up after one or two tokens.
+ * with "se", "sl" or "im" (series, se, ser, slice, image, im, img), or at "#". Most reports have
+ * no such word next to a number, and the parser gives up after one or two tokens. Words naming
+ * the series ("coronal T2") are read backwards from there, only once an image clause is found.
  */
 import { ReferenceParser } from './parser.js';
 import { expandItems } from './ranges.js';
 import { isWordCode } from './lexer.js';
 
 export interface ImageReference {
-  /** Series numbers in text order, without repeats; [] when the text names no series. */
+  /** Series numbers in text order, without repeats; [] when the text names no series number. */
   series: number[];
+  /**
+   * The words that name the series by what it is ("coronal T2", "axial T1 post-contrast"), as
+   * they appear; null when there are none. A continued list ("(#210 and 214)") takes the series
+   * numbers and words of the reference it continues.
+   */
+  seriesText: string | null;
   /** Instance (image) numbers, ranges expanded, in text order, without repeats. */
   instances: number[];
   /** Exactly text.slice(start, end). */
@@ -31,11 +38,12 @@ export interface KeyImagePair {
 const parser = new ReferenceParser();
 
 /**
- * Where a reference can start: "se", "sl" or "im" at the start of an ASCII word. One global
- * regex pass per report (V8 compiles it to machine code; `test` with the g flag allocates no
- * match object) was 4x faster than a charCodeAt loop over the same reports.
+ * Where a reference can start: "se", "sl" or "im" at the start of an ASCII word, or "#". One
+ * global regex pass per report (V8 compiles it to machine code; `test` with the g flag allocates
+ * no match object) was 4x faster than a charCodeAt loop over the same reports.
  */
-const ANCHOR = /\b(?:s[el]|im)/gi;
+const ANCHOR = /\b(?:s[el]|im)|#/gi;
+const HASH = 35;
 
 /** Every key-image reference in `text`, in text order; spans never overlap. */
 export function extractReferences(text: string): ImageReference[] {
@@ -44,15 +52,24 @@ export function extractReferences(text: string): ImageReference[] {
   anchor.lastIndex = 0;
   if (!anchor.test(text)) return refs;
   parser.reset(text);
+  let floor = 0;
   try {
     do {
-      const at = anchor.lastIndex - 2;
+      let at = anchor.lastIndex - 2;
+      if (text.charCodeAt(anchor.lastIndex - 1) === HASH) at = anchor.lastIndex - 1;
       // \b only knows ASCII: "ésérie" must not anchor at its "sé".
-      if (at > 0 && isWordCode(text.charCodeAt(at - 1))) continue;
-      if (parser.parseAt(at)) {
+      else if (at > 0 && isWordCode(text.charCodeAt(at - 1))) continue;
+      if (!parser.parseAt(at, floor)) continue;
+      if (parser.bare) {
+        // "(#210 and 214)" continues the previous reference of the same paragraph, or is none.
+        const previous = refs[refs.length - 1];
+        if (previous === undefined || blankLineBetween(text, previous.end, parser.start)) continue;
+        refs.push(buildReference(text, previous));
+      } else {
         refs.push(buildReference(text));
-        anchor.lastIndex = parser.end;
       }
+      anchor.lastIndex = parser.end;
+      floor = parser.end;
     } while (anchor.test(text));
   } finally {
     parser.reset(''); // do not keep the last report alive
@@ -61,14 +78,31 @@ export function extractReferences(text: string): ImageReference[] {
   return refs;
 }
 
-function buildReference(text: string): ImageReference {
-  const series: number[] = [];
+/** Paragraphs end at a blank line: two line breaks with only white space between. */
+function blankLineBetween(text: string, from: number, to: number): boolean {
+  let breaks = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      if (++breaks === 2) return true;
+    } else if (c !== 13 && c !== 32 && c !== 9) {
+      breaks = 0;
+    }
+  }
+  return false;
+}
+
+function buildReference(text: string, continues?: ImageReference): ImageReference {
+  const series: number[] = continues ? [...continues.series] : [];
   for (let s = 0; s < parser.numSeries; s++) {
     const value = parser.series[s]!;
     if (!series.includes(value)) series.push(value);
   }
+  const seriesText = continues ? continues.seriesText
+    : parser.seriesTextStart >= 0 ? text.slice(parser.seriesTextStart, parser.seriesTextEnd) : null;
   return {
     series,
+    seriesText,
     instances: expandItems(parser.lo, parser.hi, parser.numItems),
     text: text.slice(parser.start, parser.end),
     start: parser.start,

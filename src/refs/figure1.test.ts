@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { extractReferences } from './extract.js';
-import { FIGURE1_CHEST_ABDOMEN_CT, FIGURE1_HEAD_NECK_CT } from './figure1.fixture.js';
+import { FIGURE1_CHEST_ABDOMEN_CT, FIGURE1_HEAD_NECK_CT } from '../../testing/figure1.js';
 
 function summary(text: string): Array<[string, number[], number[]]> {
   return extractReferences(text).map((r) => {

@@ -5,13 +5,14 @@
  * own offset. Results go into preallocated typed arrays; nothing is allocated while parsing.
  */
 import {
-  Lexer, MAX_NUMBER_DIGITS, isDigit, isSpaceCode,
-  TK_AMP, TK_COLON, TK_COMMA, TK_DASH, TK_DECIMAL, TK_HASH, TK_NUM, TK_PERCENT, TK_PERIOD, TK_SLASH, TK_WORD,
+  Lexer, MAX_NUMBER_DIGITS, isAsciiLetter, isDigit, isSpaceCode,
+  TK_AMP, TK_COLON, TK_COMMA, TK_DASH, TK_DECIMAL, TK_HASH, TK_NUM, TK_PERCENT, TK_PERIOD, TK_RPAREN, TK_SLASH, TK_WORD,
 } from './lexer.js';
 import {
   KW_AND, KW_IMAGE, KW_IMAGE_SHORT, KW_NUMBER, KW_OF, KW_OR, KW_SERIES, KW_THROUGH, KW_UNIT, isAbbreviation,
 } from './keywords.js';
 import { rangeEnd } from './ranges.js';
+import { describedSeriesBefore } from './described.js';
 
 /** Most series one reference names ("series 2/3"); more ends the series list. */
 export const MAX_SERIES = 16;
@@ -28,9 +29,19 @@ export class ReferenceParser {
   readonly hi = new Int32Array(MAX_ITEMS);
   numItems = 0;
   private numValidItems = 0;
-  /** ... and its span [start, end) in the text. */
+  /** ... its span [start, end) in the text ... */
   start = 0;
   end = 0;
+  /** ... the span of the words naming its series ("coronal T2"), -1 when there are none ... */
+  seriesTextStart = -1;
+  seriesTextEnd = -1;
+  /**
+   * ... and whether it is a bare "(#210 and 214)": a list that names no series, a reference only
+   * when it continues an earlier one (the caller knows whether there is one).
+   */
+  bare = false;
+  /** Where words naming a series may start: not before the end of the previous reference. */
+  private floor = 0;
   /** The value and written digit count of the number the last number() matched. */
   private numValue = 0;
   private numDigits = 0;
@@ -39,18 +50,39 @@ export class ReferenceParser {
     this.lx.reset(text);
   }
 
-  /** reference = series-first | image-first, starting with the word at `pos`. */
-  parseAt(pos: number): boolean {
+  /**
+   * reference = series-first | image-first | hash-list, starting with the word (or "#") at `pos`;
+   * words naming the series may stand before it, back to `floor`.
+   */
+  parseAt(pos: number, floor = 0): boolean {
     const lx = this.lx;
     lx.read(pos);
-    if (lx.kind !== TK_WORD) return false;
-    const keyword = lx.keyword;
     this.numSeries = 0;
     this.numItems = 0;
     this.numValidItems = 0;
+    this.seriesTextStart = -1;
+    this.seriesTextEnd = -1;
+    this.bare = false;
+    this.floor = floor;
+    if (lx.kind === TK_HASH) return this.hashList(pos);
+    if (lx.kind !== TK_WORD) return false;
+    const keyword = lx.keyword;
     if (keyword === KW_SERIES) return this.seriesFirst(pos);
     if (keyword === KW_IMAGE || keyword === KW_IMAGE_SHORT) return this.imageFirst(pos, keyword);
     return false;
+  }
+
+  /**
+   * Takes the words naming the series that stand right before `start` (see described.ts), when
+   * there are any and, with `planeOrSequence`, when they name a plane, weighting or sequence.
+   */
+  private takeSeriesText(start: number, planeOrSequence: boolean): boolean {
+    const d = describedSeriesBefore(this.lx.text, start, this.floor);
+    if (d === undefined || (planeOrSequence && !d.namesPlaneOrSequence)) return false;
+    this.seriesTextStart = d.start;
+    this.seriesTextEnd = d.end;
+    this.start = d.start;
+    return true;
   }
 
   /** series-first = series-clause [ "," | ":" ] image-clause */
@@ -66,14 +98,16 @@ export class ReferenceParser {
     if (end < 0) return false;
     this.start = start;
     this.end = end;
+    this.takeSeriesText(start, false);
     return true;
   }
 
   /**
    * image-first = image-clause [ [ "," ] [ connector ] series-clause ]
    * The trailing series is taken only when no image clause follows it (else it starts the
-   * next reference). Without a series, "im" alone is too ambiguous (intramuscular) and a
-   * number right before the keyword makes it a count ("2 images 3 views").
+   * next reference). Without a series number or words naming the series ("coronal T2"), "im"
+   * alone is too ambiguous (intramuscular) and a number right before the keyword makes it a
+   * count ("2 images 3 views").
    */
   private imageFirst(pos: number, keyword: number): boolean {
     const lx = this.lx;
@@ -96,9 +130,31 @@ export class ReferenceParser {
       if (s >= 0 && !this.startsImageClause(s)) end = s;
       else this.numSeries = 0;
     }
-    if (this.numSeries === 0 && (keyword === KW_IMAGE_SHORT || this.precededByNumber(start))) return false;
     this.start = start;
     this.end = end;
+    if (this.takeSeriesText(start, false)) return true;
+    return !(this.numSeries === 0 && (keyword === KW_IMAGE_SHORT || this.precededByNumber(start)));
+  }
+
+  /**
+   * hash-list = "#" number [ "/" number | range ] { item-sep item }, after words naming a plane,
+   * weighting or sequence ("sagittal STIR #23"), or bare inside parentheses ("(#210 and 214)").
+   */
+  private hashList(pos: number): boolean {
+    const lx = this.lx;
+    lx.read(pos);
+    const start = lx.start;
+    this.numItems = 0;
+    this.numValidItems = 0;
+    const end = this.itemList(pos);
+    if (end < 0) return false;
+    this.start = start;
+    this.end = end;
+    if (this.takeSeriesText(start, true)) return true;
+    if (!this.parenthesisBefore(start)) return false;
+    lx.read(end);
+    if (lx.kind !== TK_RPAREN) return false;
+    this.bare = true;
     return true;
   }
 
@@ -122,14 +178,19 @@ export class ReferenceParser {
     return p;
   }
 
-  /** image-clause = image-word head item { item-separator item } */
+  /** image-clause = image-word head item-list */
   private imageClause(pos: number): number {
-    const lx = this.lx;
-    let p = this.keywordHead(pos, KW_IMAGE);
+    const p = this.keywordHead(pos, KW_IMAGE);
     if (p < 0) return -1;
     this.numItems = 0;
     this.numValidItems = 0;
-    p = this.item(p);
+    return this.itemList(p);
+  }
+
+  /** item-list = item { item-separator item }, with at least one item that is not a backwards range. */
+  private itemList(pos: number): number {
+    const lx = this.lx;
+    let p = this.item(pos);
     if (p < 0) return -1;
     for (;;) {
       lx.read(p);
@@ -150,15 +211,20 @@ export class ReferenceParser {
     return this.numValidItems > 0 ? p : -1;
   }
 
-  /** item = number [ range-operator number ], not followed by a unit or another image word. */
+  /**
+   * item = number ( "/" total | [ range-operator number ] ), not followed by a unit or another
+   * image word. "12/40" is image 12 of 40: the total is read and dropped.
+   */
   private item(pos: number): number {
     const lx = this.lx;
     let end = this.number(pos);
     if (end < 0) return -1;
     const lo = this.numValue;
     let hi = lo;
+    const total = this.totalAfter(end, lo);
+    if (total >= 0) end = total;
     lx.read(end);
-    if (lx.kind === TK_DASH || (lx.kind === TK_WORD && lx.keyword === KW_THROUGH)) {
+    if (total < 0 && (lx.kind === TK_DASH || (lx.kind === TK_WORD && lx.keyword === KW_THROUGH))) {
       const loDigits = this.numDigits;
       const r = this.number(lx.end);
       if (r >= 0) {
@@ -174,6 +240,26 @@ export class ReferenceParser {
     this.hi[this.numItems] = hi;
     this.numItems++;
     if (hi >= 0) this.numValidItems++;
+    return end;
+  }
+
+  /**
+   * The end of "/ total" after image number `value` ("12/40"), or -1: the total must be a number
+   * no smaller than the image number, and no third part may follow ("12/5/2010", "1/12/2010" and
+   * "12/5" stay dates or ratios).
+   */
+  private totalAfter(pos: number, value: number): number {
+    const lx = this.lx;
+    lx.read(pos);
+    if (lx.kind !== TK_SLASH) return -1;
+    lx.read(lx.end);
+    if (lx.kind !== TK_NUM || lx.digits > MAX_NUMBER_DIGITS || lx.value < value) return -1;
+    const end = lx.end;
+    lx.read(end);
+    if (lx.kind === TK_SLASH || lx.kind === TK_COLON) {
+      lx.read(lx.end);
+      if (lx.kind === TK_NUM || lx.kind === TK_DECIMAL) return -1;
+    }
     return end;
   }
 
@@ -258,11 +344,26 @@ export class ReferenceParser {
     return lx.kind === TK_NUM;
   }
 
-  /** Whether a digit comes right before `pos`, white space aside. */
+  /**
+   * Whether a number standing alone comes right before `pos`, white space aside ("3 images"):
+   * digits glued to letters ("T3 image 4", "L4") are a name, not a count.
+   */
   private precededByNumber(pos: number): boolean {
     const text = this.lx.text;
     let i = pos - 1;
     while (i >= 0 && isSpaceCode(text.charCodeAt(i))) i--;
-    return i >= 0 && isDigit(text.charCodeAt(i));
+    if (i < 0 || !isDigit(text.charCodeAt(i))) return false;
+    while (i >= 0 && isDigit(text.charCodeAt(i))) i--;
+    return i < 0 || !isAsciiLetter(text.charCodeAt(i));
+  }
+
+  /** Whether "(" (or "[") comes right before `pos`, white space aside. */
+  private parenthesisBefore(pos: number): boolean {
+    const text = this.lx.text;
+    let i = pos - 1;
+    while (i >= 0 && isSpaceCode(text.charCodeAt(i))) i--;
+    if (i < 0) return false;
+    const c = text.charCodeAt(i);
+    return c === 40 || c === 91;
   }
 }

@@ -14,13 +14,14 @@ const RUNS = 400;
 /** Generated text plus the references it must parse to. */
 interface Sample {
   text: string;
-  expected: Array<{ series: number[]; instances: number[]; text: string }>;
+  expected: Array<{ series: number[]; seriesText: string | null; instances: number[]; text: string }>;
 }
 
 /** A reference in pieces: its source text and what it means. */
 interface Piece {
   text: string;
   series: number[];
+  seriesText?: string;
   instances: number[];
 }
 
@@ -32,6 +33,10 @@ const ITEM_SEPARATORS = [', ', ',', ' and ', ', and ', ' & ', ' or ', ' ,  '];
 const RANGE_OPERATORS = ['-', ' - ', '\u2013', ' through ', ' to ', ' thru ', '-'];
 const SERIES_SEPARATORS = ['/', ' / ', ' and ', ' & '];
 const CONNECTORS = [' of ', ' on ', ' in ', ' from ', ', ', ' ', ', of '];
+// Words naming a series by what it is; the first ones name a plane or sequence, as "#" lists need.
+const SERIES_NAMES = ['coronal T2', 'ax T2', 'sagittal STIR', 'Sag T2*', 'cor T1 fat-sat', 'AXIAL T1 POST-CONTRAST',
+  'T2', 'axial lung window', 'arterial phase', 'T1 with contrast'];
+const PLANE_OR_SEQUENCE_NAMES = SERIES_NAMES.slice(0, 6);
 const BETWEEN_SERIES_AND_IMAGE = [' ', ', ', ': ', ',\n', '  '];
 // Filler words: no digits, no grammar words, nothing that continues a list or names a unit.
 const FILLER = ['There is', 'mild', 'fat stranding', 'lesion', 'e.g.', 'increasing', 'noted', 'the', 'mass',
@@ -79,13 +84,25 @@ const seriesClause: fc.Arbitrary<{ text: string; series: number[] }> =
       series: unique(numbers.map(([, n]) => n)),
     }));
 
-/** Every supported form: series first, image first with a series, image alone. */
+/** A "#" list: its first item carries the "#". */
+const hashList: fc.Arbitrary<{ text: string; instances: number[] }> =
+  fc.tuple(fc.array(item, { minLength: 1, maxLength: 4 }), fc.array(fc.constantFrom(...ITEM_SEPARATORS), { minLength: 4, maxLength: 4 }))
+    .map(([items, seps]) => {
+      const text = items.map((it, i) => (i === 0 ? it.text : seps[i]! + it.text)).join('');
+      return { text: text.startsWith('#') ? text : `#${text}`, instances: unique(items.flatMap((it) => it.values)) };
+    });
+
+/** Every supported form: series first, image first with a series, image alone, named series, "#" lists. */
 const piece: fc.Arbitrary<Piece> = fc.oneof(
   fc.tuple(seriesClause, fc.constantFrom(...BETWEEN_SERIES_AND_IMAGE), imageClause([...IMAGE_WORDS, ...SHORT_IMAGE_WORDS]))
     .map(([s, between, im]) => ({ text: s.text + between + im.text, series: s.series, instances: im.instances })),
   fc.tuple(imageClause([...IMAGE_WORDS, ...SHORT_IMAGE_WORDS]), fc.constantFrom(...CONNECTORS), seriesClause)
     .map(([im, connector, s]) => ({ text: im.text + connector + s.text, series: s.series, instances: im.instances })),
   imageClause(IMAGE_WORDS).map((im) => ({ text: im.text, series: [], instances: im.instances })),
+  fc.tuple(fc.constantFrom(...SERIES_NAMES), imageClause([...IMAGE_WORDS, ...SHORT_IMAGE_WORDS]))
+    .map(([name, im]) => ({ text: `${name} ${im.text}`, series: [], seriesText: name, instances: im.instances })),
+  fc.tuple(fc.constantFrom(...PLANE_OR_SEQUENCE_NAMES), hashList)
+    .map(([name, list]) => ({ text: `${name} ${list.text}`, series: [], seriesText: name, instances: list.instances })),
 );
 
 const filler = fc.array(fc.tuple(fc.constantFrom(...FILLER), fc.constantFrom(...PUNCTUATION)), { minLength: 1, maxLength: 4 })
@@ -100,7 +117,7 @@ const sample: fc.Arbitrary<Sample> = fc.tuple(filler,
     let text = `${lead} `;
     const expected: Sample['expected'] = [];
     for (const [p, punctuation, after] of parts) {
-      expected.push({ series: p.series, instances: p.instances, text: p.text });
+      expected.push({ series: p.series, seriesText: p.seriesText ?? null, instances: p.instances, text: p.text });
       text += `${p.text}${punctuation}${after} `;
     }
     return { text, expected };
@@ -148,7 +165,7 @@ test('references in every form, with random numbers and filler, parse back to wh
   fc.assert(fc.property(sample, ({ text, expected }) => {
     const refs = extractReferences(text);
     checkSpans(text, refs);
-    assert.deepEqual(refs.map((r) => ({ series: r.series, instances: r.instances, text: r.text })), expected);
+    assert.deepEqual(refs.map((r) => ({ series: r.series, seriesText: r.seriesText, instances: r.instances, text: r.text })), expected);
   }), { numRuns: RUNS, seed: 20150608 });
 });
 

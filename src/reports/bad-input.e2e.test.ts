@@ -11,7 +11,7 @@ import { listRejects } from '../store/rejects.js';
 import { Workspace } from '../store/workspace.js';
 import { ingestReports } from './ingest.js';
 import { Rng } from '../util/rng.js';
-import { syntheticReport, CSV_HEADER, csvRow, jsonlLine, fhirDiagnosticReport, hl7Message } from '../ingest/fixtures.js';
+import { syntheticReport, CSV_HEADER, csvRow, jsonlLine, fhirDiagnosticReport, hl7Message } from '../../testing/report-exports.js';
 
 const BAD_UTF8 = Buffer.from([0x66, 0x6f, 0xff, 0xfe, 0x6f]);
 const BIG = 'Stable nodule. '.repeat(700_000); // about 10 MB

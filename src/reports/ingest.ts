@@ -15,6 +15,10 @@ import type { ProcessBatch, ProcessedBatch } from './process.worker.js';
 import { InputError } from '../util/errors.js';
 import { Rejects } from '../store/rejects.js';
 import { packageVersion } from '../util/version.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('ingest', 'refs', 'reports', 'store', 'util');
 
 export interface IngestOptions extends SourceOptions {
   /** Worker threads for de-identification, splitting and reference extraction. 0 = in-process. Default: cores - 1. */
@@ -57,12 +61,12 @@ export async function ingestReports(ws: Workspace, file: string, options: Ingest
   const params = sourceParams(options);
   const digest = await inputDigest(source);
   const stage = STAGE_PREFIX + source;
-  if (!options.force && ws.isUpToDate(stage, params, digest)) {
+  if (!options.force && ws.isUpToDate(stage, params, digest, CODE())) {
     const prev = ws.stageRecord(stage)?.summary as IngestSummary;
     return { ...prev, upToDate: true };
   }
   const summary = await ingestItems(ws, source, readReports(file, options), options);
-  ws.recordStage(stage, params, digest, summary);
+  ws.recordStage(stage, params, digest, CODE(), summary);
   return summary;
 }
 
@@ -165,8 +169,8 @@ class ReportWriter {
     );
     this.insertRaw = db.prepare('INSERT OR REPLACE INTO reports_raw (report_id, raw_text) VALUES (?, ?)');
     this.insertRef = db.prepare(
-      `INSERT INTO refs (report_id, sentence_index, section, start, end, text, series, instances, sentence, prev_sentence, next_sentence)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO refs (report_id, sentence_index, section, start, end, text, series, series_text, instances, sentence, prev_sentence, next_sentence)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertKeyImage = db.prepare(
       'INSERT INTO key_images (ref_id, report_id, series_number, instance_number, origin) VALUES (?, ?, ?, ?, ?)',
@@ -214,7 +218,7 @@ class ReportWriter {
         for (const ref of p.refs) {
           const refId = this.insertRef.run(
             rec.recordId, ref.sentenceIndex, ref.section, ref.start, ref.end, ref.text,
-            JSON.stringify(ref.series), JSON.stringify(ref.instances), ref.sentence, ref.prevSentence, ref.nextSentence,
+            JSON.stringify(ref.series), ref.seriesText, JSON.stringify(ref.instances), ref.sentence, ref.prevSentence, ref.nextSentence,
           ).lastInsertRowid;
           this.references++;
           const seriesList = ref.series.length ? ref.series : [null];

@@ -15,6 +15,7 @@ export interface ProcessedReference {
   end: number;
   text: string;
   series: number[];
+  seriesText: string | null;
   instances: number[];
   sentence: string;
   prevSentence: string | null;
@@ -44,6 +45,7 @@ export function processReport(rawText: string): ProcessedReport {
       end: ref.end,
       text: ref.text,
       series: ref.series,
+      seriesText: ref.seriesText,
       instances: ref.instances,
       sentence: s?.text ?? text,
       prevSentence: sentences[si - 1]?.text ?? null,

@@ -7,10 +7,11 @@ CREATE TABLE IF NOT EXISTS stages (
   stage TEXT PRIMARY KEY,
   params TEXT NOT NULL,
   input_digest TEXT NOT NULL,
-  package_version TEXT NOT NULL,
+  package_version TEXT NOT NULL,   -- the version that wrote the record, for people; staleness is decided by code_digest
   finished_at TEXT NOT NULL,
   summary TEXT NOT NULL,
-  artifacts TEXT             -- JSON [{path, size, sha256}] of the files the stage wrote; NULL in records from before
+  artifacts TEXT,            -- JSON [{path, size, sha256}] of the files the stage wrote; NULL in records from before
+  code_digest TEXT           -- codeDigest() of the stage's src folders (util/code-digest.ts); NULL in records from before
 );
 
 -- Original report text, as received, for the reports that de-identification changed (elsewhere the
@@ -58,6 +59,7 @@ CREATE TABLE IF NOT EXISTS refs (
   end INTEGER NOT NULL,
   text TEXT NOT NULL,
   series TEXT NOT NULL,      -- JSON number[]; empty when the report names no series
+  series_text TEXT,          -- the words naming the series ("coronal T2"), NULL when none (added later: see migrate())
   instances TEXT NOT NULL,   -- JSON number[]
   sentence TEXT NOT NULL,
   prev_sentence TEXT,
@@ -94,6 +96,29 @@ CREATE TABLE IF NOT EXISTS images (
   source TEXT NOT NULL       -- 'file' | 'dicomweb' | 'collection' (an image file of an image–text collection)
 );
 CREATE INDEX IF NOT EXISTS images_lookup ON images(accession, series_number, instance_number);
+CREATE INDEX IF NOT EXISTS images_series ON images(series_uid, instance_number);
+
+-- What each series is, from the headers of its images (folder) or the PACS's answers: what a
+-- reference that names its series by plane and sequence ("coronal T2 image 52") is matched against.
+CREATE TABLE IF NOT EXISTS image_series (
+  series_uid TEXT PRIMARY KEY,
+  study_uid TEXT,
+  accession TEXT,
+  series_number INTEGER,
+  modality TEXT,
+  description TEXT,          -- SeriesDescription (0008,103E)
+  protocol TEXT,             -- ProtocolName (0018,1030)
+  plane TEXT,                -- from ImageOrientationPatient: 'axial' | 'coronal' | 'sagittal' | 'oblique'
+  scanning_sequence TEXT,    -- (0018,0020), e.g. 'SE', 'IR', 'GR'
+  sequence_variant TEXT,
+  sequence_name TEXT,
+  repetition_time REAL,
+  echo_time REAL,
+  inversion_time REAL,
+  contrast_agent TEXT,       -- ContrastBolusAgent (0018,0010); NULL: none recorded
+  kernel TEXT                -- ConvolutionKernel (0018,1210)
+);
+CREATE INDEX IF NOT EXISTS image_series_accession ON image_series(accession);
 
 -- Key image -> image instance. method: 'series-instance' (accession + series + instance),
 -- 'instance-only' (accession + instance where the report named no series and only one series matches),

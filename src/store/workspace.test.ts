@@ -10,15 +10,17 @@ function tempDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'pacsmine-ws-'));
 }
 
-test('a stage is up to date only for the same params and inputs, and survives reopening', () => {
+test('a stage is up to date only for the same params, inputs and code digest, and survives reopening', () => {
   const dir = tempDir();
   try {
     const ws = Workspace.open(dir);
-    assert.equal(ws.isUpToDate('ingest', { a: 1 }, 'd1'), false);
-    ws.recordStage('ingest', { b: 2, a: 1 }, 'd1', { ingested: 3 });
-    assert.equal(ws.isUpToDate('ingest', { a: 1, b: 2 }, 'd1'), true);
-    assert.equal(ws.isUpToDate('ingest', { a: 1, b: 3 }, 'd1'), false);
-    assert.equal(ws.isUpToDate('ingest', { a: 1, b: 2 }, 'd2'), false);
+    assert.equal(ws.isUpToDate('ingest', { a: 1 }, 'd1', 'c1'), false);
+    ws.recordStage('ingest', { b: 2, a: 1 }, 'd1', 'c1', { ingested: 3 });
+    assert.equal(ws.isUpToDate('ingest', { a: 1, b: 2 }, 'd1', 'c1'), true);
+    assert.equal(ws.isUpToDate('ingest', { a: 1, b: 3 }, 'd1', 'c1'), false);
+    assert.equal(ws.isUpToDate('ingest', { a: 1, b: 2 }, 'd2', 'c1'), false);
+    assert.equal(ws.isUpToDate('ingest', { a: 1, b: 2 }, 'd1', 'c2'), false, 'changed code makes the stage stale');
+    assert.equal(ws.stageRecord('ingest')?.codeDigest, 'c1');
     ws.close();
     const again = Workspace.open(dir);
     assert.deepEqual(again.stageRecord('ingest')?.summary, { ingested: 3 });
@@ -40,26 +42,26 @@ test('a stage whose recorded artifact was truncated, changed in one byte or dele
     const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7) & 0xff));
     const record = (): void => {
       writeFileSync(file, bytes);
-      ws.recordStage('s', { p: 1 }, 'd', {}, { artifacts: [file] });
+      ws.recordStage('s', { p: 1 }, 'd', 'c1', {}, { artifacts: [file] });
     };
     record();
     assert.deepEqual(ws.stageRecord('s')?.artifacts?.map((a) => [a.path, a.size]), [[path.join('artifacts', 'stage', 'out.bin'), 4096]]);
-    assert.equal(ws.isUpToDate('s', { p: 1 }, 'd'), true);
+    assert.equal(ws.isUpToDate('s', { p: 1 }, 'd', 'c1'), true);
 
     truncateSync(file, 4000);
-    assert.equal(ws.isUpToDate('s', { p: 1 }, 'd'), false);
+    assert.equal(ws.isUpToDate('s', { p: 1 }, 'd', 'c1'), false);
     assert.match(ws.artifactProblem('s') ?? '', /4000 bytes, 4096 were written/);
 
     record();
     const flipped = Buffer.from(bytes);
     flipped[2048] = (flipped[2048] as number) ^ 1;
     writeFileSync(file, flipped);
-    assert.equal(ws.isUpToDate('s', { p: 1 }, 'd'), false, 'same size, one bit changed');
+    assert.equal(ws.isUpToDate('s', { p: 1 }, 'd', 'c1'), false, 'same size, one bit changed');
     assert.match(ws.artifactProblem('s') ?? '', /changed since it was written/);
 
     record();
     rmSync(file);
-    assert.equal(ws.isUpToDate('s', { p: 1 }, 'd'), false);
+    assert.equal(ws.isUpToDate('s', { p: 1 }, 'd', 'c1'), false);
     assert.match(ws.artifactProblem('s') ?? '', /missing/);
   } finally {
     ws.close();
@@ -71,10 +73,10 @@ test('a stage record from before artifacts were recorded is never up to date', (
   const dir = tempDir();
   const ws = Workspace.open(dir);
   try {
-    ws.recordStage('old', {}, 'd', {});
-    assert.equal(ws.isUpToDate('old', {}, 'd'), true);
+    ws.recordStage('old', {}, 'd', 'c1', {});
+    assert.equal(ws.isUpToDate('old', {}, 'd', 'c1'), true);
     ws.db.prepare("UPDATE stages SET artifacts = NULL WHERE stage = 'old'").run();
-    assert.equal(ws.isUpToDate('old', {}, 'd'), false);
+    assert.equal(ws.isUpToDate('old', {}, 'd', 'c1'), false);
   } finally {
     ws.close();
     rmSync(dir, { recursive: true, force: true });
@@ -85,12 +87,48 @@ test('a workspace made before stage records had an artifacts column gains it on 
   const dir = tempDir();
   try {
     const ws = Workspace.open(dir);
-    ws.recordStage('s', {}, 'd', {});
+    ws.recordStage('s', {}, 'd', 'c1', {});
     ws.db.exec('ALTER TABLE stages DROP COLUMN artifacts');
     ws.close();
     const again = Workspace.open(dir);
     assert.equal(again.stageRecord('s')?.artifacts, undefined);
-    assert.equal(again.isUpToDate('s', {}, 'd'), false);
+    assert.equal(again.isUpToDate('s', {}, 'd', 'c1'), false);
+    again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a workspace made when stage records were keyed on the package version opens, and its records are stale', () => {
+  const dir = tempDir();
+  try {
+    const ws = Workspace.open(dir);
+    ws.recordStage('s', { p: 1 }, 'd', 'c1', { n: 1 });
+    ws.db.exec('ALTER TABLE stages DROP COLUMN code_digest');
+    ws.close();
+    const again = Workspace.open(dir);
+    const rec = again.stageRecord('s');
+    assert.deepEqual([rec?.codeDigest, rec?.summary], [undefined, { n: 1 }]);
+    assert.equal(again.isUpToDate('s', { p: 1 }, 'd', 'c1'), false, 'no code digest: not up to date');
+    again.recordStage('s', { p: 1 }, 'd', 'c1', { n: 2 });
+    assert.equal(again.isUpToDate('s', { p: 1 }, 'd', 'c1'), true);
+    assert.throws(() => again.recordStage('s', {}, 'd', '', {}), /code digest/);
+    again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a workspace made before references kept their series words gains refs.series_text on open, NULL in old rows', () => {
+  const dir = tempDir();
+  try {
+    const ws = Workspace.open(dir);
+    ws.db.exec('ALTER TABLE refs DROP COLUMN series_text');
+    ws.db.prepare("INSERT INTO reports (report_id, source, text, num_sentences, num_tokens, num_refs) VALUES ('r', 's', 'image 4', 1, 2, 1)").run();
+    ws.db.prepare("INSERT INTO refs (report_id, sentence_index, start, end, text, series, instances, sentence) VALUES ('r', 0, 0, 7, 'image 4', '[]', '[4]', 'image 4')").run();
+    ws.close();
+    const again = Workspace.open(dir);
+    assert.deepEqual(again.db.prepare('SELECT text, series_text FROM refs').all(), [{ text: 'image 4', series_text: null }]);
     again.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

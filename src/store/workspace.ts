@@ -1,7 +1,8 @@
 /**
  * A workspace is one run's state: a SQLite store (workspace.db) plus artifact files beside it.
- * Every stage records what it was run with (parameters, input digests, package version) and the
- * files it wrote (size and SHA-256), so a re-run can skip work that is up to date, and only then.
+ * Every stage records what it was run with (parameters, input digests, the digest of the code that
+ * produced it: util/code-digest.ts) and the files it wrote (size and SHA-256), so a re-run can skip
+ * work that is up to date, and only then.
  * One process writes to a workspace at a time (see lock.ts); readers never wait.
  */
 import Database from 'better-sqlite3';
@@ -20,6 +21,9 @@ export interface StageRecord {
   stage: string;
   params: unknown;
   inputDigest: string;
+  /** codeDigest(...) of the stage's src folders when it ran; undefined in records from before code digests. */
+  codeDigest: string | undefined;
+  /** The package version that wrote the record (for people; staleness is decided by codeDigest). */
   packageVersion: string;
   finishedAt: string;
   summary: unknown;
@@ -98,13 +102,14 @@ export class Workspace {
   /** The last record of a stage, if it ran. */
   stageRecord(stage: string): StageRecord | undefined {
     const row = this.db
-      .prepare('SELECT stage, params, input_digest, package_version, finished_at, summary, artifacts FROM stages WHERE stage = ?')
-      .get(stage) as { stage: string; params: string; input_digest: string; package_version: string; finished_at: string; summary: string; artifacts: string | null } | undefined;
+      .prepare('SELECT stage, params, input_digest, code_digest, package_version, finished_at, summary, artifacts FROM stages WHERE stage = ?')
+      .get(stage) as { stage: string; params: string; input_digest: string; code_digest: string | null; package_version: string; finished_at: string; summary: string; artifacts: string | null } | undefined;
     if (!row) return undefined;
     return {
       stage: row.stage,
       params: JSON.parse(row.params),
       inputDigest: row.input_digest,
+      codeDigest: row.code_digest ?? undefined,
       packageVersion: row.package_version,
       finishedAt: row.finished_at,
       summary: JSON.parse(row.summary),
@@ -113,13 +118,13 @@ export class Workspace {
   }
 
   /**
-   * True when the stage last ran with the same parameters, inputs and package version, and every
-   * file it recorded is still there with the same size and SHA-256 (a record from before artifacts
-   * were recorded is never up to date).
+   * True when the stage last ran with the same parameters, inputs and code (`code`: the stage's
+   * `codeDigest(...folders)`), and every file it recorded is still there with the same size and
+   * SHA-256. A record from before artifacts or code digests were recorded is never up to date.
    */
-  isUpToDate(stage: string, params: unknown, inputDigest: string): boolean {
+  isUpToDate(stage: string, params: unknown, inputDigest: string, code: string): boolean {
     const rec = this.stageRecord(stage);
-    return rec !== undefined && rec.inputDigest === inputDigest && rec.packageVersion === packageVersion &&
+    return rec !== undefined && rec.inputDigest === inputDigest && rec.codeDigest !== undefined && rec.codeDigest === code &&
       stableJson(rec.params) === stableJson(params) && rec.artifacts !== undefined && artifactProblem(this.dir, rec.artifacts) === undefined;
   }
 
@@ -131,18 +136,20 @@ export class Workspace {
   }
 
   /**
-   * Records that a stage finished, with what it ran on, a small summary and the files it wrote
-   * (hashed now: call this after the files are complete).
+   * Records that a stage finished, with what it ran on (parameters, input digest, `code`: the
+   * stage's `codeDigest(...folders)`), a small summary and the files it wrote (hashed now: call
+   * this after the files are complete).
    */
-  recordStage(stage: string, params: unknown, inputDigest: string, summary: unknown, options: RecordOptions = {}): void {
+  recordStage(stage: string, params: unknown, inputDigest: string, code: string, summary: unknown, options: RecordOptions = {}): void {
+    if (typeof code !== 'string' || code === '') throw new OptionsError(`stage ${stage}: recordStage needs the code digest of the stage's src folders (codeDigest('topics', 'util'), ...)`);
     const artifacts = describeArtifacts(this.dir, options.artifacts ?? []);
     this.db
-      .prepare(`INSERT INTO stages (stage, params, input_digest, package_version, finished_at, summary, artifacts)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+      .prepare(`INSERT INTO stages (stage, params, input_digest, code_digest, package_version, finished_at, summary, artifacts)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(stage) DO UPDATE SET params = excluded.params, input_digest = excluded.input_digest,
-                  package_version = excluded.package_version, finished_at = excluded.finished_at, summary = excluded.summary,
-                  artifacts = excluded.artifacts`)
-      .run(stage, stableJson(params), inputDigest, packageVersion, new Date().toISOString(), JSON.stringify(summary ?? null), JSON.stringify(artifacts));
+                  code_digest = excluded.code_digest, package_version = excluded.package_version, finished_at = excluded.finished_at,
+                  summary = excluded.summary, artifacts = excluded.artifacts`)
+      .run(stage, stableJson(params), inputDigest, code, packageVersion, new Date().toISOString(), JSON.stringify(summary ?? null), JSON.stringify(artifacts));
   }
 
   /** Forgets a stage's record, so that it runs again. */
@@ -177,6 +184,11 @@ function migrate(db: Db): void {
   const columns = new Set((db.prepare('PRAGMA table_info(stages)').all() as Array<{ name: string }>).map((c) => c.name));
   // NULL for records written before: such a record never counts as up to date.
   if (!columns.has('artifacts')) db.exec('ALTER TABLE stages ADD COLUMN artifacts TEXT');
+  // The words naming a series ("coronal T2"): NULL in references ingested before, as for a reference without them.
+  const refColumns = new Set((db.prepare('PRAGMA table_info(refs)').all() as Array<{ name: string }>).map((c) => c.name));
+  if (!refColumns.has('series_text')) db.exec('ALTER TABLE refs ADD COLUMN series_text TEXT');
+  // Stage records were keyed on the package version; now on the code digest. NULL: never up to date.
+  if (!columns.has('code_digest')) db.exec('ALTER TABLE stages ADD COLUMN code_digest TEXT');
 }
 
 /**

@@ -23,6 +23,10 @@ import { runTraining, type TrainRunResult } from './run.js';
 import type { Architecture } from './architectures.js';
 import type { Device } from './backend.js';
 import type { EpochRecord } from './trainer.js';
+import { codeDigest } from '../util/code-digest.js';
+
+/** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
+const CODE = (): string => codeDigest('training', 'datasets', 'store', 'util');
 
 export interface LevelTrainOptions {
   level: TopicLevel;
@@ -121,7 +125,7 @@ export async function trainLevel(ws: Workspace, o: LevelTrainOptions): Promise<L
   if (o.from !== undefined) checkParent(ws, o.from);
   const { onEpoch: _e, signal: _s, force, ...params } = o;
   const inputDigest = `${info.digest}:${o.from !== undefined ? digestFrom(o.from) : 'scratch'}`;
-  if (!force && ws.isUpToDate(trainStage(level), params, inputDigest)) {
+  if (!force && ws.isUpToDate(trainStage(level), params, inputDigest, CODE())) {
     return { ...(ws.stageRecord(trainStage(level))!.summary as LevelTrainResult), upToDate: true };
   }
   const run = await runTraining({
@@ -138,7 +142,7 @@ export async function trainLevel(ws: Workspace, o: LevelTrainOptions): Promise<L
   const { outDir: _saved, ...rest } = run;
   const imagesPerSecond = run.epochs.reduce((a, e) => a + e.imagesPerSecond, 0) / Math.max(1, run.epochs.length);
   const result: LevelTrainResult = { ...rest, level, outDir, from: o.from ?? null, learningRate, imagesPerSecond, digest: digestModel(outDir) };
-  ws.recordStage(trainStage(level), params, inputDigest, result, { artifacts: filesUnder(outDir) });
+  ws.recordStage(trainStage(level), params, inputDigest, CODE(), result, { artifacts: filesUnder(outDir) });
   return result;
 }
 

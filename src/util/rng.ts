@@ -29,6 +29,24 @@ export class Rng {
     this.d = mixSeed(this.c ^ 0xe6546b64);
   }
 
+  /**
+   * The generator's state (4 words), for checkpoints: `Rng.fromState(rng.state())` continues
+   * exactly where `rng` stands.
+   */
+  state(): Uint32Array {
+    return Uint32Array.of(this.a, this.b, this.c, this.d);
+  }
+
+  /** A generator that continues from a saved `state()`. */
+  static fromState(state: ArrayLike<number>): Rng {
+    if (state.length !== 4) throw new RangeError(`an Rng state is 4 words, got ${state.length}`);
+    const words = Array.from(state, (v) => v >>> 0);
+    if (words.every((v) => v === 0)) throw new RangeError('an all-zero Rng state is not a state xorshift128 can reach');
+    const rng = new Rng(0);
+    [rng.a, rng.b, rng.c, rng.d] = words as [number, number, number, number];
+    return rng;
+  }
+
   /** Uniform unsigned 32-bit integer. */
   nextUint32(): number {
     let t = this.d;

@@ -1,10 +1,10 @@
 /**
- * Synthetic report exports for tests and benchmarks: made-up radiology sentences, made-up ids,
- * no patient data. The same seed gives the same files.
+ * Test and benchmark support; the library never imports it. Synthetic report exports: made-up
+ * radiology sentences, made-up ids, no patient data. The same seed gives the same files.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { Rng } from '../util/rng.js';
-import { DICOM_CODE_SYSTEM } from './fhir.js';
+import { Rng } from '../src/util/rng.js';
+import { DICOM_CODE_SYSTEM } from '../src/ingest/fhir.js';
 
 export interface SyntheticReport {
   id: string;
