@@ -75,6 +75,10 @@ export type { Modality, Region, FindingType, CategorySpec } from './sample/catal
 export { readImageHeader, SUPPORTED_TRANSFER_SYNTAXES, HeaderProblem } from './images/header.js';
 export type { ImageHeader } from './images/header.js';
 export { indexDicomFolder, INDEX_STAGE } from './images/indexer.js';
+export { readKeyObject, KEY_OBJECT_SELECTION_SOP_CLASS } from './images/key-object.js';
+export type { KeyObjectDocument, KeyObjectReference } from './images/key-object.js';
+export { listKeyObjectImages } from './images/key-object-store.js';
+export type { KeyObjectImage } from './images/key-object-store.js';
 export type { IndexSummary } from './images/indexer.js';
 export { DEFAULT_MAX_PIXELS, decodeImage } from './images/pixels.js';
 export type { DecodedImage, DecodeOptions } from './images/pixels.js';
