@@ -33,7 +33,7 @@ export function registerImages(program: Command): void {
   const images = program.command('images').description('DICOM images: index headers, convert key images to PNG');
   images
     .command('index')
-    .description('scan a folder (recursively, and any DICOMDIR) into the workspace image table; headers only')
+    .description('scan a folder (recursively, and any DICOMDIR) into the workspace image table; headers only. Key Object Selection documents flag the images they select as key images')
     .argument('<dir>', 'folder, file or DICOMDIR')
     .addOption(workspaceOption())
     .addOption(waitOption())
@@ -42,7 +42,8 @@ export function registerImages(program: Command): void {
       const summary = await inWorkspace('images index', opts, 'create', (ws) => indexDicomFolder(ws, dir));
       printResult(summary, opts.json, (s) =>
         `indexed ${s.indexed} images from ${s.scanned} files (${s.duplicates} duplicates, ${s.rejected} rejected` +
-        `${Object.keys(s.rejectCodes).length ? `: ${Object.entries(s.rejectCodes).map(([k, n]) => `${k} ${n}`).join(', ')}` : ''}); see the rejects table`);
+        `${Object.keys(s.rejectCodes).length ? `: ${Object.entries(s.rejectCodes).map(([k, n]) => `${k} ${n}`).join(', ')}` : ''}); see the rejects table` +
+        `${s.keyObjects ? `; ${s.keyObjects} key object selection documents flag ${s.flaggedKeyImages} key images` : ''}`);
     });
   images
     .command('convert')
