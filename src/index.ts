@@ -153,8 +153,8 @@ export type { KeyImageDatasetSummary } from './pipeline/dataset.js';
 export { scoreTopicsAgainstTruth, readTruthCategories } from './pipeline/truth.js';
 export type { TopicTruthScore } from './pipeline/truth.js';
 // Word vectors (Section 5.1): skip-gram word2vec, formats, neighbours, PCA, the embed stage.
-export { trainWord2Vec, trainEncoded, resolveWord2VecOptions } from './embeddings/word2vec.js';
-export type { Word2VecOptions, Word2VecReport, Word2VecResult, KernelKind } from './embeddings/word2vec.js';
+export { Word2Vec, trainWord2Vec, resolveWord2VecOptions } from './embeddings/word2vec.js';
+export type { Word2VecOptions, Word2VecReport, Word2VecResult, Word2VecTrainControl, KernelKind } from './embeddings/word2vec.js';
 export { buildVocabulary, vocabularyFromCounts, reorderVocabulary, buildHuffmanTree, sampleThresholds } from './embeddings/vocab.js';
 export type { Vocabulary, HuffmanTree } from './embeddings/vocab.js';
 export { encodeCorpus } from './embeddings/corpus.js';
@@ -166,7 +166,7 @@ export type { Word2VecFormat } from './embeddings/format.js';
 export { projectWords2d } from './embeddings/pca.js';
 export type { ProjectedWord } from './embeddings/pca.js';
 export { sentenceTexts, sentenceTokens, WORD2VEC_MIN_TOKEN_LENGTH } from './embeddings/sentences.js';
-export { runEmbedStage, loadWorkspaceVectors, workspaceVectorsPath, EMBED_STAGE } from './embeddings/stage.js';
+export { runEmbedStage, loadWorkspaceVectors, workspaceVectorsPath, workspaceModelPath, EMBED_STAGE } from './embeddings/stage.js';
 export type { EmbedStageOptions, EmbedStageResult } from './embeddings/stage.js';
 
 // Disease terms (Section 5.2): OBO parser, term matcher, negation/uncertainty.
