@@ -55,9 +55,10 @@ test('exit code 0 for success, --help and --version; 1 for a failed run; 2 for c
       { args: ['--version'], code: 0, stdout: /^\d+\.\d+\.\d+/ },
       { args: ['stats', '-w', ws, '--json'], code: 0, stdout: /"documents":0/ },
       // A failed run: the call was right, the input or the state was not.
-      { args: ['ingest', path.join(dir, 'nope.csv'), '-w', ws], code: 1, stderr: /nope\.csv/ },
+      // Writers run three at a time here, so they queue for the workspace lock (--wait) instead of refusing.
+      { args: ['ingest', path.join(dir, 'nope.csv'), '-w', ws, '--wait', '120'], code: 1, stderr: /nope\.csv/ },
       { args: ['neighbors', 'effusion', '-w', ws], code: 1, stderr: /no word vectors yet/ },
-      { args: ['embed', '-w', ws], code: 1, stderr: /no text to train on/ },
+      { args: ['embed', '-w', ws, '--wait', '120'], code: 1, stderr: /no text to train on/ },
       // Usage errors from commander: exit 2 (commander alone would exit 1).
       { args: [], code: 2, stderr: /Usage: pacsmine/ },
       { args: ['no-such-verb'], code: 2, stderr: /unknown command 'no-such-verb'/ },
