@@ -65,12 +65,20 @@ export function rankCandidates(output: ArrayLike<number>, candidates: readonly s
   return out.sort((a, b) => b.cosine - a.cosine || a.order - b.order).map(({ order: _o, ...r }) => r);
 }
 
-/** Each topic's top words at a level (label -> words, the topic's own order). */
+/**
+ * Each topic's top words at a level (label -> words, the topic's own order). A second-level topic
+ * without words of its own (its document topic was not divided: one sub-topic) takes its parent's.
+ */
 export function topicWords(ws: Workspace, level: TopicLevel, count = TOP_WORDS): Map<string, string[]> {
   const has = ws.db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'topics'").pluck().get() as number;
   if (!has) throw new OptionsError('the workspace has no topics: run `pacsmine topics` first');
-  const rows = ws.db.prepare('SELECT label, top_words FROM topics WHERE level = ?').all(level) as Array<{ label: string; top_words: string }>;
-  return new Map(rows.map((r) => [r.label, (JSON.parse(r.top_words) as string[]).slice(0, count)]));
+  const rows = ws.db.prepare('SELECT label, parent, top_words FROM topics WHERE level = ?').all(level) as Array<{ label: string; parent: number; top_words: string }>;
+  const parentWords = ws.db.prepare("SELECT top_words FROM topics WHERE level = 'document' AND topic = ?").pluck();
+  return new Map(rows.map((r) => {
+    let words = JSON.parse(r.top_words) as string[];
+    if (words.length === 0 && level === 'second') words = JSON.parse((parentWords.get(r.parent) as string | undefined) ?? '[]') as string[];
+    return [r.label, words.slice(0, count)];
+  }));
 }
 
 /** One level's keyword for an image. */

@@ -76,3 +76,31 @@ test('search: query words, image scores by the better half, ranks; captions as q
   assert.equal(e.randomRecallAt10, 1);
   assert.ok(Math.abs(e.randomMrr - (1 + 1 / 2 + 1 / 3) / 3) < 1e-12);
 });
+
+test('topic words: a second-level topic that is its parent\'s only sub-topic (no words of its own) takes its parent\'s words', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const { Workspace } = await import('../store/workspace.js');
+  const { TOPICS_SCHEMA } = await import('../topics/schema.js');
+  const { topicWords } = await import('./predict-keywords.js');
+  const dir = mkdtempSync(path.join(tmpdir(), 'pacsmine-kw-topics-'));
+  const ws = Workspace.open(path.join(dir, 'ws'));
+  try {
+    assert.throws(() => topicWords(ws, 'document'), /run `pacsmine topics`/);
+    ws.db.exec(TOPICS_SCHEMA);
+    const insert = ws.db.prepare('INSERT INTO topics (level, parent, topic, label, top_words, num_docs, num_images) VALUES (?, ?, ?, ?, ?, 1, 1)');
+    insert.run('document', -1, 0, '0', JSON.stringify(['lung', 'nodule', 'cancer']));
+    insert.run('document', -1, 1, '1', JSON.stringify(['liver', 'cyst']));
+    insert.run('second', 0, 0, '0.0', '[]');
+    insert.run('second', 1, 0, '1.0', JSON.stringify(['hepatic']));
+    insert.run('second', 1, 1, '1.1', JSON.stringify(['renal', 'cyst']));
+    const second = topicWords(ws, 'second', 2);
+    assert.deepEqual(second.get('0.0'), ['lung', 'nodule']);
+    assert.deepEqual(second.get('1.0'), ['hepatic']);
+    assert.deepEqual(topicWords(ws, 'document').get('1'), ['liver', 'cyst']);
+  } finally {
+    ws.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

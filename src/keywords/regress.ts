@@ -44,6 +44,8 @@ export const REGRESS_STAGE = 'regress';
 export interface RegressionOptions {
   /** The network to fine-tune (a tfjs layers folder). Default: the workspace's document-level classifier. */
   from?: string;
+  /** s of the targets g(s·Z) (targets.ts): a number, or 'auto' (default: vocabulary elements of RMS 1). */
+  targetScale?: number | 'auto';
   epochs?: number;
   batchSize?: number;
   /** Base rate (the paper's fine-tuning 0.001; the new layer gets 10x, its bias 20x). */
@@ -62,6 +64,8 @@ export interface RegressionResult {
   from: string;
   /** 2 × the word-vector size. */
   outputs: number;
+  /** s of the targets g(s·Z). */
+  targetScale: number;
   counts: RegressionCounts;
   numTrainRows: number;
   numValidationRows: number;
@@ -138,7 +142,7 @@ export async function trainRegression(ws: Workspace, o: RegressionOptions = {}):
   const parentDir = from.endsWith('.json') ? path.dirname(from) : from;
   const parent = readModelMeta(parentDir);
   const vectors = loadWorkspaceVectors(ws);
-  const manifest = regressionManifest(ws, vectors);
+  const manifest = regressionManifest(ws, vectors, o.targetScale !== undefined ? { scale: o.targetScale } : {});
   const { signal: _s, onEpoch: _e, force, ...params } = o;
   const inputDigest = `${manifest.digest}:${digestDir(parentDir, ['model.json', 'weights.bin'])}`;
   if (!force && ws.isUpToDate(REGRESS_STAGE, params, inputDigest, CODE())) {
@@ -189,7 +193,7 @@ export async function trainRegression(ws: Workspace, o: RegressionOptions = {}):
   writeFileSync(path.join(modelDir, 'model.onnx'), await exportOnnx(model));
   const meta: ClassesFile & Record<string, unknown> = {
     head: 'sigmoid', classNames: [], inputShape: parent.inputShape, imageSize: parent.imageSize, fit: parent.fit ?? 'pad',
-    targetDim: D2, vectorSize: D2 / 2, target: 'sigmoid(word1 vector ++ word2 vector)', from: path.relative(ws.dir, parentDir) || parentDir, manifestDigest: manifest.digest,
+    targetDim: D2, vectorSize: D2 / 2, target: 'sigmoid(scale * (word1 vector ++ word2 vector))', targetScale: manifest.scale, from: path.relative(ws.dir, parentDir) || parentDir, manifestDigest: manifest.digest,
   };
   writeFileSync(path.join(modelDir, 'classes.json'), JSON.stringify(meta));
   model.dispose();
@@ -206,7 +210,7 @@ export async function trainRegression(ws: Workspace, o: RegressionOptions = {}):
 
   const digest = createHash('sha256').update(readFileSync(path.join(modelDir, 'weights.bin'))).update(readFileSync(outputsFile)).digest('hex');
   const result: RegressionResult = {
-    modelDir, from: parentDir, outputs: D2, counts: manifest.counts, numTrainRows: trainRows.length, numValidationRows: validationRows.length,
+    modelDir, from: parentDir, outputs: D2, targetScale: manifest.scale, counts: manifest.counts, numTrainRows: trainRows.length, numValidationRows: validationRows.length,
     epochs: report.epochs, bestEpoch: report.bestEpoch,
     imagesPerSecond: report.epochs.reduce((a, e) => a + e.imagesPerSecond, 0) / Math.max(1, report.epochs.length),
     rejected: decoded.rejected, imagesWithOutputs: ids.length, backend: choice.description, digest,

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { Workspace } from '../store/workspace.js';
 import { ensureSplit, readSplit } from '../datasets/workspace-split.js';
 import { readArtifact, takeArray } from '../util/artifact-file.js';
-import { squash, regressionManifest, writeRegressionManifest } from './targets.js';
+import { squash, regressionManifest, writeRegressionManifest, autoScale } from './targets.js';
+import { WordVectors } from '../embeddings/vectors.js';
 import { writeKeywordFixture } from '../../testing/keyword-fixture.js';
 
 test('squash is the logistic sigmoid g(x) = 1 / (1 + e^-x), into (0, 1)', () => {
@@ -32,7 +33,8 @@ test('the regression manifest: one row per image and bigram, targets g([v(w1), v
     ws.db.prepare("INSERT INTO image_bigrams (key_image_id, ref_id, word1, word2) VALUES (?, 0, 'kidney', 'stone')").run(key.k);
     ws.db.prepare("INSERT INTO image_bigrams (key_image_id, ref_id, word1, word2) VALUES (?, 0, 'kidney', 'unknownword')").run(key.k);
 
-    const m = regressionManifest(ws, vectors);
+    const m = regressionManifest(ws, vectors, { scale: 1 });
+    assert.equal(m.scale, 1);
     const D = vectors.vectorSize;
     assert.equal(m.targetDim, 2 * D);
     const split = readSplit(ws);
@@ -60,7 +62,21 @@ test('the regression manifest: one row per image and bigram, targets g([v(w1), v
     assert.equal(json.digest, m.digest);
     const art = readArtifact(paths.targets, { kind: 'regression-targets', versions: [1] });
     assert.deepEqual(takeArray(art, 'targets', 'f32', [m.rows.length, 2 * D]), m.targets);
-    assert.equal(regressionManifest(ws, vectors).digest, m.digest, 'the same inputs give the same digest');
+    assert.equal(regressionManifest(ws, vectors, { scale: 1 }).digest, m.digest, 'the same inputs give the same digest');
+
+    // Short vectors (a small corpus's) are scaled by one factor to elements of RMS 1 before the sigmoid.
+    const short = new WordVectors(vectors.words, vectors.vectors.map((x) => x * 0.01), D);
+    const s = autoScale(short);
+    assert.ok(Math.abs(Math.sqrt(short.vectors.reduce((a, x) => a + (s * x) ** 2, 0) / short.vectors.length) - 1) < 1e-6);
+    const scaled = regressionManifest(ws, short);
+    assert.equal(scaled.scale, s);
+    assert.ok(Math.abs(s - 100 * autoScale(vectors)) < 1e-3 * s);
+    for (const r of scaled.rows) {
+      const z = [...short.vector(r.word1), ...short.vector(r.word2)];
+      z.forEach((x, d) => assert.ok(Math.abs(scaled.targets[r.row * 2 * D + d]! - 1 / (1 + Math.exp(-s * x))) < 1e-6));
+    }
+    assert.notEqual(scaled.digest, m.digest);
+    assert.throws(() => regressionManifest(ws, vectors, { scale: 0 }), /scale must be a number > 0/);
   } finally {
     ws.close();
     rmSync(dir, { recursive: true, force: true });

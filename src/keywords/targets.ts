@@ -12,6 +12,14 @@
  * are any real numbers). Since g is one-to-one, the network's raw outputs (logits ẑ) estimate
  * Z itself, so predictions are compared with word vectors as logits (predict-keywords.ts).
  *
+ * Scale. Word vectors trained on a small corpus are short (the demo's: elements of about 0.006,
+ * where the paper's 1.2-billion-word vectors have elements of about 0.1–0.3), and g of nearly 0 is
+ * nearly 0.5 for every element: the cross-entropy then sees almost the same label everywhere and
+ * the network learns next to nothing. So Z is first multiplied by one global factor s, by default
+ * the one that makes the vocabulary's elements' root mean square 1 (`scale: 'auto'`; `scale: 1` is
+ * g(Z) unscaled). One factor for every word keeps every cosine between words and outputs as it was
+ * — keyword matching and search compare directions only — and the logits then estimate s·Z.
+ *
  * Targets are taken from the workspace's current word vectors by the bigram's words
  * (image_bigrams.word1/word2): the same numbers as describe's targets.f32 when both are up to
  * date, and never stale when the vectors were trained again after `describe`. A bigram whose word
@@ -43,10 +51,12 @@ export interface RegressionRow {
 
 export interface RegressionManifest {
   rows: RegressionRow[];
-  /** g(Z) per row, row-major [rows × targetDim]. */
+  /** g(s·Z) per row, row-major [rows × targetDim]. */
   targets: Float32Array;
   /** 2 × the vector size. */
   targetDim: number;
+  /** The factor s applied to the word vectors before the sigmoid. */
+  scale: number;
   counts: RegressionCounts;
   /** SHA-256 over rows and targets. */
   digest: string;
@@ -102,8 +112,23 @@ function imageBigrams(ws: Workspace): { images: ImageRow[]; bigrams: Map<string,
   return { images, bigrams };
 }
 
+export interface TargetOptions {
+  /** s in g(s·Z): a number, or 'auto' (default): 1 / the root mean square of the vocabulary's elements. */
+  scale?: number | 'auto';
+}
+
+/** The 'auto' scale: 1 / RMS of every element of the vectors (1 for all-zero vectors). */
+export function autoScale(vectors: WordVectors): number {
+  let sum = 0;
+  for (const x of vectors.vectors) sum += x * x;
+  const rms = vectors.vectors.length ? Math.sqrt(sum / vectors.vectors.length) : 0;
+  return rms > 0 ? 1 / rms : 1;
+}
+
 /** The regression manifest of the workspace (needs the split, `describe` and the word vectors). */
-export function regressionManifest(ws: Workspace, vectors: WordVectors): RegressionManifest {
+export function regressionManifest(ws: Workspace, vectors: WordVectors, options: TargetOptions = {}): RegressionManifest {
+  const scale = options.scale === undefined || options.scale === 'auto' ? autoScale(vectors) : options.scale;
+  if (!(Number.isFinite(scale) && scale > 0)) throw new OptionsError(`the target scale must be a number > 0 or 'auto', got ${String(options.scale)}`);
   const split = readSplit(ws);
   if (split.size === 0) throw new OptionsError('the workspace has no split yet: run `pacsmine dataset --level document` first (the regression uses the classifiers\' split)');
   const { images, bigrams } = imageBigrams(ws);
@@ -121,7 +146,8 @@ export function regressionManifest(ws: Workspace, vectors: WordVectors): Regress
         continue;
       }
       rows.push({ id: img.sop, path: img.path, split: s, word1: w1, word2: w2, row: rows.length });
-      z.push(...vectors.vector(w1), ...vectors.vector(w2));
+      for (const x of vectors.vector(w1)) z.push(scale * x);
+      for (const x of vectors.vector(w2)) z.push(scale * x);
       counts.rows[s]++;
       usable++;
     }
@@ -134,7 +160,7 @@ export function regressionManifest(ws: Workspace, vectors: WordVectors): Regress
   const hash = createHash('sha256');
   for (const r of rows) hash.update(`${r.id}\0${r.split}\0${r.word1}\0${r.word2}\n`);
   hash.update(new Uint8Array(targets.buffer, targets.byteOffset, targets.byteLength));
-  return { rows, targets, targetDim: 2 * D, counts, digest: hash.digest('hex') };
+  return { rows, targets, targetDim: 2 * D, scale, counts, digest: hash.digest('hex') };
 }
 
 /** Where the manifest's files go: artifacts/keywords/regression.json and regression-targets.pacsmine. */
@@ -145,9 +171,9 @@ export function regressionManifestPaths(ws: Workspace): { manifest: string; targ
 /** Writes the manifest (rows as JSON, squashed targets as an artifact file) and returns the paths. */
 export function writeRegressionManifest(ws: Workspace, m: RegressionManifest): { manifest: string; targets: string } {
   const paths = regressionManifestPaths(ws);
-  writeFileSync(paths.manifest, JSON.stringify({ targetDim: m.targetDim, counts: m.counts, digest: m.digest, rows: m.rows }));
+  writeFileSync(paths.manifest, JSON.stringify({ targetDim: m.targetDim, scale: m.scale, counts: m.counts, digest: m.digest, rows: m.rows }));
   writeArtifact(paths.targets, {
-    kind: 'regression-targets', kindVersion: 1, meta: { targetDim: m.targetDim, rows: m.rows.length, squashed: 'sigmoid', digest: m.digest },
+    kind: 'regression-targets', kindVersion: 1, meta: { targetDim: m.targetDim, rows: m.rows.length, target: 'sigmoid(scale * [v(word1), v(word2)])', scale: m.scale, digest: m.digest },
     arrays: { targets: { data: m.targets, shape: [m.rows.length, m.targetDim] } },
   });
   return paths;
