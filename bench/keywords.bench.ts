@@ -31,6 +31,8 @@ import { buildLevelDataset } from '../src/datasets/level.js';
 import { trainChain } from '../src/training/chain.js';
 import { trainRegression } from '../src/keywords/regress.js';
 import { evaluateKeywords } from '../src/keywords/stage.js';
+import { diseaseVocabulary } from '../src/keywords/recall.js';
+import { loadObo } from '../src/ontology/obo.js';
 
 function flag(name: string, dflt: number): number {
   const a = process.argv.find((x) => x.startsWith(`--${name}=`));
@@ -95,7 +97,8 @@ try {
     `without a bigram: train ${c.imagesWithoutBigrams.train}, validation ${c.imagesWithoutBigrams.validation}, test ${c.imagesWithoutBigrams.test}; ` +
     `${reg.imagesPerSecond.toFixed(1)} img/s, ${regSeconds.toFixed(0)} s${reg.upToDate ? ' (up to date)' : ''}; peak RSS ${regRss} MB (${elapsed()})`);
 
-  const e = await evaluateKeywords(ws, { seed: o.seed });
+  const e = await evaluateKeywords(ws, { seed: o.seed, diseaseVocabulary: diseaseVocabulary(loadObo(ontology)) });
+  const d = e.diseaseCandidates!;
   const s = e.sentences;
   const k = (r: Record<string, number>) => `R@1 ${r['1']!.toFixed(3)}, R@5 ${r['5']!.toFixed(3)}, R@10 ${r['10']!.toFixed(3)}`;
   log(`keywords on ${e.testImages} test images (${e.scoredImages} with disease words in their caption, ${e.imagesWithoutDiseaseWords} without), ${s.pairs} image-level pairs, ` +
@@ -105,6 +108,11 @@ try {
   log(`  random word of the topic:   ${k(s.baselines.randomTopicWord)}`);
   log(`  topics alone (topic order): ${k(s.baselines.topicsOnly)}`);
   log(`  ceiling (any candidate matches): ${s.ceiling.toFixed(3)}; R@1 per level: ${Object.entries(e.perLevel).map(([l, v]) => `${l} ${v.toFixed(3)}`).join(', ')}`);
+  log(`candidates restricted to DO words (${d.candidates.mean.toFixed(1)} per topic on average, ${d.pairsWithout} of ${d.pairs} pairs with none):`);
+  log(`  regression + topics:        ${k(d.recall)}`);
+  log(`  most frequent disease word: ${k(d.baselines.mostFrequent)}`);
+  log(`  random disease word of the topic: ${k(d.baselines.randomTopicWord)}`);
+  log(`  topics alone (topic order): ${k(d.baselines.topicsOnly)}`);
   log(`search, captions as queries (${e.search.queries} of ${e.search.candidates} test images): recall@10 ${e.search.recallAt10.toFixed(3)}, MRR ${e.search.mrr.toFixed(3)}; ` +
     `random ${e.search.randomRecallAt10.toFixed(3)}, ${e.search.randomMrr.toFixed(3)}`);
   log(`examples (Figure 8): ${e.json}`);
@@ -118,6 +126,10 @@ try {
       at_10: { most_frequent: round(s.baselines.mostFrequent['10']!), random_topic_word: round(s.baselines.randomTopicWord['10']!), topics_only: round(s.baselines.topicsOnly['10']!) },
     },
     ceiling: round(s.ceiling), paper_r_at_1: 0.56,
+    disease_candidates: {
+      candidates_mean: round(d.candidates.mean, 2), pairs_without: d.pairsWithout, r_at_1: round(d.recall['1']!), r_at_5: round(d.recall['5']!), r_at_10: round(d.recall['10']!),
+      baselines: { most_frequent: round(d.baselines.mostFrequent['1']!), random_topic_word: round(d.baselines.randomTopicWord['1']!), topics_only: round(d.baselines.topicsOnly['1']!) },
+    },
     search_recall_at_10: round(e.search.recallAt10), search_mrr: round(e.search.mrr), search_random_recall_at_10: round(e.search.randomRecallAt10), search_random_mrr: round(e.search.randomMrr),
     regression_train_img_per_s: round(reg.imagesPerSecond, 1), regression_train_rows: reg.numTrainRows, peak_rss_mb: peakRssMb(),
     chain_top1: Object.fromEntries(TOPIC_LEVELS.map((l) => [l, round(chain.levels[l]?.evaluation?.top1 ?? 0)])),

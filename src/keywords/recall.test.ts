@@ -104,3 +104,24 @@ test('topic words: a second-level topic that is its parent\'s only sub-topic (no
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the disease vocabulary: the words of live term names and of synonyms of the chosen scopes, as match keys', async () => {
+  const { parseObo } = await import('../ontology/obo.js');
+  const { diseaseVocabulary } = await import('./recall.js');
+  const obo = parseObo(`format-version: 1.2
+
+[Term]
+id: DOID:1
+name: lung cancer
+synonym: "pulmonary tumour" EXACT []
+synonym: "lung neoplasms" RELATED []
+
+[Term]
+id: DOID:2
+name: old cyst
+is_obsolete: true
+`);
+  const v = diseaseVocabulary(obo);
+  assert.deepEqual([...v].sort(), ['cancer', 'lung', 'pulmonary', 'tumor']);
+  assert.ok(diseaseVocabulary(obo, ['EXACT', 'RELATED']).has(matchKey('neoplasms')));
+});

@@ -16,11 +16,28 @@
  * and the candidates in their topic order (the topics alone, without the regression output).
  */
 import { normalizeToken } from '../ontology/normalize.js';
+import type { Ontology, SynonymScope } from '../ontology/obo.js';
+import { termWords } from '../descriptions/bigrams.js';
 import { Rng } from '../util/rng.js';
 
 /** The key two words match by. */
 export function matchKey(word: string): string {
   return normalizeToken(word.toLowerCase());
+}
+
+/**
+ * The disease-related words of an ontology, as match keys: every word of a live term's name and of
+ * its synonyms of the given scopes (default EXACT), as `describe` reads terms ("lung cancer" gives
+ * "lung" and "cancer").
+ */
+export function diseaseVocabulary(ontology: Ontology, scopes: readonly SynonymScope[] = ['EXACT']): Set<string> {
+  const out = new Set<string>();
+  const wanted = new Set(scopes);
+  for (const t of ontology.terms) {
+    if (t.obsolete) continue;
+    for (const text of [t.name, ...t.synonyms.filter((x) => wanted.has(x.scope)).map((x) => x.text)]) for (const w of termWords(text)) out.add(matchKey(w));
+  }
+  return out;
 }
 
 /** A set of match keys. */

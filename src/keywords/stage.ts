@@ -24,7 +24,7 @@ import { workspaceVectorsPath } from '../embeddings/stage.js';
 import { levelModelDir } from '../evaluation/evaluate.js';
 import { KeywordMatcher, predictTopics, TOP_WORDS, type LevelKeyword } from './predict-keywords.js';
 import { readRegressionOutputs, regressionOutputsPath } from './regress.js';
-import { frequencyRanking, hitAtK, randomRanking, recallTable, truthSet, type PairRankings, type RecallTable } from './recall.js';
+import { frequencyRanking, hitAtK, matchKey, randomRanking, recallTable, truthSet, type PairRankings, type RecallTable } from './recall.js';
 import { ImageSearchIndex, evaluateSearch, keyImageCaptions, type SearchEvaluation } from './search.js';
 import { KEYWORDS_SCHEMA } from './schema.js';
 
@@ -42,6 +42,12 @@ export interface KeywordEvaluationOptions {
   seed?: number;
   /** A ground truth of words per key image (SOP instance UID -> words), e.g. the synthetic archive's findings. */
   truth?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Disease-related words (match keys, recall.ts diseaseVocabulary): when given, the scores are
+   * also computed with each topic's candidates restricted to these words ("predicted
+   * disease-related words"), on the same pairs (`diseaseCandidates`).
+   */
+  diseaseVocabulary?: ReadonlySet<string>;
   threads?: number;
 }
 
@@ -75,6 +81,11 @@ export interface KeywordEvaluation {
   sentences: RecallTable;
   /** R@1 per level against the sentences' disease words. */
   perLevel: Partial<Record<TopicLevel, number>>;
+  /**
+   * The same pairs with the candidates restricted to disease-related words (when a vocabulary was
+   * given): a pair whose topic has none is a miss. `candidates`: disease candidates per pair.
+   */
+  diseaseCandidates?: RecallTable & { candidates: { mean: number; min: number; max: number }; pairsWithout: number };
   /** Against the given ground truth of words, when one was given. */
   truth?: RecallTable & { scoredImages: number };
   search: SearchEvaluation;
@@ -125,6 +136,10 @@ export async function evaluateKeywords(ws: Workspace, o: KeywordEvaluationOption
   const rng = new Rng(o.seed ?? 1);
 
   const sentencePairs: PairRankings[] = [], sentenceTruths: Set<string>[] = [];
+  const diseasePairs: PairRankings[] = [];
+  const diseaseCounts: number[] = [];
+  const vocabulary = o.diseaseVocabulary;
+  const diseaseRng = new Rng((o.seed ?? 1) + 1);
   const truthPairs: PairRankings[] = [], truthTruths: Set<string>[] = [];
   const levelHits = new Map<TopicLevel, { hits: number; n: number }>();
   const candidateCounts: number[] = [];
@@ -152,6 +167,12 @@ export async function evaluateKeywords(ws: Workspace, o: KeywordEvaluationOption
       if (own.size > 0) {
         sentencePairs.push({ regression: ranked, topicsOnly: candidates, randomTopicWord: random, mostFrequent });
         sentenceTruths.push(own);
+        if (vocabulary !== undefined) {
+          const isDisease = (w: string) => vocabulary.has(matchKey(w));
+          const dc = candidates.filter(isDisease);
+          diseaseCounts.push(dc.length);
+          diseasePairs.push({ regression: ranked.filter(isDisease), topicsOnly: dc, randomTopicWord: randomRanking(dc, diseaseRng), mostFrequent });
+        }
         const lh = levelHits.get(level) ?? { hits: 0, n: 0 };
         lh.n++;
         if (hitAtK(ranked, own, 1)) lh.hits++;
@@ -180,6 +201,13 @@ export async function evaluateKeywords(ws: Workspace, o: KeywordEvaluationOption
     ks,
     sentences: recallTable(sentencePairs, sentenceTruths, ks),
     perLevel: Object.fromEntries([...levelHits].map(([l, h]) => [l, h.n ? h.hits / h.n : 0])) as Partial<Record<TopicLevel, number>>,
+    ...(vocabulary !== undefined ? {
+      diseaseCandidates: {
+        ...recallTable(diseasePairs, sentenceTruths, ks),
+        candidates: { mean: diseaseCounts.length ? diseaseCounts.reduce((a, b) => a + b, 0) / diseaseCounts.length : 0, min: diseaseCounts.length ? Math.min(...diseaseCounts) : 0, max: diseaseCounts.length ? Math.max(...diseaseCounts) : 0 },
+        pairsWithout: diseaseCounts.filter((n) => n === 0).length,
+      },
+    } : {}),
     ...(o.truth ? { truth: { ...recallTable(truthPairs, truthTruths, ks), scoredImages: truthScored } } : {}),
     search,
   };
@@ -195,7 +223,8 @@ export async function evaluateKeywords(ws: Workspace, o: KeywordEvaluationOption
   const inputs = createHash('sha256').update(sha256FileSync(regressionOutputsPath(ws))).update(sha256FileSync(workspaceVectorsPath(ws)));
   for (const level of levels) inputs.update(sha256FileSync(path.join(levelModelDir(ws, level), 'model.onnx')));
   if (o.truth) for (const [k, v] of [...o.truth].sort(([a], [b]) => (a < b ? -1 : 1))) inputs.update(`${k}\0${v.join(' ')}\n`);
-  ws.recordStage(KEYWORDS_STAGE, { topWords, ks, seed: o.seed ?? 1, truth: o.truth !== undefined }, inputs.digest('hex'), CODE(),
+  if (vocabulary) inputs.update([...vocabulary].sort().join('\n'));
+  ws.recordStage(KEYWORDS_STAGE, { topWords, ks, seed: o.seed ?? 1, truth: o.truth !== undefined, diseaseVocabulary: vocabulary?.size ?? null }, inputs.digest('hex'), CODE(),
     { testImages: summary.testImages, scoredImages, r: summary.sentences.recall, baselines: summary.sentences.baselines, search, digest }, { artifacts: [json] });
   return { ...summary, json, digest };
 }

@@ -6,10 +6,11 @@ import type { KeywordEvaluation } from '../../keywords/stage.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag, numberFlag } from '../numbers.js';
 import { seedOption, waitOption, workersOption, workspaceOption } from '../flags.js';
+import { ontologyPath, parseScopes } from './terms.js';
 
 interface RegressFlags extends WorkspaceFlags {
   from?: string; epochs: number; batch: number; lr: number; seed: number; workers?: number; device: string; patience?: number;
-  force?: boolean; evaluate: boolean; truth?: string; topWords: number; json?: boolean;
+  force?: boolean; evaluate: boolean; truth?: string; topWords: number; ontology?: string; scopes: string; json?: boolean;
 }
 
 const pct = (x: number) => x.toFixed(3);
@@ -27,6 +28,11 @@ export function formatKeywordEvaluation(e: KeywordEvaluation): string {
     `  topics alone (topic order): ${k(s.baselines.topicsOnly)}`,
     `  any candidate matches (ceiling): ${pct(s.ceiling)}; R@1 per level: ${Object.entries(e.perLevel).map(([l, v]) => `${l} ${pct(v)}`).join(', ')}`,
   ];
+  const d = e.diseaseCandidates;
+  if (d) {
+    lines.push(`candidates restricted to disease-related words (${d.candidates.mean.toFixed(1)} per topic on average, ${d.pairsWithout} pairs with none): ` +
+      `regression ${k(d.recall)}; most frequent ${k(d.baselines.mostFrequent)}; random ${k(d.baselines.randomTopicWord)}; topics alone ${k(d.baselines.topicsOnly)}`);
+  }
   if (e.truth) {
     lines.push(`against the ground truth's finding words (${e.truth.scoredImages} images): ${k(e.truth.recall)}; most frequent ${k(e.truth.baselines.mostFrequent)}; ` +
       `random ${k(e.truth.baselines.randomTopicWord)}; topics alone ${k(e.truth.baselines.topicsOnly)}`);
@@ -66,11 +72,16 @@ export function registerRegress(program: Command): void {
     .option('--no-evaluate', 'do not score keywords and search on the test split')
     .option('--truth <file>', 'a synthetic archive\'s truth.jsonl: score keywords against each key image\'s finding words too')
     .option('--top-words <n>', 'candidate words per topic', integerFlag('top-words', { min: 1, max: 1000 }), 50)
+    .option('--ontology <file>', 'Disease Ontology OBO file whose words are the disease-related words (default: $PACSMINE_ONTOLOGY, else the built-in subset)')
+    .option('--scopes <list>', 'synonym scopes read besides names', 'EXACT')
     .option('--json', 'print JSON (with "digest")')
     .action(async (f: RegressFlags) => {
       const { trainRegression } = await import('../../keywords/regress.js');
       const { evaluateKeywords } = await import('../../keywords/stage.js');
       const truth = f.truth !== undefined ? (await import('../../keywords/truth.js')).readTruthImageWords(f.truth) : undefined;
+      const file = ontologyPath(f.ontology);
+      const ontology = f.evaluate ? (file !== undefined ? (await import('../../ontology/obo.js')).loadObo(file) : (await import('../../ontology/builtin.js')).builtinOntology()) : undefined;
+      const diseaseVocabulary = ontology ? (await import('../../keywords/recall.js')).diseaseVocabulary(ontology, parseScopes(f.scopes)) : undefined;
       const r = await inWorkspace('regress', f, 'update', async (ws) => {
         const regression = await trainRegression(ws, {
           epochs: f.epochs, batchSize: f.batch, learningRate: f.lr, seed: f.seed, device: f.device as Device,
@@ -78,7 +89,7 @@ export function registerRegress(program: Command): void {
           ...(f.patience !== undefined ? { patience: f.patience } : {}), ...(f.force ? { force: true } : {}),
           ...(f.json ? {} : { onEpoch: (e: EpochRecord) => process.stderr.write(`regression epoch ${e.epoch + 1}: loss ${e.trainLoss.toFixed(4)}${e.valLoss !== undefined ? `, val loss ${e.valLoss.toFixed(4)}` : ''}, ${e.imagesPerSecond.toFixed(1)} img/s\n`) }),
         });
-        const evaluation = f.evaluate ? await evaluateKeywords(ws, { topWords: f.topWords, seed: f.seed, ...(truth ? { truth } : {}) }) : undefined;
+        const evaluation = f.evaluate ? await evaluateKeywords(ws, { topWords: f.topWords, seed: f.seed, ...(truth ? { truth } : {}), ...(diseaseVocabulary ? { diseaseVocabulary } : {}) }) : undefined;
         return { regression, ...(evaluation ? { evaluation } : {}) };
       });
       const digest = (await import('node:crypto')).createHash('sha256').update(`${r.regression.digest}:${r.evaluation?.digest ?? ''}`).digest('hex');
