@@ -61,7 +61,7 @@ try {
   const ingest = await ingestCollection(ws, medpix, { format: 'medpix' });
   log(`ingest: ${ingest.images} images of ${ingest.reports} cases, ${ingest.rejected} rejected, masked ${ingest.mask} (${elapsed()})`);
   for (const level of TOPIC_LEVELS) {
-    const t = await runTopicStage(ws, { level, k: o.k[level], iterations: 200, seed: o.seed, numWorkers: 1 });
+    const t = await runTopicStage(ws, { level, k: o.k[level], iterations: 200, seed: o.seed, workers: 0 });
     log(`topics (${level}): ${t.numTopics} topics over ${t.numDocs} documents (${elapsed()})`);
   }
   const info = {} as Record<TopicLevel, LevelDatasetInfo>;

@@ -67,7 +67,7 @@ try {
   const ingest = await ingestCollection(ws, medpix, { format: 'medpix' });
   log(`ingest: ${ingest.images} images of ${ingest.reports} cases, ${ingest.rejected} rejected (${elapsed()})`);
   for (const level of TOPIC_LEVELS) {
-    const t = await runTopicStage(ws, { level, k: o.k[level], iterations: 200, seed: o.seed, numWorkers: 1 });
+    const t = await runTopicStage(ws, { level, k: o.k[level], iterations: 200, seed: o.seed, workers: 1 });
     log(`topics (${level}): ${t.numTopics} topics over ${t.numDocs} documents (${elapsed()})`);
   }
   const embed = await runEmbedStage(ws, { seed: o.seed, workers: 1, epochs: o.embedEpochs, caseExtraText: ['disease-discussion'] });

@@ -27,6 +27,7 @@ import { sharedDataDir } from '../testing/requirements.js';
 import { buildCorpus, docTokens, subsetCorpus, type Corpus } from '../src/topics/corpus.js';
 import { splitDocuments } from '../src/topics/select.js';
 import { LdaTrainer } from '../src/topics/trainer.js';
+import { LdaModel } from '../src/topics/model.js';
 import { heldOutPerplexity } from '../src/topics/perplexity.js';
 import { generateTopicDocs } from '../testing/topic-docs.js';
 import { Rng } from '../src/util/rng.js';
@@ -99,7 +100,7 @@ function runAnchor(which: 'gensim' | 'sklearn', train: Corpus, test: Corpus, dir
 }
 
 async function runOurs(train: Corpus, test: Corpus, everyIters: number): Promise<{ seconds: number; perplexity: number; curve: [number, number, number][]; msPerIter: number }> {
-  const t = await LdaTrainer.create(train, { numTopics: K, seed: 1, numWorkers: WORKERS });
+  const t = await LdaTrainer.create(train, { numTopics: K, seed: 1, workers: WORKERS });
   const curve: [number, number, number][] = [];
   let seconds = 0;
   try {
@@ -108,7 +109,7 @@ async function runOurs(train: Corpus, test: Corpus, everyIters: number): Promise
       await t.run(Math.min(everyIters, ITER - t.iteration));
       seconds += (performance.now() - t0) / 1000;
       // Evaluation time is not training time: the clock is stopped here.
-      const m = t.model();
+      const m = LdaModel.fromTrained(t.options, t.trained());
       const ppl = heldOutPerplexity(m.phi(), K, m.alpha, test, EVAL).perplexity;
       curve.push([t.iteration, Number(seconds.toFixed(3)), Number(ppl.toFixed(2))]);
     }
@@ -169,7 +170,7 @@ async function synthetic(): Promise<void> {
   const gen = generateTopicDocs({ numTopics: 50, numDocs: 100_000, wordsPerTopic: 200, sharedWords: 20, docLength: [20, 60], seed: 3 });
   const corpus = buildCorpus(gen.docs, { minDocFreq: 3, dropTopN: 0, minDocLength: 5 });
   gen.docs.length = 0;
-  const t = await LdaTrainer.create(corpus, { numTopics: K, seed: 1, numWorkers: WORKERS });
+  const t = await LdaTrainer.create(corpus, { numTopics: K, seed: 1, workers: WORKERS });
   // SparseLDA gets faster as words concentrate in few topics: report the first 10 iterations and iterations 21-30.
   const timeIters = async (n: number) => { const t0 = performance.now(); await t.run(n); return (performance.now() - t0) / n; };
   const first = await timeIters(10);

@@ -20,7 +20,9 @@ import { finish, peakRssMb, runPythonAnchor } from './lib/report.js';
 import { indianaSentences, resample, syntheticCorpus, INDIANA_REPORTS } from '../testing/corpora.js';
 import { buildVocabulary, reorderVocabulary } from '../src/embeddings/vocab.js';
 import { encodeCorpus } from '../src/embeddings/corpus.js';
-import { resolveWord2VecOptions, trainEncoded } from '../src/embeddings/word2vec.js';
+import { Word2Vec, type Word2VecOptions, type Word2VecReport } from '../src/embeddings/word2vec.js';
+import type { Vocabulary } from '../src/embeddings/vocab.js';
+import type { EncodedCorpus } from '../src/embeddings/corpus.js';
 import { loadWord2VecFormat } from '../src/embeddings/format.js';
 import type { WordVectors } from '../src/embeddings/vectors.js';
 import { needsSharedData } from '../testing/requirements.js';
@@ -119,11 +121,18 @@ interface CorpusResult {
   gensim_self_agreement?: number;
 }
 
+/** A new model trained on a vocabulary and corpus built once. */
+async function trainEncoded(vocab: Vocabulary, corpus: EncodedCorpus, opts: Word2VecOptions): Promise<{ vectors: WordVectors; report: Word2VecReport }> {
+  const model = new Word2Vec(opts);
+  const report = await model.trainEncoded(vocab, corpus);
+  return { vectors: model.wv, report };
+}
+
 async function benchCorpus(name: string, sentences: string[][], dir: string, withSelfAgreement: boolean, withOneWorker: boolean): Promise<CorpusResult> {
   const file = path.join(dir, `${name}.txt`);
   writeFileSync(file, sentences.map((s) => s.join(' ')).join('\n') + '\n');
-  const opts = resolveWord2VecOptions({ epochs: EPOCHS, workers: WORKERS, seed: 1 });
-  const vocab = buildVocabulary(sentences, opts.minCount);
+  const opts: Word2VecOptions = { epochs: EPOCHS, workers: WORKERS, seed: 1 };
+  const vocab = buildVocabulary(sentences, new Word2Vec(opts).options.minCount);
   const corpus = encodeCorpus(sentences, vocab);
   const words = sentences.reduce((s, x) => s + x.length, 0);
   process.stdout.write(`${name}: ${words} words, ${vocab.words.length}-word vocabulary, ${EPOCHS} epoch(s)\n`);
@@ -132,7 +141,7 @@ async function benchCorpus(name: string, sentences: string[][], dir: string, wit
   process.stdout.write(`  pacsmine (${ours.report.kernel}, ${WORKERS} workers): ${Math.round(ours.report.wordsPerSecond)} raw words/s (${ours.report.trainSeconds.toFixed(1)} s)\n`);
   const result: CorpusResult = { corpus: name, words, vocabulary: vocab.words.length, words_per_s: Math.round(ours.report.wordsPerSecond) };
   if (withOneWorker) {
-    const one = await trainEncoded(vocab, corpus, { ...opts, workers: 1 });
+    const one = await trainEncoded(vocab, corpus, { ...opts, workers: 0 });
     result.words_per_s_1_worker = Math.round(one.report.wordsPerSecond);
     process.stdout.write(`  pacsmine (${one.report.kernel}, 1 worker): ${result.words_per_s_1_worker} raw words/s\n`);
   }
@@ -170,7 +179,7 @@ async function benchCorpus(name: string, sentences: string[][], dir: string, wit
     process.stdout.write(`  agreement pacsmine vs gensim (gensim's vocabulary order): ${result.agreement}\n`);
     if (QUICK) {
       // Diagnostic: the same with one thread (no Hogwild), to tell threading effects from the rest.
-      const oneSame = await trainEncoded(same, encodeCorpus(sentences, same), { ...opts, workers: 1 });
+      const oneSame = await trainEncoded(same, encodeCorpus(sentences, same), { ...opts, workers: 0 });
       result.agreement_1_worker = Math.round(agreement(oneSame.vectors, gensimVectors) * 10000) / 10000;
       process.stdout.write(`  agreement pacsmine 1 worker vs gensim (gensim's vocabulary order): ${result.agreement_1_worker}\n`);
     }

@@ -124,10 +124,11 @@ export { classifyImages, type ClassifyResult, type ImageClassification, type Top
 // Topic mining (LDA): corpus, SparseLDA trainer, held-out perplexity, coherence, K sweep, three label levels.
 export { buildCorpus, encodeText, subsetCorpus, saveCorpus, loadCorpus, docTokens, numDocs, CORPUS_DEFAULTS } from './topics/corpus.js';
 export type { Corpus, CorpusOptions, CorpusInput, DroppedCounts } from './topics/corpus.js';
-export { LdaTrainer, trainLda, checkTrainOptions } from './topics/trainer.js';
-export type { TrainOptions as LdaTrainOptions, TrainRunOptions as LdaTrainRunOptions } from './topics/trainer.js';
-export { LdaModel, argmax } from './topics/model.js';
-export type { LdaModelData, InferOptions, TopicWords, DocTopicCsr } from './topics/model.js';
+// The LDA model: new LdaModel(options) / train(corpus, { signal, onProgress, checkpoint }) / infer / save(dir) / LdaModel.load(dir) / dispose()
+export { LdaModel, LDA_MODEL_FILE, argmax } from './topics/model.js';
+export type { LdaTrainControl, LdaTrainReport, InferOptions, TopicWords } from './topics/model.js';
+export type { LdaOptions, ResolvedLdaOptions } from './topics/options.js';
+export type { TrainedLda, DocTopicCsr } from './topics/trained.js';
 export { heldOutPerplexity, completionSplit } from './topics/perplexity.js';
 export type { PerplexityOptions, PerplexityResult, PerplexityEstimator, HeldOutDocs } from './topics/perplexity.js';
 export { leftToRightLogProb } from './topics/lefttoright.js';
@@ -148,8 +149,8 @@ export type { KeyImageDatasetSummary } from './pipeline/dataset.js';
 export { scoreTopicsAgainstTruth, readTruthCategories } from './pipeline/truth.js';
 export type { TopicTruthScore } from './pipeline/truth.js';
 // Word vectors (Section 5.1): skip-gram word2vec, formats, neighbours, PCA, the embed stage.
-export { trainWord2Vec, trainEncoded, resolveWord2VecOptions } from './embeddings/word2vec.js';
-export type { Word2VecOptions, Word2VecReport, Word2VecResult, KernelKind } from './embeddings/word2vec.js';
+export { Word2Vec, trainWord2Vec, resolveWord2VecOptions } from './embeddings/word2vec.js';
+export type { Word2VecOptions, Word2VecReport, Word2VecResult, Word2VecTrainControl, KernelKind } from './embeddings/word2vec.js';
 export { buildVocabulary, vocabularyFromCounts, reorderVocabulary, buildHuffmanTree, sampleThresholds } from './embeddings/vocab.js';
 export type { Vocabulary, HuffmanTree } from './embeddings/vocab.js';
 export { encodeCorpus } from './embeddings/corpus.js';
@@ -161,7 +162,7 @@ export type { Word2VecFormat } from './embeddings/format.js';
 export { projectWords2d } from './embeddings/pca.js';
 export type { ProjectedWord } from './embeddings/pca.js';
 export { sentenceTexts, sentenceTokens, WORD2VEC_MIN_TOKEN_LENGTH } from './embeddings/sentences.js';
-export { runEmbedStage, loadWorkspaceVectors, workspaceVectorsPath, EMBED_STAGE } from './embeddings/stage.js';
+export { runEmbedStage, loadWorkspaceVectors, workspaceVectorsPath, workspaceModelPath, EMBED_STAGE } from './embeddings/stage.js';
 export type { EmbedStageOptions, EmbedStageResult } from './embeddings/stage.js';
 
 // Disease terms (Section 5.2): OBO parser, term matcher, negation/uncertainty.

@@ -12,7 +12,10 @@ import { writeFixture, type FixtureImage, type FixtureOptions } from '../src/dat
 import { DESCRIPTIONS_SCHEMA } from '../src/descriptions/schema.js';
 import { WordVectors } from '../src/embeddings/vectors.js';
 import { saveWord2VecFormat } from '../src/embeddings/format.js';
-import { workspaceVectorsPath } from '../src/embeddings/stage.js';
+import { workspaceModelPath, workspaceVectorsPath } from '../src/embeddings/stage.js';
+import { writeModelFile } from '../src/embeddings/model-file.js';
+import { resolveWord2VecOptions } from '../src/embeddings/options.js';
+import { vocabularyOf } from '../src/embeddings/vocab.js';
 import { Rng } from '../src/util/rng.js';
 
 export const TOPIC_BIGRAMS: ReadonlyArray<readonly [string, string]> = [['lung', 'cancer'], ['breast', 'mass'], ['liver', 'cyst']];
@@ -38,6 +41,12 @@ export async function writeKeywordFixture(ws: Workspace, options: FixtureOptions
   const words = [...new Set([...TOPIC_BIGRAMS.flat(), ...FILLER_WORDS, 'kidney', 'stone', 'fracture'])];
   const D = options.vectorSize ?? 8;
   const vectors = new WordVectors(words, Float32Array.from({ length: words.length * D }, () => rng.normal()), D);
+  // Where `pacsmine embed` leaves them: its model file (what the stages load) and the word2vec binary.
+  const w2vOptions = resolveWord2VecOptions({ vectorSize: D });
+  writeModelFile(workspaceModelPath(ws), {
+    options: w2vOptions, vocab: vocabularyOf(words, new Float64Array(words.length).fill(10)),
+    weights: { syn0: vectors.vectors, syn1: new Float32Array((words.length - 1) * D), syn1neg: new Float32Array(0) },
+  });
   saveWord2VecFormat(vectors, workspaceVectorsPath(ws), 'binary');
 
   const keyOf = ws.db.prepare('SELECT l.key_image_id AS key, k.ref_id AS ref FROM links l JOIN key_images k ON k.id = l.key_image_id WHERE l.sop_instance_uid = ?');

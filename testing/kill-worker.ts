@@ -3,7 +3,7 @@
  * hook, to check that the stage fails with a clear WorkerError instead of hanging.
  *
  *   const restore = killWorkerAfter('lda', 1, 2); // worker 1 of the LDA group, after its 2nd message
- *   try { await assert.rejects(trainLda(...), /lda: worker 1 of \d+ exited unexpectedly/); } finally { restore(); }
+ *   try { await assert.rejects(new LdaModel({ numTopics: 5, workers: 2 }).train(corpus), /lda: worker 1 of \d+ exited unexpectedly/); } finally { restore(); }
  *
  * Messages counted are everything the worker posts: its ready message is the 1st, then replies
  * and progress values. `messages: 0` kills it right after spawning (before it is ready).

@@ -119,7 +119,12 @@ const IDENTIFIER_SLOTS: Record<string, [PhiClass, Gen]> = {
 /** Protected slots: clinical tokens that must come out unchanged. */
 const PROTECTED_SLOTS: Record<string, [ProtectedKind, Gen]> = {
   meas: ['measurement', (r) => r.pick([`${r.range(1, 9)}.${r.int(10)} cm`, `${r.range(2, 30)} mm`, `${r.range(1, 6)}.${r.int(10)} x ${r.range(1, 6)}.${r.int(10)} cm`, `${r.range(2, 9)} x ${r.range(2, 9)} x ${r.range(2, 9)} mm`, `${r.range(20, 400)} cc`, `${r.range(-20, 80)} HU`, `${r.range(50, 300)} mL`])],
-  level: ['level', (r) => r.pick([`L${r.range(1, 4)}-L${r.range(2, 5)}`, 'L5-S1', `C${r.range(2, 6)}-C${r.range(3, 7)}`, `C${r.range(3, 6)}-${r.range(4, 7)}`, `T${r.range(1, 11)}-T${r.range(2, 12)}`, `T${r.range(1, 12)}`, `C${r.range(1, 7)}`, `L${r.range(1, 5)}`])],
+  level: ['level', (r) => {
+    const l = r.range(1, 4);
+    const c = r.range(2, 6);
+    const t = r.range(1, 11);
+    return r.pick([`L${l}-L${l + 1}`, 'L5-S1', `C${c}-C${c + 1}`, `C${c}-${c + 1}`, `T${t}-T${t + 1}`, `T${r.range(1, 12)}`, `C${r.range(1, 7)}`, `L${r.range(1, 5)}`]);
+  }],
   ref: ['reference', (r) => r.pick([
     `series ${r.range(2, 9)} image ${r.range(10, 300)}`, `series ${r.range(2, 9)}, image ${r.range(10, 99)}-${r.range(1, 9)}`,
     `image ${r.range(1013, 1099)}-${r.range(10, 99)}`, `images ${r.range(100, 999)}-${r.range(1000, 1400)}`, `series ${r.range(1001, 1004)}-${r.range(1005, 1009)}`,

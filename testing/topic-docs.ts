@@ -5,6 +5,7 @@
  * whose topic dominates its mixture.
  */
 import { Rng } from '../src/util/rng.js';
+import { Workspace } from '../src/store/workspace.js';
 
 export interface GeneratedCorpus {
   docs: { id: string; tokens: string[] }[];
@@ -42,4 +43,35 @@ export function generateTopicDocs(o: {
     docs.push({ id: `doc${d}`, tokens });
   }
   return { docs, category };
+}
+
+/**
+ * A workspace in `dir` holding reports generated from `numTopics` known categories, each with
+ * one key-image reference (its middle third as the sentence) and one or two key images, plus
+ * one report with no known word at all. Returns the open workspace and each report's category.
+ */
+export function topicWorkspace(dir: string, o: { numTopics?: number; numDocs?: number; seed?: number } = {}): { ws: Workspace; category: Map<string, number> } {
+  const ws = Workspace.open(dir);
+  const gen = generateTopicDocs({ numTopics: o.numTopics ?? 4, numDocs: o.numDocs ?? 120, seed: o.seed ?? 5, docLength: [40, 60] });
+  const category = new Map<string, number>();
+  const insReport = ws.db.prepare(`INSERT INTO reports (report_id, source, text, num_sentences, num_tokens, num_refs) VALUES (?, 'test', ?, 3, ?, 1)`);
+  const insRef = ws.db.prepare(`INSERT INTO refs (report_id, sentence_index, start, end, text, series, instances, sentence, prev_sentence, next_sentence)
+    VALUES (?, 1, 0, 1, 'image 3', '[]', '[3]', ?, ?, ?)`);
+  const insImage = ws.db.prepare('INSERT INTO key_images (ref_id, report_id, series_number, instance_number) VALUES (?, ?, 1, ?)');
+  ws.db.transaction(() => {
+    gen.docs.forEach((d, i) => {
+      const id = `R${String(i).padStart(4, '0')}`;
+      category.set(id, gen.category[i] as number);
+      const t = d.tokens;
+      const third = Math.floor(t.length / 3);
+      insReport.run(id, `${t.join(' ')}.`, t.length);
+      const ref = insRef.run(id, t.slice(third, 2 * third).join(' '), t.slice(0, third).join(' '), t.slice(2 * third).join(' '));
+      for (let j = 0; j <= i % 2; j++) insImage.run(ref.lastInsertRowid, id, j + 1);
+    });
+    // One report with no known word at all: it must still get a label ('prior').
+    insReport.run('R9999', 'zz qq', 2);
+    const ref = insRef.run('R9999', 'zz', null, null);
+    insImage.run(ref.lastInsertRowid, 'R9999', 1);
+  })();
+  return { ws, category };
 }

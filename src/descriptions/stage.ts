@@ -5,6 +5,7 @@
  * workspace has word vectors.
  */
 import { existsSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import type { Workspace } from '../store/workspace.js';
 import { digestFile, digestStrings } from '../store/workspace.js';
 import { TermMatcher, type MatcherOptions } from '../ontology/matcher.js';
@@ -14,7 +15,7 @@ import { describeWindow, bigramTargets, type DescriptionOptions, type Bigram } f
 import { DESCRIPTIONS_SCHEMA } from './schema.js';
 import { wordCountTable, type WordCountTable } from './word-counts.js';
 import { sentenceTexts } from '../embeddings/sentences.js';
-import { loadWorkspaceVectors, workspaceVectorsPath } from '../embeddings/stage.js';
+import { loadWorkspaceVectors, workspaceModelPath } from '../embeddings/stage.js';
 import { codeDigest } from '../util/code-digest.js';
 
 /** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
@@ -38,6 +39,8 @@ export interface DescribeStageResult {
   targetsPath?: string;
   wordCounts?: WordCountTable;
   oboProblems: number;
+  /** SHA-256 of the stage's output: the term_hits and image_bigrams rows and the targets (no timings). */
+  digest: string;
 }
 
 interface RefRow {
@@ -52,7 +55,7 @@ export async function runDescribeStage(ws: Workspace, options: DescribeStageOpti
   const { ontologyPath, force = false, ...rest } = options;
   const refs = ws.db.prepare('SELECT id, sentence, prev_sentence, next_sentence FROM refs ORDER BY id').all() as RefRow[];
   const keyImages = ws.db.prepare('SELECT id, ref_id FROM key_images ORDER BY id').all() as Array<{ id: number; ref_id: number }>;
-  const vectorsFile = workspaceVectorsPath(ws);
+  const vectorsFile = workspaceModelPath(ws);
   const hasVectors = existsSync(vectorsFile);
   const digest = digestStrings(
     ontologyPath !== undefined ? await digestFile(ontologyPath) : digestStrings(builtinOboText()),
@@ -60,8 +63,9 @@ export async function runDescribeStage(ws: Workspace, options: DescribeStageOpti
     JSON.stringify(refs),
     JSON.stringify(keyImages),
   );
-  if (!force && ws.isUpToDate(DESCRIBE_STAGE, rest, digest, CODE())) {
-    return { skipped: true, refs: refs.length, termHits: 0, keyImages: keyImages.length, keyImagesWithBigrams: 0, bigramRows: 0, oboProblems: 0 };
+  const recorded = (ws.stageRecord(DESCRIBE_STAGE)?.summary as { digest?: unknown } | undefined)?.digest;
+  if (!force && typeof recorded === 'string' && ws.isUpToDate(DESCRIBE_STAGE, rest, digest, CODE())) {
+    return { skipped: true, refs: refs.length, termHits: 0, keyImages: keyImages.length, keyImagesWithBigrams: 0, bigramRows: 0, oboProblems: 0, digest: recorded };
   }
   const ontology = ontologyPath !== undefined ? loadObo(ontologyPath) : builtinOntology();
   const matcher = new TermMatcher(ontology, rest);
@@ -106,9 +110,10 @@ export async function runDescribeStage(ws: Workspace, options: DescribeStageOpti
     }
   })();
   let targetsPath: string | undefined;
+  let all: Float32Array | undefined;
   if (vectors) {
     targetsPath = ws.artifactPath('descriptions', 'targets.f32');
-    const all = new Float32Array(targets.reduce((s, t) => s + t.length, 0));
+    all = new Float32Array(targets.reduce((s, t) => s + t.length, 0));
     let off = 0;
     for (const t of targets) {
       all.set(t, off);
@@ -128,7 +133,23 @@ export async function runDescribeStage(ws: Workspace, options: DescribeStageOpti
     ...(targetsPath ? { targetsPath } : {}),
     wordCounts,
     oboProblems: ontology.problems.length,
+    digest: outputDigest(ws, all),
   };
   ws.recordStage(DESCRIBE_STAGE, rest, digest, CODE(), result, { artifacts: targetsPath ? [targetsPath] : [] });
   return result;
+}
+
+/** SHA-256 of the rows the stage wrote, in id order, and of the target vectors. */
+function outputDigest(ws: Workspace, targets: Float32Array | undefined): string {
+  const h = createHash('sha256');
+  for (const r of ws.db.prepare('SELECT ref_id, sentence_offset, term_id, name, text, start, end, status FROM term_hits ORDER BY rowid').raw().iterate()) {
+    h.update(JSON.stringify(r)).update('\n');
+  }
+  h.update('image_bigrams\n');
+  for (const r of ws.db.prepare('SELECT key_image_id, ref_id, word1, word2, target_row FROM image_bigrams ORDER BY rowid').raw().iterate()) {
+    h.update(JSON.stringify(r)).update('\n');
+  }
+  h.update(targets ? `targets ${targets.length}\n` : 'no targets\n');
+  if (targets) h.update(new Uint8Array(targets.buffer, targets.byteOffset, targets.byteLength));
+  return h.digest('hex');
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,6 +37,9 @@ test('malformed files fail with the line or word that is wrong', () => {
   writeFileSync(file, 'two three\n');
   assert.throws(() => loadWord2VecFormat(file, 'text'), (e: unknown) => e instanceof FormatError && /line 1/.test(e.message));
   writeFileSync(file, Buffer.concat([Buffer.from('2 3\nabc '), Buffer.alloc(12), Buffer.from('de')]));
+  assert.throws(() => loadWord2VecFormat(file, 'binary'), (e: unknown) => e instanceof FormatError && /truncated.*need at least 28 bytes.*has 18/.test(e.message));
+  // Long enough in all, but the second word's floats run past the end.
+  writeFileSync(file, Buffer.concat([Buffer.from('2 3\nabc '), Buffer.alloc(12), Buffer.from('defghijklmnopq')]));
   assert.throws(() => loadWord2VecFormat(file, 'binary'), (e: unknown) => e instanceof FormatError && /word 2 of 2/.test(e.message));
   assert.throws(() => saveWord2VecFormat(randomVectors(['a b', 'c'], 2), file, 'text'), FormatError);
 });
@@ -87,4 +90,26 @@ test('gensim reads our text and binary files and gets the same vectors; we read 
     assert.deepEqual(loaded.words, expected.words);
     assert.deepEqual(loaded.vectors, Float32Array.from(expected.vectors), `${format}: our reading of gensim's file`);
   }
+});
+
+test('a truncated or foreign vector file is refused before anything is allocated, and extra bytes are not ignored', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'w2v-'));
+  const v = randomVectors(WORDS, 7);
+  for (const format of ['text', 'binary'] as const) {
+    const file = path.join(dir, `v.${format}`);
+    saveWord2VecFormat(v, file, format);
+    const whole = readFileSync(file);
+    writeFileSync(file, whole.subarray(0, Math.floor(whole.length / 2)));
+    assert.throws(() => loadWord2VecFormat(file, format), (e: unknown) => e instanceof FormatError && /truncated|found \d+|word \d+ of 6/.test(e.message), `${format}: half a file`);
+    writeFileSync(file, Buffer.concat([whole, Buffer.from(format === 'text' ? 'extra 1 2 3 4 5 6 7\n' : 'junk')]));
+    assert.throws(() => loadWord2VecFormat(file, format), (e: unknown) => e instanceof FormatError && /after the 6 words/.test(e.message), `${format}: trailing bytes`);
+  }
+  // A header claiming a billion words of a thousand dimensions: refused from the file size.
+  const huge = path.join(dir, 'huge.bin');
+  writeFileSync(huge, '1000000000 1000\nword ');
+  assert.throws(() => loadWord2VecFormat(huge, 'binary'), (e: unknown) => e instanceof FormatError && /truncated or not a word2vec binary file/.test(e.message));
+  // A foreign file (a PNG signature and IHDR chunk): no header line of two numbers.
+  const png = path.join(dir, 'x.png');
+  writeFileSync(png, Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
+  assert.throws(() => loadWord2VecFormat(png, 'binary'), FormatError);
 });

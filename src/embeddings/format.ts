@@ -47,11 +47,20 @@ export function loadWord2VecFormat(file: string, format: Word2VecFormat = 'binar
   if (header.length !== 2 || !Number.isInteger(V) || !Number.isInteger(D) || V < 0 || D < 1) {
     throw new FormatError(`${file}: line 1: expected "<numWords> <vectorSize>", got ${header.length} fields`);
   }
+  // Check the sizes the header claims against the file before allocating V × D floats: a
+  // truncated file, or a foreign one whose first line happens to hold two numbers.
+  const body = buf.length - headerEnd - 1;
+  // Binary: "w " and D floats per word; text: "w 0 ... 0\n", the last newline optional.
+  const minBytes = V === 0 ? 0 : format === 'binary' ? V * (D * 4 + 2) : V * (2 * D + 2) - 1;
+  if (body < minBytes) {
+    throw new FormatError(`${file} is truncated or not a word2vec ${format} file: ${V} words × ${D} dimensions need at least ${minBytes} bytes after the header line, the file has ${body}`);
+  }
   const words: string[] = [];
   const values = new Float32Array(V * D);
   if (format === 'text') {
     const lines = buf.subarray(headerEnd + 1).toString('utf8').split('\n');
     let w = 0;
+    let lastLine = -1;
     for (let li = 0; li < lines.length && w < V; li++) {
       const line = (lines[li] as string).trimEnd();
       if (line === '') continue;
@@ -64,8 +73,11 @@ export function loadWord2VecFormat(file: string, format: Word2VecFormat = 'binar
         values[w * D + d] = x;
       }
       w++;
+      lastLine = li;
     }
     if (w !== V) throw new FormatError(`${file}: header says ${V} words, found ${w}`);
+    const rest = lines.slice(lastLine + 1).join('').trim();
+    if (rest !== '') throw new FormatError(`${file}: text after the ${V} words the header announces`);
   } else {
     let pos = headerEnd + 1;
     for (let w = 0; w < V; w++) {
@@ -77,6 +89,8 @@ export function loadWord2VecFormat(file: string, format: Word2VecFormat = 'binar
       for (let d = 0; d < D; d++) values[w * D + d] = buf.readFloatLE(pos + d * 4);
       pos += D * 4;
     }
+    while (pos < buf.length && buf[pos] === 0x0a) pos++;
+    if (pos !== buf.length) throw new FormatError(`${file}: ${buf.length - pos} unexpected bytes after the ${V} words the header announces`);
   }
   return new WordVectors(words, values, D);
 }

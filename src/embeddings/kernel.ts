@@ -53,7 +53,7 @@ export interface KernelArrays {
 /** One thread's kernel: the shared arrays plus its own RNG and scratch buffers. */
 export class SkipGramKernel {
   readonly a: KernelArrays;
-  readonly rng: Rng;
+  rng: Rng;
   private readonly work: Float32Array;
   private readonly sentence: Uint32Array;
 
@@ -62,6 +62,16 @@ export class SkipGramKernel {
     this.rng = new Rng(seed);
     this.work = new Float32Array(arrays.vectorSize);
     this.sentence = new Uint32Array(10000);
+  }
+
+  /** The random-number state, for a checkpoint. */
+  rngState(): number[] {
+    return [...this.rng.state()];
+  }
+
+  /** Continues from a state rngState() returned. */
+  setRngState(state: readonly number[]): void {
+    this.rng = Rng.fromState(state);
   }
 
   /**

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Workspace } from '../store/workspace.js';
 import { runEmbedStage } from './stage.js';
 
-const OPTIONS = { vectorSize: 8, window: 3, minCount: 1, epochs: 1, sample: 0 };
+const OPTIONS = { vectorSize: 8, window: 3, minCount: 1, epochs: 1, sample: 0, workers: 0 };
 
 function workspaceWithReports(): { ws: Workspace; dir: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'embed-stage-'));

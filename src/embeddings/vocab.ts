@@ -51,6 +51,17 @@ export function vocabularyFromCounts(rawCounts: ReadonlyMap<string, number>, min
   return { words, index, counts, totalWords };
 }
 
+/** A vocabulary as saved: words in id order with their counts (a loaded model's). */
+export function vocabularyOf(words: readonly string[], counts: Float64Array): Vocabulary {
+  if (words.length !== counts.length) throw new OptionsError(`${words.length} words but ${counts.length} counts`);
+  const index = new Map<string, number>();
+  words.forEach((w, i) => index.set(w, i));
+  if (index.size !== words.length) throw new OptionsError('the vocabulary repeats a word');
+  let totalWords = 0;
+  for (const c of counts) totalWords += c;
+  return { words: [...words], index, counts, totalWords };
+}
+
 /**
  * A vocabulary in a given word order (e.g. the order of another tool's model, so that both
  * build the same Huffman tree: the order of words with equal counts is arbitrary, and gensim's

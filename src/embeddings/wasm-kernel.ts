@@ -32,6 +32,7 @@ interface KernelExports {
   heapBase(): number;
   setup(...args: number[]): void;
   seed(a: number, b: number, c: number, d: number): void;
+  rngWord(i: number): number;
   trainSentences(from: number, to: number, alpha: number): number;
 }
 
@@ -77,5 +78,17 @@ export class WasmSkipGramKernel {
 
   trainSentences(from: number, to: number, alpha: number): number {
     return this.#exports.trainSentences(from, to, alpha);
+  }
+
+  /** The random-number state, for a checkpoint (the same four words as util/rng.ts keeps). */
+  rngState(): number[] {
+    // u32 comes back from WebAssembly as a signed i32.
+    return [0, 1, 2, 3].map((i) => this.#exports.rngWord(i) >>> 0);
+  }
+
+  /** Continues from a state rngState() returned. */
+  setRngState(state: readonly number[]): void {
+    if (state.length !== 4) throw new RangeError(`an rng state is four 32-bit words, got ${state.length}`);
+    this.#exports.seed(state[0] as number, state[1] as number, state[2] as number, state[3] as number);
   }
 }

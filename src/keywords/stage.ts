@@ -20,7 +20,7 @@ import { OptionsError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { TOPIC_LEVELS, type TopicLevel } from '../topics/stage.js';
 import { termWords } from '../descriptions/bigrams.js';
-import { workspaceVectorsPath } from '../embeddings/stage.js';
+import { workspaceModelPath } from '../embeddings/stage.js';
 import { levelModelDir } from '../evaluation/evaluate.js';
 import { KeywordMatcher, predictTopics, TOP_WORDS, type LevelKeyword } from './predict-keywords.js';
 import { readRegressionOutputs, regressionOutputsPath } from './regress.js';
@@ -220,7 +220,7 @@ export async function evaluateKeywords(ws: Workspace, o: KeywordEvaluationOption
     ws.db.exec('DELETE FROM image_keywords');
     for (const r of rows) insert.run(...r);
   })();
-  const inputs = createHash('sha256').update(sha256FileSync(regressionOutputsPath(ws))).update(sha256FileSync(workspaceVectorsPath(ws)));
+  const inputs = createHash('sha256').update(sha256FileSync(regressionOutputsPath(ws))).update(sha256FileSync(workspaceModelPath(ws)));
   for (const level of levels) inputs.update(sha256FileSync(path.join(levelModelDir(ws, level), 'model.onnx')));
   if (o.truth) for (const [k, v] of [...o.truth].sort(([a], [b]) => (a < b ? -1 : 1))) inputs.update(`${k}\0${v.join(' ')}\n`);
   if (vocabulary) inputs.update([...vocabulary].sort().join('\n'));

@@ -49,22 +49,3 @@ test('pacsmine terms --json prints one JSON array per input line, with offsets a
   assert.notEqual(unreadable.status, 0);
   assert.match(unreadable.stderr, /nope\.obo/);
 });
-
-test('pacsmine embed --text and neighbors --json', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'embed-cli-'));
-  const text = path.join(dir, 'corpus.txt');
-  const lines: string[] = [];
-  for (let i = 0; i < 300; i++) lines.push(i % 2 ? 'small left pleural effusion and basilar atelectasis' : 'heart size is normal and the lungs are clear');
-  writeFileSync(text, lines.join('\n'));
-  const vectors = path.join(dir, 'v.txt');
-  const e = run(['embed', '--text', text, '--out', vectors, '--format', 'text', '--vector-size', '16', '--window', '3', '--epochs', '2', '--json'], '');
-  assert.equal(e.status, 0, e.stderr);
-  assert.equal((JSON.parse(e.stdout) as { numWords: number }).numWords, 15);
-  const n = run(['neighbors', 'effusion', '--vectors', vectors, '--format', 'text', '-n', '3', '--json'], '');
-  assert.equal(n.status, 0, n.stderr);
-  const near = JSON.parse(n.stdout) as Array<{ word: string; similarity: number }>;
-  assert.equal(near.length, 3);
-  assert.ok(near.every((x) => x.word !== 'effusion' && x.similarity <= 1));
-  const bad = run(['neighbors', 'nosuchword', '--vectors', vectors, '--format', 'text'], '');
-  assert.equal(bad.status, 1, 'a failed run (unknown word) exits 1');
-});

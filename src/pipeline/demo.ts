@@ -132,7 +132,7 @@ export async function runDemo(ws: Workspace, options: DemoOptions = {}): Promise
 
   // Topic labels at three levels. The sample is small, so the sweeps are short; the rule that
   // picks K (the smallest within 2% of the best held-out perplexity) is the one real runs use.
-  const common = { seed: o.seed, iterations: 150, numWorkers: 1 };
+  const common = { seed: o.seed, iterations: 150, workers: 0 };
   const topics = {} as Record<TopicLevel, TopicSummary>;
   topics.document = await runTopicStage(ws, { ...common, level: 'document', sweep: [4, 8, 12] });
   topics.second = await runTopicStage(ws, { ...common, level: 'second', sweep: [2, 3] });

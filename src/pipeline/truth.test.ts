@@ -17,7 +17,7 @@ test('document-level topics recover the synthetic archive\'s study categories (N
     const ingest = await ingestReports(ws, archive.reportsCsv, { format: 'csv', idColumn: 'report_id', textColumns: ['text'], workers: 0 });
     assert.equal(ingest.ingested, 300);
     const categories = new Set(readTruthCategories(archive.truthJsonl).values()).size;
-    await runTopicStage(ws, { level: 'document', k: categories, iterations: 200, seed: 3, numWorkers: 1 });
+    await runTopicStage(ws, { level: 'document', k: categories, iterations: 200, seed: 3, workers: 0 });
     const score = scoreTopicsAgainstTruth(ws, archive.truthJsonl);
     assert.equal(score.documents, 300);
     assert.equal(score.categories, categories);

@@ -5,9 +5,25 @@
  * its own.
  */
 
-/** Builds a case-insensitive pattern for a label word (Node 20's V8 has no inline `(?i:)` groups). */
-export function ci(words: string): string {
-  return words.replace(/[A-Za-z]/g, (c) => `[${c.toUpperCase()}${c.toLowerCase()}]`);
+/**
+ * A label phrase as reports write it: `lower`, `Capitalised` or `UPPER CASE` words, any white space between
+ * ("discussed with", "Discussed With", "DISCUSSED WITH"). Node 20's V8 has no inline `(?i:)` groups, and a
+ * class per letter (`[Dd][Ii]...`) makes the combined pattern too long for V8 to optimise (see deidentify.ts).
+ */
+export function anyCase(phrase: string): string {
+  return phrase
+    .split(' ')
+    .map((word) => {
+      const first = escape(word.charAt(0));
+      const head = /[a-z]/i.test(first) ? `[${first.toUpperCase()}${first.toLowerCase()}]` : first;
+      const rest = escape(word.slice(1).toLowerCase());
+      return rest === rest.toUpperCase() ? `${head}${rest}` : `(?:${head}${rest}|${escape(word.toUpperCase())})`;
+    })
+    .join(String.raw`\s+`);
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** A word written `Capitalised` or `UPPER CASE` only, as report headers write them. */

@@ -12,7 +12,11 @@ async function runCli(args: string[]): Promise<string> {
   registerTopics(program);
   const chunks: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((s: string) => { chunks.push(String(s)); return true; }) as typeof process.stdout.write;
+  // Only the command's text: the test runner's own (binary) messages on stdout go through.
+  process.stdout.write = ((s: string | Uint8Array, ...rest: unknown[]) => {
+    if (typeof s === 'string') { chunks.push(s); return true; }
+    return (write as (...a: unknown[]) => boolean)(s, ...rest);
+  }) as typeof process.stdout.write;
   try {
     await program.parseAsync(['node', 'pacsmine', ...args]);
   } finally {
@@ -32,7 +36,8 @@ test('pacsmine topics --input FILE --sweep ... --json trains on a plain file and
   assert.equal(r.sweep.points.length, 2);
   assert.equal(r.topics.length, r.sweep.chosenK);
   assert.ok((r.topics[0]?.topWords.length ?? 0) > 5);
-  assert.ok(existsSync(path.join(dir, 'm.json')) && existsSync(path.join(dir, 'm.bin')));
+  assert.ok(existsSync(path.join(dir, 'm', 'lda-model.bin')));
+  assert.match((r as unknown as { digest: string }).digest, /^[0-9a-f]{64}$/);
   await assert.rejects(runCli(['topics', '--input', file]), /--k N or --sweep/);
   await assert.rejects(runCli(['topics', '--input', file, '--k', 'x']), /--k must be an integer/);
 });

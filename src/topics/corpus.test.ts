@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, truncateSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildCorpus, docTokens, encodeText, loadCorpus, saveCorpus, subsetCorpus } from './corpus.js';
+import { CORPUS_KIND, buildCorpus, docTokens, encodeText, loadCorpus, saveCorpus, subsetCorpus } from './corpus.js';
+import { readArtifact, writeArtifact } from '../util/artifact-file.js';
 
 const docs = [
   { id: 'a', text: 'Heart size normal. Lungs are clear. No effusion. Heart and lungs fine, 1.5 cm nodule.' },
@@ -64,12 +65,25 @@ test('an empty corpus is empty, not an error, and says why', () => {
 
 test('save and load round-trip', () => {
   const c = buildCorpus(docs, { minDocFreq: 1, dropTopN: 0, minDocLength: 1 });
-  const base = path.join(mkdtempSync(path.join(os.tmpdir(), 'corpus-')), 'c');
-  saveCorpus(c, base);
-  const back = loadCorpus(base);
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'corpus-')), 'corpus.bin');
+  saveCorpus(c, file);
+  const back = loadCorpus(file);
   assert.deepEqual(back.vocab, c.vocab);
   assert.deepEqual(back.docIds, c.docIds);
   assert.deepEqual(back.tokens, c.tokens);
   assert.deepEqual(back.docOffsets, c.docOffsets);
   assert.deepEqual(back.dropped, c.dropped);
+  assert.deepEqual(back.options, c.options);
+  // A corpus file is checked like a model: lengths against each other, ids against the vocabulary.
+  const a = readArtifact(file, { kind: CORPUS_KIND, versions: [1] });
+  const bad = (arrays: Record<string, Uint32Array>, meta: unknown = a.meta): void =>
+    writeArtifact(file, { kind: CORPUS_KIND, kindVersion: 1, meta, arrays: { tokens: c.tokens, docOffsets: c.docOffsets, ...arrays } });
+  bad({ docOffsets: c.docOffsets.slice(1) });
+  assert.throws(() => loadCorpus(file), /"docOffsets" .* expected \[\d+\]/);
+  bad({ tokens: c.tokens.slice(1) });
+  assert.throws(() => loadCorpus(file), /the documents end at token \d+, the file holds \d+ tokens/);
+  bad({ tokens: c.tokens.map((t, i) => (i === 4 ? c.vocab.length : t)) });
+  assert.throws(() => loadCorpus(file), /token 4 has term id \d+, the vocabulary has \d+ terms/);
+  truncateSync(file, 40);
+  assert.throws(() => loadCorpus(file), /is truncated/);
 });

@@ -4,8 +4,8 @@
  * and reused by every model, sweep and benchmark.
  */
 import { tokenize } from '../reports/tokenize.js';
-import { InputError, OptionsError } from '../util/errors.js';
-import { readBundle, writeBundle } from './io.js';
+import { FormatError, InputError, OptionsError } from '../util/errors.js';
+import { readArtifact, takeArray, writeArtifact } from '../util/artifact-file.js';
 
 export interface CorpusOptions {
   /** Shortest token kept, in characters (paper: 3). */
@@ -238,24 +238,46 @@ export function subsetCorpus(c: Corpus, docs: ArrayLike<number>): Corpus {
   return { ...c, tokens, docOffsets: offsets, docIds: ids };
 }
 
-const CORPUS_FORMAT = 'pacsmine.corpus';
+export const CORPUS_KIND = 'lda-corpus';
+export const CORPUS_VERSION = 1;
 
-/** Saves as `<base>.json` (vocab, ids, options, counts) + `<base>.bin` (tokens, offsets). */
-export function saveCorpus(c: Corpus, base: string): void {
-  writeBundle(base, { format: CORPUS_FORMAT, version: 1, numDocs: numDocs(c), numTokens: c.tokens.length, vocab: c.vocab, docIds: c.docIds, dropped: c.dropped, options: c.options },
-    { tokens: c.tokens, docOffsets: c.docOffsets });
+/**
+ * Saves the corpus as one artifact file (util/artifact-file.ts), atomically: meta { vocab,
+ * docIds, dropped, options }, arrays tokens u32 [numTokens] and docOffsets u32 [numDocs + 1].
+ */
+export function saveCorpus(c: Corpus, file: string): void {
+  writeArtifact(file, {
+    kind: CORPUS_KIND,
+    kindVersion: CORPUS_VERSION,
+    meta: { vocab: c.vocab, docIds: c.docIds, dropped: c.dropped, options: c.options },
+    arrays: { tokens: c.tokens, docOffsets: c.docOffsets },
+  });
 }
 
-export function loadCorpus(base: string): Corpus {
-  const { manifest: m, arrays } = readBundle(base, CORPUS_FORMAT, 1);
-  return {
-    vocab: m['vocab'] as string[],
-    docIds: m['docIds'] as string[],
-    dropped: m['dropped'] as DroppedCounts,
-    options: m['options'] as Corpus['options'],
-    tokens: arrays['tokens'] as Uint32Array,
-    docOffsets: arrays['docOffsets'] as Uint32Array,
+/** Reads a corpus saved by saveCorpus, checking both arrays against each other and every term id against the vocabulary. */
+export function loadCorpus(file: string): Corpus {
+  const a = readArtifact(file, { kind: CORPUS_KIND, versions: [CORPUS_VERSION] });
+  const bad = (why: string): never => { throw new FormatError(`${file}: not a valid corpus: ${why}`); };
+  const m = a.meta as Partial<Pick<Corpus, 'vocab' | 'docIds' | 'dropped' | 'options'>> | null;
+  if (!Array.isArray(m?.vocab) || !m.vocab.every((w) => typeof w === 'string')) bad('meta.vocab is not a list of terms');
+  if (!Array.isArray(m?.docIds) || !m.docIds.every((d) => typeof d === 'string')) bad('meta.docIds is not a list of ids');
+  if (!m?.dropped || typeof m.dropped !== 'object' || !m.options || typeof m.options !== 'object') bad('meta.dropped or meta.options is missing');
+  const meta = m as Pick<Corpus, 'vocab' | 'docIds' | 'dropped' | 'options'>;
+  const take = (name: string, length: number | null): Uint32Array => {
+    try {
+      return takeArray(a, name, 'u32', [length]);
+    } catch (e) {
+      throw new FormatError(`${file}: not a valid corpus: ${(e as Error).message} (${meta.docIds.length} documents)`, { cause: e });
+    }
   };
+  const docOffsets = take('docOffsets', meta.docIds.length + 1);
+  const tokens = take('tokens', null);
+  if (docOffsets[0] !== 0) bad(`docOffsets[0] is ${docOffsets[0]}, expected 0`);
+  for (let d = 1; d < docOffsets.length; d++) if ((docOffsets[d] as number) < (docOffsets[d - 1] as number)) bad(`docOffsets decreases at document ${d}`);
+  if (docOffsets[docOffsets.length - 1] !== tokens.length) bad(`the documents end at token ${docOffsets[docOffsets.length - 1]}, the file holds ${tokens.length} tokens`);
+  const V = meta.vocab.length;
+  for (let i = 0; i < tokens.length; i++) if ((tokens[i] as number) >= V) bad(`token ${i} has term id ${tokens[i]}, the vocabulary has ${V} terms`);
+  return { vocab: meta.vocab, docIds: meta.docIds, dropped: meta.dropped, options: meta.options, tokens, docOffsets };
 }
 
 function toWords(input: CorpusInput, index: number, o: Required<Omit<CorpusOptions, 'vocab'>>): { id: string; words: readonly string[]; short: number } {

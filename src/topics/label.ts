@@ -4,10 +4,12 @@
  * them, fold in the documents the rules dropped, and fall back to the prior for documents with
  * no known term at all. Every document gets a label and the method says how.
  */
+import path from 'node:path';
 import { buildCorpus, encodeText, type CorpusOptions } from './corpus.js';
-import { trainLda, type TrainOptions } from './trainer.js';
 import { sweepTopics, type SweepResult } from './select.js';
-import { argmax, type LdaModel } from './model.js';
+import { argmax, LdaModel, type LdaTrainReport } from './model.js';
+import type { LdaOptions } from './options.js';
+import type { RunControl } from '../util/progress.js';
 import { OptionsError } from '../util/errors.js';
 
 export type LabelMethod = 'trained' | 'fold-in' | 'prior';
@@ -18,14 +20,20 @@ export interface DocLabel {
   method: LabelMethod;
 }
 
-export interface LabelOptions extends Omit<TrainOptions, 'numTopics'> {
+export interface LabelOptions extends Omit<LdaOptions, 'numTopics'>, RunControl {
   k?: number;
   sweep?: number[];
-  iterations?: number;
   tolerance?: number;
   corpus?: CorpusOptions;
   /** Lower a fixed K to the vocabulary size instead of failing (small second-level groups). */
   capK?: boolean;
+  /**
+   * Checkpoint every model trained here (the sweep's and the final one) into this folder, and
+   * resume from the checkpoints found there (LdaTrainControl.checkpoint).
+   */
+  checkpointDir?: string;
+  /** Sweeps between checkpoints. Default 50. */
+  checkpointEvery?: number;
 }
 
 export interface LabelResult {
@@ -35,6 +43,8 @@ export interface LabelResult {
   dropped: ReturnType<typeof buildCorpus>['dropped'];
   numTrainDocs: number;
   numTokens: number;
+  /** The final model's training report. */
+  report: LdaTrainReport;
 }
 
 export async function labelDocuments(docs: readonly { id: string; text: string }[], o: LabelOptions): Promise<LabelResult> {
@@ -45,12 +55,16 @@ export async function labelDocuments(docs: readonly { id: string; text: string }
   if (o.sweep && o.sweep.length) {
     const ks = o.sweep.filter((x) => x <= corpus.vocab.length);
     if (ks.length === 0) throw new OptionsError(`every K in the sweep is larger than the vocabulary (${corpus.vocab.length} terms)`);
-    sweep = await sweepTopics(corpus, ks, { ...o, tolerance: o.tolerance });
+    sweep = await sweepTopics(corpus, ks, o);
     k = sweep.chosenK;
   }
   if (k === undefined) throw new OptionsError('give a number of topics (--k) or a sweep (--sweep)');
   if (o.capK) k = Math.min(k, corpus.vocab.length);
-  const model = await trainLda(corpus, { ...o, numTopics: k, iterations: o.iterations ?? 200 });
+  const model = new LdaModel({ ...o, numTopics: k });
+  const report = await model.train(corpus, {
+    signal: o.signal, onProgress: o.onProgress,
+    checkpoint: o.checkpointDir === undefined ? undefined : { file: path.join(o.checkpointDir, `final-k${k}.ckpt`), every: o.checkpointEvery },
+  });
   const labels = new Map<string, DocLabel>();
   const trained = model.trainingLabels();
   corpus.docIds.forEach((id, d) => labels.set(id, { topic: trained.topic[d] as number, score: trained.score[d] as number, method: 'trained' }));
@@ -64,5 +78,5 @@ export async function labelDocuments(docs: readonly { id: string; text: string }
     if ((encoded[i] as Uint32Array).length === 0) labels.set(d.id, { topic: biggest, score: 0, method: 'prior' });
     else labels.set(d.id, { topic: inferred.topic[i] as number, score: inferred.score[i] as number, method: 'fold-in' });
   });
-  return { model, sweep, labels, dropped: corpus.dropped, numTrainDocs: corpus.docIds.length, numTokens: corpus.tokens.length };
+  return { model, sweep, labels, dropped: corpus.dropped, numTrainDocs: corpus.docIds.length, numTokens: corpus.tokens.length, report };
 }

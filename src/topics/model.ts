@@ -1,28 +1,56 @@
 /**
- * A trained LDA model: sparse word-topic counts (one slot per token at most), α, β, the
- * vocabulary, and the training documents' sparse topic counts. φ is derived on demand.
- * Saved as `<base>.json` ({format: 'pacsmine.lda', version: 1, ...}) + `<base>.bin`, atomically.
+ * An LDA topic model, in the shape every pacsmine model family shares (docs/architecture.md):
+ *
+ *   const model = new LdaModel({ numTopics: 20, seed: 1 });     // validates options, trains nothing
+ *   const report = await model.train(corpus, { signal, onProgress, checkpoint });
+ *   model.topWords(10); model.infer(docs);                      // fold-in of unseen documents
+ *   model.save(dir); const back = LdaModel.load(dir);           // one artifact file
+ *   model.dispose();
+ *
+ * A trained model holds sparse word-topic counts (one slot per token at most), α, β, the
+ * vocabulary and the training documents' sparse topic counts; φ is derived on demand. A second
+ * `train(corpus)` on the same corpus continues where the first stopped (gensim's `update`).
  */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { Rng } from '../util/rng.js';
 import { FormatError, OptionsError } from '../util/errors.js';
-import { readBundle, writeBundle } from './io.js';
-import { wordTopicCount, type WordTopicCounts } from './sampler.js';
+import { throwIfCancelled, type RunControl } from '../util/progress.js';
+import { resolveWorkers } from '../util/workers.js';
+import { wordTopicCount } from './sampler.js';
 import { FoldInScratch, foldInTheta, transposePhi } from './foldin.js';
+import { checkCorpusFits, resolveLdaOptions, type LdaOptions, type ResolvedLdaOptions } from './options.js';
+import { LdaTrainer, type SamplerSnapshot } from './trainer.js';
+import { corpusDigest, readCheckpoint, runKey, writeCheckpoint, type RunKey } from './checkpoint.js';
+import { readModelFile, writeModelFile } from './model-file.js';
+import type { Corpus } from './corpus.js';
+import type { DocTopicCsr, TrainedLda } from './trained.js';
 
-export interface DocTopicCsr {
-  offsets: Uint32Array;
-  topics: Uint16Array;
-  counts: Uint32Array;
+/** The file `save(dir)` writes and `load(dir)` reads. */
+export const LDA_MODEL_FILE = 'lda-model.bin';
+
+export interface LdaTrainControl extends RunControl {
+  /** Sweeps for this call (default: the model's `iterations`). */
+  iterations?: number;
+  /**
+   * Write a checkpoint to `file` every `every` sweeps (default 50) and when training ends, and
+   * resume from `file` when it holds a checkpoint of this same run (same options, corpus, worker
+   * count and length), e.g. after the process was killed. The result is the same model as an
+   * uninterrupted run.
+   */
+  checkpoint?: { file: string; every?: number };
 }
 
-export interface LdaModelData {
-  vocab: string[];
-  alpha: Float64Array;
-  beta: number;
-  counts: WordTopicCounts;
-  docIds: string[];
-  docTopics: DocTopicCsr;
-  meta: Record<string, unknown>;
+export interface LdaTrainReport {
+  /** Sweeps this call ran (fewer than asked when it resumed from a checkpoint). */
+  sweeps: number;
+  /** Sweeps the model has had in all. */
+  iteration: number;
+  /** The sweep a checkpoint let this call start from, if it resumed from one. */
+  resumedFrom: number | undefined;
+  /** Worker threads used (0: the calling thread). */
+  workers: number;
+  seconds: number;
 }
 
 export interface InferOptions {
@@ -38,33 +66,151 @@ export interface TopicWords {
   tokens: number;
 }
 
-export class LdaModel {
-  readonly vocab: string[];
-  readonly alpha: Float64Array;
-  readonly beta: number;
-  readonly counts: WordTopicCounts;
-  readonly docIds: string[];
-  readonly docTopics: DocTopicCsr;
-  readonly meta: Record<string, unknown>;
-  private phiCache: Float64Array | undefined;
-  private phiTCache: Float64Array | undefined;
+/** How a model can continue training in this process: the sampler state its last call ended in. */
+interface Continuation {
+  corpus: string;
+  streams: number;
+  snapshot: SamplerSnapshot;
+}
 
-  constructor(d: LdaModelData) {
-    this.vocab = d.vocab;
-    this.alpha = d.alpha;
-    this.beta = d.beta;
-    this.counts = d.counts;
-    this.docIds = d.docIds;
-    this.docTopics = d.docTopics;
-    this.meta = d.meta;
+export class LdaModel {
+  readonly options: Readonly<ResolvedLdaOptions>;
+  #trained: TrainedLda | undefined;
+  #continuation: Continuation | undefined;
+  #phi: Float64Array | undefined;
+  #phiT: Float64Array | undefined;
+  #disposed = false;
+
+  /** Checks the options (OptionsError naming the bad one); trains nothing. */
+  constructor(options: LdaOptions) {
+    this.options = Object.freeze(resolveLdaOptions(options));
   }
 
-  get K(): number { return this.counts.K; }
-  get V(): number { return this.counts.V; }
+  /** The same as `new LdaModel(options)`. */
+  static create(options: LdaOptions): LdaModel {
+    return new LdaModel(options);
+  }
+
+  /** INTERNAL (trainer, benchmarks): a model over already-trained data. */
+  static fromTrained(options: LdaOptions | ResolvedLdaOptions, trained: TrainedLda): LdaModel {
+    const m = new LdaModel(options as LdaOptions);
+    if (trained.counts.K !== m.options.numTopics) throw new OptionsError(`fromTrained: the counts have ${trained.counts.K} topics, the options ${m.options.numTopics}`);
+    m.#trained = trained;
+    return m;
+  }
+
+  /** Reads a model saved by `save(dir)`, checking every array's length and every index in it (FormatError). */
+  static load(dir: string): LdaModel {
+    const file = path.join(dir, LDA_MODEL_FILE);
+    if (!existsSync(file)) throw new FormatError(`no LDA model in ${dir}: ${LDA_MODEL_FILE} is missing (save one with model.save(dir))`);
+    const { options, trained } = readModelFile(file);
+    return LdaModel.fromTrained(options, trained);
+  }
+
+  get isTrained(): boolean {
+    return this.#trained !== undefined;
+  }
+
+  #data(): TrainedLda {
+    if (this.#disposed) throw new OptionsError('this LdaModel was disposed');
+    if (!this.#trained) throw new OptionsError('this LdaModel is not trained yet: call train(corpus) or LdaModel.load(dir) first');
+    return this.#trained;
+  }
+
+  get K(): number { return this.options.numTopics; }
+  get V(): number { return this.#data().counts.V; }
+  get vocab(): string[] { return this.#data().vocab; }
+  get alpha(): Float64Array { return this.#data().alpha; }
+  get beta(): number { return this.#data().beta; }
+  get counts(): TrainedLda['counts'] { return this.#data().counts; }
+  get docIds(): string[] { return this.#data().docIds; }
+  get docTopics(): DocTopicCsr { return this.#data().docTopics; }
+  get meta(): TrainedLda['meta'] { return this.#data().meta; }
+
+  /**
+   * Trains on `corpus` for `iterations` sweeps: from random assignments the first time, from
+   * where the last call stopped after that (same corpus only), or from `checkpoint.file` when
+   * it holds a checkpoint of this run. Cancellable with `signal` (CancelledError); reports
+   * `{ stage: 'lda', done, total, unit: 'sweeps' }` to `onProgress`.
+   */
+  async train(corpus: Corpus, control: LdaTrainControl = {}): Promise<LdaTrainReport> {
+    if (this.#disposed) throw new OptionsError('this LdaModel was disposed');
+    const started = performance.now();
+    const o = this.options;
+    const iterations = control.iterations ?? o.iterations;
+    if (!Number.isInteger(iterations) || iterations < 0) throw new OptionsError(`iterations must be an integer >= 0, got ${iterations}`);
+    const every = control.checkpoint?.every ?? 50;
+    if (!Number.isInteger(every) || every < 1) throw new OptionsError(`checkpoint.every must be an integer >= 1, got ${every}`);
+    checkCorpusFits(corpus, o.numTopics);
+    throwIfCancelled(control.signal, 'lda');
+    const streams = Math.max(1, resolveWorkers(o.workers, { items: corpus.docOffsets.length - 1 }));
+    const digest = corpusDigest(corpus);
+
+    let start: SamplerSnapshot | undefined;
+    let resumedFrom: number | undefined;
+    const c = this.#continuation;
+    if (c) {
+      if (c.corpus !== digest) throw new OptionsError('this LdaModel was trained on another corpus: make a new LdaModel to train on this one');
+      if (c.streams !== streams) throw new OptionsError(`this LdaModel was trained with ${c.streams} sampling streams; continue with the same workers count`);
+      start = c.snapshot;
+    } else if (this.#trained) {
+      throw new OptionsError('a loaded LdaModel cannot continue training (its token assignments are not saved): train a new LdaModel');
+    }
+    const base = start?.iteration ?? 0;
+    const target = base + iterations;
+    const key: RunKey = runKey(o, streams, digest, target);
+    if (!start && control.checkpoint) {
+      start = readCheckpoint(control.checkpoint.file, key, corpus.tokens.length);
+      resumedFrom = start?.iteration;
+    }
+
+    const trainer = await LdaTrainer.create(corpus, o, { signal: control.signal, resume: start });
+    const first = trainer.iteration;
+    try {
+      // Chunks end at checkpoints and often enough for a progress bar; where they end never changes the result.
+      const chunk = Math.max(1, Math.ceil(iterations / 100));
+      const report = (): void => control.onProgress?.({ stage: 'lda', done: trainer.iteration - base, total: iterations, unit: 'sweeps', detail: `K=${o.numTopics}` });
+      report();
+      while (trainer.iteration < target) {
+        const it = trainer.iteration;
+        const nextCheckpoint = control.checkpoint ? (Math.floor(it / every) + 1) * every : Infinity;
+        await trainer.run(Math.min(target, it + chunk, nextCheckpoint) - it);
+        throwIfCancelled(control.signal, 'lda');
+        if (control.checkpoint && trainer.iteration % every === 0 && trainer.iteration < target) writeCheckpoint(control.checkpoint.file, key, trainer.snapshot());
+        report();
+      }
+      const snapshot = trainer.snapshot();
+      // The last one too: a stage that trains several models skips the finished ones when it resumes.
+      if (control.checkpoint && resumedFrom !== target) writeCheckpoint(control.checkpoint.file, key, snapshot);
+      this.#trained = trainer.trained();
+      this.#continuation = { corpus: digest, streams, snapshot };
+      this.#phi = undefined;
+      this.#phiT = undefined;
+      return { sweeps: target - first, iteration: target, resumedFrom, workers: trainer.workers, seconds: (performance.now() - started) / 1000 };
+    } finally {
+      await trainer.close();
+    }
+  }
+
+  /** Writes the model to `dir` (created when missing) as one artifact file, atomically. */
+  save(dir: string): void {
+    const data = this.#data();
+    mkdirSync(dir, { recursive: true });
+    writeModelFile(path.join(dir, LDA_MODEL_FILE), this.options, data);
+  }
+
+  /** Frees the model's arrays; any later use is an OptionsError. */
+  dispose(): void {
+    this.#disposed = true;
+    this.#trained = undefined;
+    this.#continuation = undefined;
+    this.#phi = undefined;
+    this.#phiT = undefined;
+  }
 
   /** φ as a K×V row-major matrix: φ_kw = (n_kw + β)/(n_k + Vβ). */
   phi(): Float64Array {
-    if (this.phiCache) return this.phiCache;
+    if (this.#phi) return this.#phi;
     const { K, V, wtOffsets, wtTopics, wtCounts, nk } = this.counts;
     const phi = new Float64Array(K * V);
     const b = this.beta;
@@ -78,8 +224,14 @@ export class LdaModel {
         phi[k * V + w] = ((wtCounts[i] as number) + b) / ((nk[k] as number) + V * b);
       }
     }
-    this.phiCache = phi;
+    this.#phi = phi;
     return phi;
+  }
+
+  /** φ transposed to word-major order (V×K), as fold-in reads it. */
+  phiT(): Float64Array {
+    this.#phiT ??= transposePhi(this.phi(), this.K, this.V);
+    return this.#phiT;
   }
 
   /**
@@ -90,13 +242,14 @@ export class LdaModel {
     const ids = this.topWordIds(n);
     const { V } = this;
     const b = this.beta;
+    const counts = this.counts;
     return ids.map((top, k) => {
-      const denom = (this.counts.nk[k] as number) + V * b;
+      const denom = (counts.nk[k] as number) + V * b;
       return {
         topic: k,
         words: Array.from(top, (w) => this.vocab[w] as string),
-        weights: Array.from(top, (w) => (wordTopicCount(this.counts, w, k) + b) / denom),
-        tokens: this.counts.nk[k] as number,
+        weights: Array.from(top, (w) => (wordTopicCount(counts, w, k) + b) / denom),
+        tokens: counts.nk[k] as number,
       };
     });
   }
@@ -124,15 +277,16 @@ export class LdaModel {
 
   /** θ of training document d: (n_dk + α_k)/(N_d + α₀). */
   trainingTheta(d: number, out = new Float64Array(this.K)): Float64Array {
+    const alpha = this.alpha;
     let a0 = 0;
-    for (let k = 0; k < this.K; k++) a0 += this.alpha[k] as number;
+    for (let k = 0; k < this.K; k++) a0 += alpha[k] as number;
     let n = 0;
     const { offsets, topics, counts } = this.docTopics;
     for (let j = offsets[d] as number; j < (offsets[d + 1] as number); j++) n += counts[j] as number;
-    for (let k = 0; k < this.K; k++) out[k] = (this.alpha[k] as number) / (n + a0);
+    for (let k = 0; k < this.K; k++) out[k] = (alpha[k] as number) / (n + a0);
     for (let j = offsets[d] as number; j < (offsets[d + 1] as number); j++) {
       const k = topics[j] as number;
-      out[k] = ((counts[j] as number) + (this.alpha[k] as number)) / (n + a0);
+      out[k] = ((counts[j] as number) + (alpha[k] as number)) / (n + a0);
     }
     return out;
   }
@@ -152,10 +306,10 @@ export class LdaModel {
     return { topic, score };
   }
 
-  /** Fold-in θ for unseen documents (term ids in this model's vocabulary): D×K row-major. */
+  /** Fold-in θ for unseen documents (term ids in this model's vocabulary): D×K row-major. Does not change the model. */
   infer(docs: readonly ArrayLike<number>[], o: InferOptions = {}): Float64Array {
     const out = new Float64Array(docs.length * this.K);
-    this.forEachInferred(docs, o, (d, theta) => out.set(theta, d * this.K));
+    this.#forEachInferred(docs, o, (d, theta) => out.set(theta, d * this.K));
     return out;
   }
 
@@ -163,7 +317,7 @@ export class LdaModel {
   inferLabels(docs: readonly ArrayLike<number>[], o: InferOptions = {}): { topic: Int32Array; score: Float64Array } {
     const topic = new Int32Array(docs.length);
     const score = new Float64Array(docs.length);
-    this.forEachInferred(docs, o, (d, theta) => {
+    this.#forEachInferred(docs, o, (d, theta) => {
       const a = argmax(theta);
       topic[d] = a;
       score[d] = theta[a] as number;
@@ -171,55 +325,23 @@ export class LdaModel {
     return { topic, score };
   }
 
-  private forEachInferred(docs: readonly ArrayLike<number>[], o: InferOptions, visit: (d: number, theta: Float64Array) => void): void {
+  #forEachInferred(docs: readonly ArrayLike<number>[], o: InferOptions, visit: (d: number, theta: Float64Array) => void): void {
     const phiT = this.phiT();
+    const alpha = this.alpha;
+    const V = this.V;
     const scratch = new FoldInScratch(this.K);
     const theta = new Float64Array(this.K);
     for (let d = 0; d < docs.length; d++) {
       const words = docs[d] as ArrayLike<number>;
       for (let i = 0; i < words.length; i++) {
         const w = words[i] as number;
-        if (!(w >= 0 && w < this.V)) throw new OptionsError(`document ${d}: term id ${w} is outside the vocabulary (0..${this.V - 1})`);
+        if (!(Number.isInteger(w) && w >= 0 && w < V)) throw new OptionsError(`document ${d}: term id ${w} is outside the vocabulary (0..${V - 1})`);
       }
       // One stream per document: a document's θ does not depend on its neighbours.
       const rng = new Rng(((o.seed ?? 1) ^ Math.imul(d + 1, 0x2545f491)) >>> 0);
-      foldInTheta(phiT, this.K, this.alpha, words, o.iterations ?? 50, o.burnIn ?? 10, rng, scratch, theta);
+      foldInTheta(phiT, this.K, alpha, words, o.iterations ?? 50, o.burnIn ?? 10, rng, scratch, theta);
       visit(d, theta);
     }
-  }
-
-  phiT(): Float64Array {
-    this.phiTCache ??= transposePhi(this.phi(), this.K, this.V);
-    return this.phiTCache;
-  }
-
-  save(base: string): void {
-    const c = this.counts;
-    writeBundle(base, {
-      format: 'pacsmine.lda', version: 1, numTopics: this.K, numTerms: this.V, beta: this.beta,
-      vocab: this.vocab, docIds: this.docIds, meta: this.meta,
-    }, {
-      alpha: this.alpha, wtOffsets: c.wtOffsets, wtTopics: c.wtTopics, wtCounts: c.wtCounts, nk: c.nk,
-      docOffsets: this.docTopics.offsets, docTopicIds: this.docTopics.topics, docTopicCounts: this.docTopics.counts,
-    });
-  }
-
-  static load(base: string): LdaModel {
-    const { manifest: m, arrays: a } = readBundle(base, 'pacsmine.lda', 1);
-    const K = m['numTopics'] as number;
-    const V = m['numTerms'] as number;
-    const need = ['alpha', 'wtOffsets', 'wtTopics', 'wtCounts', 'nk', 'docOffsets', 'docTopicIds', 'docTopicCounts'];
-    for (const n of need) if (!a[n]) throw new FormatError(`${base}.bin: array ${n} is missing`);
-    if ((a['alpha'] as Float64Array).length !== K || (a['wtOffsets'] as Uint32Array).length !== V + 1) throw new FormatError(`${base}: array sizes do not match K=${K}, V=${V}`);
-    return new LdaModel({
-      vocab: m['vocab'] as string[],
-      alpha: a['alpha'] as Float64Array,
-      beta: m['beta'] as number,
-      counts: { K, V, wtOffsets: a['wtOffsets'] as Uint32Array, wtTopics: a['wtTopics'] as Uint16Array, wtCounts: a['wtCounts'] as Uint32Array, nk: a['nk'] as Int32Array },
-      docIds: m['docIds'] as string[],
-      docTopics: { offsets: a['docOffsets'] as Uint32Array, topics: a['docTopicIds'] as Uint16Array, counts: a['docTopicCounts'] as Uint32Array },
-      meta: m['meta'] as Record<string, unknown>,
-    });
   }
 }
 

@@ -8,6 +8,7 @@ import {
   wordTopicCount, type SamplerState, type WordTopicCounts,
 } from './sampler.js';
 import { LdaTrainer } from './trainer.js';
+import { LdaModel } from './model.js';
 import { normalizedMutualInformation } from './nmi.js';
 
 const gen = generateTopicDocs({ numTopics: 5, numDocs: 150, seed: 11 });
@@ -76,39 +77,45 @@ test('counts stay consistent after every sweep', () => {
 });
 
 test('a tiny corpus from 5 known topics is recovered (NMI of argmax θ vs the true category)', async () => {
-  const t = await LdaTrainer.create(corpus, { numTopics: 5, seed: 3, alpha: 0.1 });
+  const t = await LdaTrainer.create(corpus, { numTopics: 5, seed: 3, alpha: 0.1, workers: 0 });
   await t.run(150);
-  const labels = t.model().trainingLabels().topic;
+  const model = LdaModel.fromTrained(t.options, t.trained());
+  const labels = model.trainingLabels().topic;
   const truth = Int32Array.from(corpus.docIds.map((id) => gen.category[Number(id.slice(3))] as number));
   const score = normalizedMutualInformation(labels, truth);
   assert.ok(score > 0.8, `NMI ${score.toFixed(3)} should be above 0.8`);
   // Each topic's top words come from one generating topic.
-  for (const tw of t.model().topWords(5)) {
+  for (const tw of model.topWords(5)) {
     const owners = new Set(tw.words.filter((w) => w.startsWith('top')).map((w) => w.slice(3, 4)));
     assert.equal(owners.size, 1, `topic ${tw.topic} mixes generating topics: ${tw.words.join(' ')}`);
   }
 });
 
-test('single-worker training is bit-identical for a seed, and differs for another seed', async () => {
-  const run = async (seed: number) => {
-    const t = await LdaTrainer.create(corpus, { numTopics: 6, seed });
-    await t.run(7);
-    await t.run(8);
-    return { z: Uint16Array.from(t.z), phi: t.model().phi() };
+test('training in the calling thread is bit-identical for a seed, the same on one worker thread, and differs for another seed', async () => {
+  const run = async (seed: number, workers: number) => {
+    const t = await LdaTrainer.create(corpus, { numTopics: 6, seed, workers });
+    try {
+      await t.run(7);
+      await t.run(8);
+      return { z: Uint16Array.from(t.z), phi: LdaModel.fromTrained(t.options, t.trained()).phi() };
+    } finally {
+      await t.close();
+    }
   };
-  const a = await run(42);
-  const b = await run(42);
-  const c = await run(43);
+  const a = await run(42, 0);
+  const b = await run(42, 0);
+  const c = await run(43, 0);
   assert.deepEqual(a.z, b.z);
   assert.deepEqual(a.phi, b.phi);
   assert.notDeepEqual(a.z, c.z);
+  assert.deepEqual((await run(42, 1)).z, a.z, 'workers 0 and 1: one sampling stream, the same model');
 });
 
 test('multi-worker training keeps totals consistent and is reproducible for (seed, workers)', async () => {
   const run = async () => {
-    const t = await LdaTrainer.create(corpus, { numTopics: 6, seed: 9, numWorkers: 2 });
+    const t = await LdaTrainer.create(corpus, { numTopics: 6, seed: 9, workers: 2 });
     try {
-      assert.equal(t.numWorkers, 2);
+      assert.equal(t.workers, 2);
       for (let chunk = 0; chunk < 3; chunk++) {
         await t.run(4);
         assertConsistent(t.counts(), corpus.tokens, t.z);
@@ -124,7 +131,7 @@ test('multi-worker training keeps totals consistent and is reproducible for (see
 });
 
 test('alpha optimisation keeps alpha positive and moves it', async () => {
-  const t = await LdaTrainer.create(corpus, { numTopics: 5, seed: 3, alpha: 1, optimizeAlpha: { burnIn: 10, every: 5 } });
+  const t = await LdaTrainer.create(corpus, { numTopics: 5, seed: 3, alpha: 1, optimizeAlpha: { burnIn: 10, every: 5 }, workers: 0 });
   await t.run(30);
   assert.ok(t.alpha.every((a) => a > 0 && Number.isFinite(a)));
   assert.ok(t.alpha.some((a) => Math.abs(a - 1) > 0.05), 'alpha was re-estimated');

@@ -127,6 +127,15 @@ export function decrementWordTopic(c: WordTopicCounts, w: number, k: number): vo
   }
 }
 
+/**
+ * Sets the topic of every empty slot to 0. Sampling never reads an empty slot's topic, so it is
+ * whatever an earlier count left there; clearing it makes the arrays a function of the counts
+ * alone (a saved model is the same bytes whether its run was resumed or not).
+ */
+export function clearEmptySlots(wtTopics: Uint16Array, wtCounts: Uint32Array): void {
+  for (let i = 0; i < wtCounts.length; i++) if (wtCounts[i] === 0) wtTopics[i] = 0;
+}
+
 /** Count of word w in topic k (a scan of w's slots; for tests and phi). */
 export function wordTopicCount(c: WordTopicCounts, w: number, k: number): number {
   for (let i = c.wtOffsets[w] as number, cap = c.wtOffsets[w + 1] as number; i < cap && (c.wtCounts[i] as number) > 0; i++) {

@@ -9,13 +9,15 @@
  * precise: every larger K buys less than `tolerance` of perplexity.
  */
 import { writeFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
 import { Rng } from '../util/rng.js';
+import type { RunControl } from '../util/progress.js';
 import { OptionsError } from '../util/errors.js';
 import { type Corpus, subsetCorpus } from './corpus.js';
-import { trainLda, type TrainOptions } from './trainer.js';
+import type { LdaOptions } from './options.js';
 import { heldOutPerplexity, type PerplexityOptions } from './perplexity.js';
 import { topicCoherence } from './coherence.js';
-import type { LdaModel } from './model.js';
+import { LdaModel } from './model.js';
 
 export interface SweepPoint {
   k: number;
@@ -35,13 +37,16 @@ export interface SweepResult {
   estimator: 'document-completion';
 }
 
-export interface SweepOptions extends Omit<TrainOptions, 'numTopics'> {
-  iterations?: number;
+export interface SweepOptions extends Omit<LdaOptions, 'numTopics'>, RunControl {
   testFraction?: number;
   tolerance?: number;
   perplexity?: PerplexityOptions;
   /** Called after each K with its point and model (for top words). */
   onPoint?: (p: SweepPoint, model: LdaModel) => void;
+  /** Checkpoint each K's training into this folder (`sweep-k<K>.ckpt`) and resume from what is there. */
+  checkpointDir?: string;
+  /** Sweeps between checkpoints. Default 50. */
+  checkpointEvery?: number;
 }
 
 /** A seeded document split: `testFraction` of documents held out (at least one each side). */
@@ -76,7 +81,11 @@ export async function sweepTopics(corpus: Corpus, ks: readonly number[], o: Swee
   const points: SweepPoint[] = [];
   for (const k of [...ks].sort((a, b) => a - b)) {
     const t0 = performance.now();
-    const model = await trainLda(trainC, { ...o, numTopics: k, iterations: o.iterations ?? 200 });
+    const model = new LdaModel({ ...o, numTopics: k });
+    await model.train(trainC, {
+      signal: o.signal, onProgress: o.onProgress,
+      checkpoint: o.checkpointDir === undefined ? undefined : { file: path.join(o.checkpointDir, `sweep-k${k}.ckpt`), every: o.checkpointEvery },
+    });
     const seconds = (performance.now() - t0) / 1000;
     const ev = evaluateModel(model, trainC, testC, { seed: o.seed ?? 1, ...o.perplexity });
     const p = { k, ...ev, seconds };

@@ -1,25 +1,33 @@
 /**
- * The workspace stage `topics:<level>`: reads de-identified reports (document, second level)
- * or the 3-sentence windows around key-image sentences (sentence level), trains the topic
- * model(s), and writes `topics`, `topic_docs` and `topic_labels` (one label per key image per
- * level). Models and sweep curves are saved as artifacts under `artifacts/topics/`.
+ * The workspace stage `topics:<level>`: a thin adapter from the workspace to `LdaModel`. It
+ * reads de-identified reports (document, second level) or the 3-sentence windows around
+ * key-image sentences (sentence level), trains the model(s) through labelDocuments, and writes
+ * `topics`, `topic_docs` and `topic_labels` (one label per key image per level). Models are
+ * saved under `artifacts/topics/<name>/`, sweep curves as `artifacts/topics/<level>-sweep.json`.
+ *
+ * Every model checkpoints into `artifacts/topics/checkpoints/<level>/` while it trains, so a
+ * run killed at any point (kill -9 included) resumes there when run again, to the same result
+ * (same `digest`) as a run never interrupted; the checkpoints go once the stage is recorded.
  */
-import type { Workspace } from '../store/workspace.js';
 import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Workspace } from '../store/workspace.js';
 import { OptionsError } from '../util/errors.js';
+import { codeDigest } from '../util/code-digest.js';
 import { TOPICS_SCHEMA } from './schema.js';
 import { labelDocuments, type DocLabel, type LabelOptions } from './label.js';
 import { saveSweep, type SweepResult } from './select.js';
-import type { LdaModel } from './model.js';
-import { codeDigest } from '../util/code-digest.js';
+import { LDA_MODEL_FILE, type LdaModel } from './model.js';
+import { topicStageDigest } from './digest.js';
 
 /** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
-const CODE = (): string => codeDigest('reports', 'topics', 'util');
+const CODE = (): string => codeDigest('reports', 'store', 'topics', 'util');
 
 export type TopicLevel = 'document' | 'second' | 'sentence';
 export const TOPIC_LEVELS: readonly TopicLevel[] = ['document', 'second', 'sentence'];
 
-export interface TopicStageOptions extends LabelOptions {
+export interface TopicStageOptions extends Omit<LabelOptions, 'checkpointDir'> {
   level: TopicLevel;
   /** Words stored per topic. Default 50 (the keyword-retrieval step uses them). */
   topWords?: number;
@@ -41,6 +49,10 @@ export interface TopicSummary {
   sweep?: SweepResult;
   dropped: Record<string, number>;
   topics: { label: string; numDocs: number; numImages: number; topWords: string[] }[];
+  /** sha256 of the level's rows and saved models (not timings): equal for equal runs, resumed or not. */
+  digest: string;
+  /** Models that resumed from a checkpoint of an interrupted run, and the sweep each resumed at. */
+  resumedFrom?: Record<string, number>;
   skipped?: boolean;
 }
 
@@ -51,27 +63,33 @@ export async function runTopicStage(ws: Workspace, o: TopicStageOptions): Promis
   ws.db.exec(TOPICS_SCHEMA);
   const stage = `topics:${o.level}`;
   const docs = readDocs(ws, o.level);
-  const params = { ...o, force: undefined };
+  // What changes the output; how it is run (cancellation, progress, checkpoint spacing) does not.
+  const params = { ...o, force: undefined, signal: undefined, onProgress: undefined, checkpointEvery: undefined };
   const digest = digestDocs(docs);
   if (!o.force && ws.isUpToDate(stage, params, digest, CODE())) {
     return { ...(ws.stageRecord(stage)?.summary as TopicSummary), skipped: true };
   }
   const topN = o.topWords ?? 50;
+  const checkpoints = ws.artifactPath('topics', 'checkpoints', o.level);
   const labels = new Map<string, DocLabel & { parent: number }>();
   const topicRows: TopicRow[] = [];
   const dropped: Record<string, number> = {};
+  const resumedFrom: Record<string, number> = {};
   let chosenK: number | number[] | undefined;
   let sweep: SweepResult | undefined;
   const addDropped = (d: object) => {
     for (const [k, v] of Object.entries(d as Record<string, unknown>)) if (typeof v === 'number') dropped[k] = (dropped[k] ?? 0) + v;
   };
   const artifacts: string[] = [];
-  const keepModel = (model: LdaModel, parent: number, name: string) => {
-    const base = ws.artifactPath('topics', name);
-    model.save(base);
-    artifacts.push(...modelFiles(base));
+  const modelFiles: string[] = [];
+  const keepModel = (model: LdaModel, parent: number, name: string, resumed: number | undefined) => {
+    const dir = ws.artifactPath('topics', name);
+    model.save(dir);
+    modelFiles.push(path.join(dir, LDA_MODEL_FILE));
+    if (resumed !== undefined) resumedFrom[name] = resumed;
     for (const t of model.topWords(topN)) topicRows.push({ parent, topic: t.topic, words: t.words });
   };
+  const { level: _level, topWords: _topWords, minDocsPerSubtopicModel: _min, force: _force, ...label } = o;
 
   if (o.level === 'second') {
     const groups = new Map<number, { id: string; text: string }[]>();
@@ -86,7 +104,7 @@ export async function runTopicStage(ws: Workspace, o: TopicStageOptions): Promis
       let result: Awaited<ReturnType<typeof labelDocuments>> | undefined;
       if (group.length >= minDocs) {
         try {
-          result = await labelDocuments(group, { ...o, capK: true, seed: (o.seed ?? 1) + parent });
+          result = await labelDocuments(group, { ...label, capK: true, seed: (o.seed ?? 1) + parent, checkpointDir: path.join(checkpoints, `parent-${parent}`) });
         } catch (e) {
           // Too little text for a model of its own (empty after the rules, K above the vocabulary): one sub-topic.
           if (!(e instanceof OptionsError)) throw e;
@@ -100,15 +118,15 @@ export async function runTopicStage(ws: Workspace, o: TopicStageOptions): Promis
       }
       addDropped(result.dropped);
       for (const [id, l] of result.labels) labels.set(id, { ...l, parent });
-      keepModel(result.model, parent, `second-${parent}`);
+      keepModel(result.model, parent, `second-${parent}`, result.report.resumedFrom);
       ks.push(result.model.K);
     }
     chosenK = ks;
   } else {
-    const result = await labelDocuments(docs, o);
+    const result = await labelDocuments(docs, { ...label, checkpointDir: checkpoints });
     addDropped(result.dropped);
     for (const [id, l] of result.labels) labels.set(id, { ...l, parent: -1 });
-    keepModel(result.model, -1, o.level);
+    keepModel(result.model, -1, o.level, result.report.resumedFrom);
     sweep = result.sweep;
     chosenK = result.model.K;
     if (sweep) {
@@ -119,14 +137,15 @@ export async function runTopicStage(ws: Workspace, o: TopicStageOptions): Promis
   }
 
   const summary = writeLabels(ws, o.level, labels, topicRows);
-  const out: TopicSummary = { ...summary, level: o.level, numDocs: docs.length, chosenK, dropped, ...(sweep ? { sweep } : {}) };
-  ws.recordStage(stage, params, digest, CODE(), { ...out, topics: out.topics.slice(0, 1000) }, { artifacts });
+  const out: TopicSummary = {
+    ...summary, level: o.level, numDocs: docs.length, chosenK, dropped, ...(sweep ? { sweep } : {}),
+    digest: topicStageDigest(ws.db, o.level, ws.dir, modelFiles),
+    ...(Object.keys(resumedFrom).length ? { resumedFrom } : {}),
+  };
+  ws.recordStage(stage, params, digest, CODE(), { ...out, topics: out.topics.slice(0, 1000) }, { artifacts: [...artifacts, ...modelFiles] });
+  // Recorded: the checkpoints have done their job.
+  rmSync(checkpoints, { recursive: true, force: true });
   return out;
-}
-
-/** The files LdaModel.save(base) writes. */
-function modelFiles(base: string): string[] {
-  return [`${base}.json`, `${base}.bin`];
 }
 
 /** SHA-256 over the documents (streamed: no argument list as long as the corpus). */
@@ -155,7 +174,7 @@ function readDocs(ws: Workspace, level: TopicLevel): { id: string; text: string;
     JOIN topic_docs t ON t.level = 'document' AND t.doc_id = r.report_id ORDER BY r.report_id`).all() as { id: string; text: string; parent: number }[];
 }
 
-function writeLabels(ws: Workspace, level: TopicLevel, labels: Map<string, DocLabel & { parent: number }>, topicRows: TopicRow[]): Omit<TopicSummary, 'level' | 'numDocs' | 'dropped'> {
+function writeLabels(ws: Workspace, level: TopicLevel, labels: Map<string, DocLabel & { parent: number }>, topicRows: TopicRow[]): Omit<TopicSummary, 'level' | 'numDocs' | 'dropped' | 'digest'> {
   const db = ws.db;
   const methods: Record<string, number> = {};
   const docCount = new Map<string, number>();

@@ -1,233 +1,222 @@
 /**
- * Drives SparseLDA over a corpus, in-process (numWorkers 1, bit-identical for a seed) or on
- * worker_threads with the corpus and assignments in SharedArrayBuffers. Iterations run in
- * chunks; between chunks the main thread may read the exact counts (for phi and held-out
- * perplexity) and re-estimate α.
+ * The engine under `LdaModel.train`: SparseLDA over a corpus, on sampling streams run by the
+ * one worker harness (util/workers.ts). `workers: 0` runs the single stream in the calling
+ * thread; N ≥ 1 starts a WorkerGroup of N threads over SharedArrayBuffers. Sweeps run in
+ * chunks; between chunks every stream is idle, so the main thread may read the exact counts
+ * (for φ, perplexity, a checkpoint) and re-estimate α.
+ *
+ * The state that determines the rest of a run is small: the iteration, the assignments z, α
+ * and each stream's generator state (`SamplerSnapshot`). Counts are rebuilt from z in a
+ * canonical order, so a run resumed from a snapshot continues bit for bit as if it had never
+ * stopped (for the same number of streams).
  */
-import { Worker } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
 import { Rng } from '../util/rng.js';
-import { OptionsError, WorkerError } from '../util/errors.js';
+import { OptionsError } from '../util/errors.js';
+import { throwIfCancelled } from '../util/progress.js';
+import { WorkerGroup, createBarrier, resolveWorkers, shared, sharedCopy } from '../util/workers.js';
+import type { WorkerContext, WorkerHandler } from '../util/serve-worker.js';
 import type { Corpus } from './corpus.js';
-import {
-  MAX_TOPICS, addTokens, allocateCounts, createScratch, docTopicCounts, partitionDocs, randomAssignments, sweep,
-  type SamplerScratch, type SamplerState, type WordTopicCounts,
-} from './sampler.js';
-import { workerSeed, type WorkerInit } from './sampler.worker.js';
+import { clearEmptySlots, docTopicCounts, partitionDocs, randomAssignments, wordTopicOffsets, type WordTopicCounts } from './sampler.js';
+import { setupSampler, streamSeed, type SamplerData, type SamplerReply, type SamplerRequest } from './sampler-service.js';
 import { optimizeAlpha } from './alpha.js';
-import { LdaModel } from './model.js';
+import { checkCorpusFits, resolveLdaOptions, type LdaOptions, type ResolvedLdaOptions } from './options.js';
+import type { DocTopicCsr, TrainedLda } from './trained.js';
 
-export interface TrainOptions {
-  numTopics: number;
-  /** Symmetric prior on θ, per topic. Default 5/K (MALLET's α₀ = 5). */
-  alpha?: number;
-  /** Symmetric prior on φ. Default 0.01. */
-  beta?: number;
-  seed?: number;
-  /** worker_threads to sample on; 1 = in-process. 0 = all cores. Default 1. */
-  numWorkers?: number;
-  /** Re-estimate an asymmetric α (Minka fixed point) every `every` iterations after `burnIn`. */
-  optimizeAlpha?: boolean | { burnIn?: number; every?: number };
+/** Where a run stands: enough to continue it exactly. */
+export interface SamplerSnapshot {
+  /** Sweeps done. */
+  iteration: number;
+  /** [numTokens] topic of every token. */
+  z: Uint16Array;
+  /** [K] the prior on θ (re-estimated when optimizeAlpha is on). */
+  alpha: Float64Array;
+  /** [streams × 4] each sampling stream's generator state. */
+  rngStates: Uint32Array;
 }
 
-export interface TrainRunOptions extends TrainOptions {
-  iterations?: number;
-  /** Called every `progressEvery` iterations (and at the end) with the trainer. */
-  onProgress?: (t: LdaTrainer) => void | Promise<void>;
-  progressEvery?: number;
+export interface TrainerStart {
+  signal?: AbortSignal;
+  /** Continue from this snapshot (same corpus, same number of streams) instead of random assignments. */
+  resume?: SamplerSnapshot;
 }
 
-/** Checks the options against the corpus; throws OptionsError with the reason. */
-export function checkTrainOptions(corpus: Pick<Corpus, 'vocab' | 'tokens' | 'docOffsets'>, o: TrainOptions): void {
-  const K = o.numTopics;
-  if (!Number.isInteger(K) || K < 1) throw new OptionsError(`numTopics must be a positive integer, got ${K}`);
-  if (K > MAX_TOPICS) throw new OptionsError(`numTopics ${K} is above the sampler's limit of ${MAX_TOPICS}`);
-  if (corpus.docOffsets.length < 2 || corpus.tokens.length === 0) {
-    throw new OptionsError('the corpus is empty (no document survived the preparation rules): nothing to train on');
-  }
-  if (K > corpus.vocab.length) {
-    throw new OptionsError(`numTopics ${K} is larger than the vocabulary (${corpus.vocab.length} terms): use at most ${corpus.vocab.length} topics`);
-  }
-  if (o.alpha !== undefined && !(o.alpha > 0)) throw new OptionsError(`alpha must be > 0, got ${o.alpha}`);
-  if (o.beta !== undefined && !(o.beta > 0)) throw new OptionsError(`beta must be > 0, got ${o.beta}`);
-  if (o.numWorkers !== undefined && (!Number.isInteger(o.numWorkers) || o.numWorkers < 0)) throw new OptionsError(`numWorkers must be an integer >= 0, got ${o.numWorkers}`);
-}
+const STAGE = 'lda';
 
 export class LdaTrainer {
   readonly corpus: Corpus;
+  readonly options: ResolvedLdaOptions;
   readonly K: number;
   readonly V: number;
-  readonly beta: number;
-  readonly seed: number;
-  readonly numWorkers: number;
+  /** Worker threads (0: the calling thread). */
+  readonly workers: number;
+  /** Sampling streams: max(1, workers). */
+  readonly streams: number;
   readonly alpha: Float64Array;
   readonly z: Uint16Array;
   iteration = 0;
   /** Tokens that changed topic in the last chunk. */
   lastChanged = 0;
-  private readonly optimize: { burnIn: number; every: number } | undefined;
-  private readonly state: SamplerState;
-  private readonly local: { counts: WordTopicCounts; scratch: SamplerScratch; rng: Rng } | undefined;
-  private readonly workers: Worker[] = [];
-  private readonly workerCounts: WordTopicCounts[] = [];
-  private failure: Error | undefined;
+  readonly #docOffsets: Uint32Array;
+  readonly #counts: WordTopicCounts[];
+  readonly #rngStates: Uint32Array;
+  readonly #signal: AbortSignal | undefined;
+  #local: WorkerHandler<SamplerRequest, SamplerReply> | undefined;
+  #group: WorkerGroup<SamplerRequest, SamplerReply> | undefined;
 
-  private constructor(corpus: Corpus, o: TrainOptions) {
-    checkTrainOptions(corpus, o);
+  private constructor(corpus: Corpus, options: ResolvedLdaOptions, start: TrainerStart) {
+    checkCorpusFits(corpus, options.numTopics);
     this.corpus = corpus;
-    this.K = o.numTopics;
+    this.options = options;
+    this.K = options.numTopics;
     this.V = corpus.vocab.length;
-    this.beta = o.beta ?? 0.01;
-    this.seed = o.seed ?? 1;
-    const cores = availableParallelism();
     const D = corpus.docOffsets.length - 1;
-    this.numWorkers = Math.max(1, Math.min(o.numWorkers === 0 ? cores : (o.numWorkers ?? 1), D));
-    this.optimize = o.optimizeAlpha ? { burnIn: 50, every: 10, ...(typeof o.optimizeAlpha === 'object' ? o.optimizeAlpha : {}) } : undefined;
-    const shared = this.numWorkers > 1;
+    this.workers = resolveWorkers(options.workers, { items: D });
+    this.streams = Math.max(1, this.workers);
+    this.#signal = start.signal;
+    const threads = this.workers > 0;
     const n = corpus.tokens.length;
-    const sab = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-    this.alpha = new Float64Array(sab(this.K * 8)).fill(o.alpha ?? 5 / this.K);
-    this.z = new Uint16Array(sab(n * 2));
-    randomAssignments(this.z, this.K, new Rng(this.seed));
-    let tokens = corpus.tokens;
-    let docOffsets = corpus.docOffsets;
-    if (shared) {
-      tokens = new Uint32Array(new SharedArrayBuffer(n * 4));
-      tokens.set(corpus.tokens);
-      docOffsets = new Uint32Array(new SharedArrayBuffer(corpus.docOffsets.byteLength));
-      docOffsets.set(corpus.docOffsets);
+    this.alpha = threads ? shared(Float64Array, this.K) : new Float64Array(this.K);
+    this.z = threads ? shared(Uint16Array, n) : new Uint16Array(n);
+    this.#rngStates = new Uint32Array(this.streams * 4);
+    const r = start.resume;
+    if (r) {
+      checkSnapshot(r, n, this.K, this.streams);
+      this.iteration = r.iteration;
+      this.alpha.set(r.alpha);
+      this.z.set(r.z);
+      this.#rngStates.set(r.rngStates);
+    } else {
+      this.alpha.fill(options.alpha);
+      randomAssignments(this.z, this.K, new Rng(options.seed));
+      for (let i = 0; i < this.streams; i++) this.#rngStates.set(new Rng(streamSeed(options.seed, i)).state(), i * 4);
     }
-    this.state = { K: this.K, V: this.V, tokens, docOffsets, z: this.z, alpha: this.alpha, beta: this.beta };
-    if (!shared) {
-      const counts = allocateCounts(tokens, this.V, this.K);
-      addTokens(counts, tokens, this.z);
-      this.local = { counts, scratch: createScratch(this.K), rng: new Rng(workerSeed(this.seed, 0)) };
-    }
+    this.#docOffsets = corpus.docOffsets;
+    // One layout of word-topic slots for every stream's copy (it depends on the corpus alone).
+    const wtOffsets = wordTopicOffsets(corpus.tokens, this.V, this.K);
+    const slots = wtOffsets[this.V] as number;
+    this.#counts = Array.from({ length: this.streams }, () => ({
+      K: this.K, V: this.V, wtOffsets,
+      wtTopics: threads ? shared(Uint16Array, slots) : new Uint16Array(slots),
+      wtCounts: threads ? shared(Uint32Array, slots) : new Uint32Array(slots),
+      nk: threads ? shared(Int32Array, this.K) : new Int32Array(this.K),
+    }));
   }
 
-  /** Creates a trainer with random initial assignments (and starts its workers). */
-  static async create(corpus: Corpus, o: TrainOptions): Promise<LdaTrainer> {
-    const t = new LdaTrainer(corpus, o);
-    if (t.numWorkers > 1) await t.startWorkers();
+  /** Checks the options against the corpus and starts the sampling streams (threads when workers ≥ 1). */
+  static async create(corpus: Corpus, options: LdaOptions | ResolvedLdaOptions, start: TrainerStart = {}): Promise<LdaTrainer> {
+    const t = new LdaTrainer(corpus, resolveLdaOptions(options as LdaOptions), start);
+    throwIfCancelled(start.signal, STAGE);
+    await t.#start();
     return t;
   }
 
-  private async startWorkers(): Promise<void> {
-    const n = this.numWorkers;
-    const bounds = partitionDocs(this.state.docOffsets, n);
-    const zPrev = new Uint16Array(new SharedArrayBuffer(this.z.byteLength));
-    zPrev.set(this.z);
-    const control = new Int32Array(new SharedArrayBuffer(8));
-    const ready: Promise<void>[] = [];
-    for (let i = 0; i < n; i++) {
-      const counts = allocateCounts(this.state.tokens, this.V, this.K, true);
-      this.workerCounts.push(counts);
-      const init: WorkerInit = {
-        index: i, numWorkers: n, seed: this.seed, K: this.K, V: this.V, beta: this.beta,
-        tokens: this.state.tokens, docOffsets: this.state.docOffsets, z: this.z, zPrev, alpha: this.alpha, bounds, control,
-        wtOffsets: counts.wtOffsets, wtTopics: counts.wtTopics, wtCounts: counts.wtCounts, nk: counts.nk,
-      };
-      const w = new Worker(new URL('./sampler.worker.js', import.meta.url), { workerData: init });
-      w.on('error', (e) => { this.failure = new WorkerError(`LDA sampling worker ${i} failed: ${e.message}`, { cause: e }); });
-      this.workers.push(w);
-      ready.push(this.nextMessage(w, i).then(() => undefined));
+  async #start(): Promise<void> {
+    const threads = this.workers > 0;
+    const tokens = threads ? sharedCopy(this.corpus.tokens) : this.corpus.tokens;
+    const docOffsets = threads ? sharedCopy(this.#docOffsets) : this.#docOffsets;
+    const bounds = partitionDocs(docOffsets, this.streams);
+    const zPrev = this.streams > 1 ? sharedCopy(this.z) : undefined;
+    const barrier = createBarrier(this.streams);
+    const data = (index: number): SamplerData => ({
+      K: this.K, V: this.V, beta: this.options.beta, tokens, docOffsets, z: this.z, zPrev, alpha: this.alpha, bounds, barrier,
+      counts: this.#counts[index] as WordTopicCounts,
+      rng: this.#rngStates.slice(index * 4, index * 4 + 4),
+    });
+    if (!threads) {
+      const ctx: WorkerContext = { stage: STAGE, index: 0, count: 1, isCancelled: () => this.#signal?.aborted === true, progress: () => undefined };
+      this.#local = await setupSampler(data(0), ctx);
+      return;
     }
-    await Promise.all(ready);
-  }
-
-  private nextMessage(w: Worker, i: number): Promise<{ type: string; changed?: number }> {
-    return new Promise((resolve, reject) => {
-      const onMsg = (m: { type: string; changed?: number; message?: string }) => {
-        cleanup();
-        if (m.type === 'error') reject(new WorkerError(`LDA sampling worker ${i} failed: ${m.message}`));
-        else resolve(m);
-      };
-      const onErr = (e: Error) => { cleanup(); reject(new WorkerError(`LDA sampling worker ${i} failed: ${e.message}`, { cause: e })); };
-      const onExit = (code: number) => { cleanup(); reject(new WorkerError(`LDA sampling worker ${i} exited (code ${code})`)); };
-      const cleanup = () => { w.off('message', onMsg); w.off('error', onErr); w.off('exit', onExit); };
-      w.on('message', onMsg);
-      w.on('error', onErr);
-      w.on('exit', onExit);
+    this.#group = await WorkerGroup.start<SamplerRequest, SamplerReply, SamplerData>({
+      stage: STAGE,
+      entry: new URL('./sampler.worker.js', import.meta.url),
+      count: this.workers,
+      workerData: data,
+      signal: this.#signal,
     });
   }
 
-  /** Runs `iterations` Gibbs sweeps (α re-estimated on schedule when enabled). */
+  /** Runs `iterations` Gibbs sweeps, re-estimating α on its schedule (by absolute iteration, so chunking never changes the result). */
   async run(iterations: number): Promise<void> {
+    const opt = this.options.optimizeAlpha;
     let left = iterations;
     while (left > 0) {
       let step = left;
-      if (this.optimize) {
-        const { burnIn, every } = this.optimize;
-        const next = this.iteration < burnIn ? burnIn : this.iteration + every - ((this.iteration - burnIn) % every);
+      if (opt) {
+        const next = this.iteration < opt.burnIn ? opt.burnIn : this.iteration + opt.every - ((this.iteration - opt.burnIn) % opt.every);
         step = Math.min(left, Math.max(1, next - this.iteration));
       }
-      await this.sweeps(step);
+      await this.#sweeps(step);
       left -= step;
-      if (this.optimize && this.iteration >= this.optimize.burnIn && (this.iteration - this.optimize.burnIn) % this.optimize.every === 0) {
-        optimizeAlpha(this.alpha, docTopicCounts(this.state.docOffsets, this.z, this.K), 5);
+      if (opt && this.iteration >= opt.burnIn && (this.iteration - opt.burnIn) % opt.every === 0) {
+        optimizeAlpha(this.alpha, docTopicCounts(this.#docOffsets, this.z, this.K), 5);
       }
     }
   }
 
-  private async sweeps(n: number): Promise<void> {
-    if (this.failure) throw this.failure;
-    if (this.local) {
+  async #sweeps(n: number): Promise<void> {
+    if (this.#local) {
       let changed = 0;
-      const D = this.state.docOffsets.length - 1;
-      for (let i = 0; i < n; i++) changed += sweep(this.state, this.local.counts, this.local.scratch, this.local.rng, 0, D);
-      this.lastChanged = changed;
-    } else {
-      const replies = this.workers.map((w, i) => this.nextMessage(w, i));
-      for (const w of this.workers) w.postMessage({ type: 'run', iterations: n });
-      try {
-        const r = await Promise.all(replies);
-        this.lastChanged = r.reduce((s, m) => s + (m.changed ?? 0), 0);
-      } catch (e) {
-        await this.close();
-        throw e;
+      let reply: SamplerReply | undefined;
+      for (let i = 0; i < n; i++) {
+        throwIfCancelled(this.#signal, STAGE);
+        reply = (await this.#local({ sweeps: 1 })) as SamplerReply;
+        changed += reply.changed;
       }
+      if (reply) this.#rngStates.set(reply.rng, 0);
+      this.lastChanged = changed;
+    } else if (this.#group) {
+      const replies = await this.#group.broadcast({ sweeps: n });
+      replies.forEach((r, i) => this.#rngStates.set(r.rng, i * 4));
+      this.lastChanged = replies.reduce((s, r) => s + r.changed, 0);
+    } else {
+      throw new OptionsError('lda: this trainer was closed');
     }
     this.iteration += n;
   }
 
-  /** The exact current counts (a worker's copy: all copies agree between chunks). */
+  /** The exact current counts (stream 0's copy: all copies agree between chunks). */
   counts(): WordTopicCounts {
-    return this.local ? this.local.counts : (this.workerCounts[0] as WordTopicCounts);
+    return this.#counts[0] as WordTopicCounts;
   }
 
-  /** A model snapshot of the current state (arrays copied). */
-  model(): LdaModel {
+  /** Where the run stands (arrays copied): what a checkpoint holds. */
+  snapshot(): SamplerSnapshot {
+    return { iteration: this.iteration, z: this.z.slice(), alpha: this.alpha.slice(), rngStates: this.#rngStates.slice() };
+  }
+
+  /** The trained model's data as of now (arrays copied). */
+  trained(): TrainedLda {
     const c = this.counts();
-    return new LdaModel({
+    const docTopics: DocTopicCsr = docTopicCounts(this.#docOffsets, this.z, this.K);
+    const wtTopics = c.wtTopics.slice();
+    const wtCounts = c.wtCounts.slice();
+    clearEmptySlots(wtTopics, wtCounts);
+    return {
       vocab: this.corpus.vocab,
-      alpha: Float64Array.from(this.alpha),
-      beta: this.beta,
-      counts: { K: this.K, V: this.V, wtOffsets: c.wtOffsets.slice(), wtTopics: c.wtTopics.slice(), wtCounts: c.wtCounts.slice(), nk: c.nk.slice() },
+      alpha: this.alpha.slice(),
+      beta: this.options.beta,
+      counts: { K: this.K, V: this.V, wtOffsets: c.wtOffsets.slice(), wtTopics, wtCounts, nk: c.nk.slice() },
       docIds: this.corpus.docIds,
-      docTopics: docTopicCounts(this.state.docOffsets, this.z, this.K),
-      meta: { iterations: this.iteration, seed: this.seed, numWorkers: this.numWorkers, numTokens: this.corpus.tokens.length, corpusOptions: this.corpus.options },
-    });
+      docTopics,
+      meta: { iterations: this.iteration, seed: this.options.seed, streams: this.streams, numTokens: this.corpus.tokens.length, corpusOptions: this.corpus.options },
+    };
   }
 
-  /** Stops the workers (no-op in-process). */
+  /** Stops the worker threads (and waits for them); the trainer cannot run after this. */
   async close(): Promise<void> {
-    const ws = this.workers.splice(0);
-    await Promise.all(ws.map((w) => w.terminate()));
+    this.#local = undefined;
+    const g = this.#group;
+    this.#group = undefined;
+    await g?.close();
   }
 }
 
-/** Trains a model: create, run, snapshot, close. */
-export async function trainLda(corpus: Corpus, o: TrainRunOptions): Promise<LdaModel> {
-  const t = await LdaTrainer.create(corpus, o);
-  try {
-    const total = o.iterations ?? 200;
-    const every = o.progressEvery ?? total;
-    while (t.iteration < total) {
-      await t.run(Math.min(every, total - t.iteration));
-      if (o.onProgress) await o.onProgress(t);
-    }
-    return t.model();
-  } finally {
-    await t.close();
-  }
+function checkSnapshot(s: SamplerSnapshot, numTokens: number, K: number, streams: number): void {
+  const bad = (why: string): never => { throw new OptionsError(`lda: cannot resume from this snapshot: ${why}`); };
+  if (!Number.isInteger(s.iteration) || s.iteration < 0) bad(`iteration ${s.iteration}`);
+  if (s.z.length !== numTokens) bad(`it has ${s.z.length} token assignments, the corpus ${numTokens} tokens`);
+  if (s.alpha.length !== K) bad(`its α has ${s.alpha.length} topics, the model ${K}`);
+  if (s.rngStates.length !== streams * 4) bad(`it was made with ${s.rngStates.length / 4} sampling streams, this run has ${streams} (use the same workers count)`);
+  for (let i = 0; i < s.z.length; i++) if ((s.z[i] as number) >= K) bad(`token ${i} is in topic ${s.z[i]}, K is ${K}`);
 }

@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { runEmbedStage } from '../../embeddings/stage.js';
-import { trainWord2Vec, type Word2VecOptions, type KernelKind } from '../../embeddings/word2vec.js';
+import { Word2Vec, type Word2VecOptions, type KernelKind } from '../../embeddings/word2vec.js';
 import { sentenceTokens } from '../../embeddings/sentences.js';
-import { saveWord2VecFormat, type Word2VecFormat } from '../../embeddings/format.js';
+import { loadWord2VecFormat, saveWord2VecFormat, type Word2VecFormat } from '../../embeddings/format.js';
 import { OptionsError } from '../../util/errors.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag, numberFlag } from '../numbers.js';
 import { seedOption, waitOption, workersOption, workspaceOption } from '../flags.js';
+import { progressReporter } from '../progress.js';
 
 interface EmbedFlags extends WorkspaceFlags {
   text?: string[];
@@ -22,7 +23,7 @@ interface EmbedFlags extends WorkspaceFlags {
   negative: number;
   hs: boolean;
   epochs: number;
-  workers: number;
+  workers?: number;
   seed: number;
   kernel: string;
   force?: boolean;
@@ -47,7 +48,7 @@ export function registerEmbed(program: Command): void {
     .option('--negative <n>', 'negative samples per pair (0 = none)', integerFlag('negative', { min: 0, max: 1000 }), 0)
     .option('--no-hs', 'turn hierarchical softmax off (needs --negative)')
     .option('--epochs <n>', 'passes over the corpus', integerFlag('epochs', { min: 1, max: 100_000 }), 5)
-    .addOption(workersOption('training threads (0 or 1: the main thread, reproducible for a seed; more: Hogwild worker threads)', '1').default(1))
+    .addOption(workersOption('training threads (0: the main thread; 0 and 1 give the same vectors for a seed; more: Hogwild worker threads, not bit-reproducible)', 'one per core'))
     .addOption(seedOption())
     .option('--kernel <kind>', 'auto, wasm (SIMD) or ts (reference)', 'auto')
     .option('--force', 'train again even when up to date')
@@ -61,33 +62,43 @@ export function registerEmbed(program: Command): void {
         negative: flags.negative,
         hs: flags.hs,
         epochs: flags.epochs,
-        // The library's 1 is the main thread; the CLI's 0 says the same.
-        workers: Math.max(1, flags.workers),
+        ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
         seed: flags.seed,
         kernel: flags.kernel as KernelKind | 'auto',
       };
       const format = flags.format as Word2VecFormat;
       if (format !== 'binary' && format !== 'text') throw new OptionsError(`--format must be binary or text, got ${flags.format}`);
-      if (flags.text) {
-        if (!flags.out) throw new OptionsError('--text needs --out FILE for the vectors');
-        const texts = [...flags.text, ...(flags.extra ?? [])].flatMap((f) => readFileSync(f, 'utf8').split('\n'));
-        const { vectors, report } = await trainWord2Vec([...sentenceTokens(texts)], options);
-        saveWord2VecFormat(vectors, flags.out, format);
-        const { options: _o, ...summary } = report;
-        printResult({ vectorsPath: flags.out, ...summary }, flags.json, (r) =>
-          `${r.numWords} words × ${options.vectorSize} dims from ${r.rawWordsPerEpoch} words/epoch in ${r.trainSeconds.toFixed(1)} s (${Math.round(r.wordsPerSecond)} words/s, ${r.kernel}) -> ${r.vectorsPath}`);
-        return;
-      }
-      const result = await inWorkspace('embed', flags, 'update', async (ws) => {
-        const r = await runEmbedStage(ws, { ...options, extraCorpus: flags.extra ?? [], caseExtraText: flags.caseText ?? false, force: flags.force ?? false });
-        if (flags.out) {
-          const { loadWord2VecFormat } = await import('../../embeddings/format.js');
-          saveWord2VecFormat(loadWord2VecFormat(r.vectorsPath, 'binary'), flags.out, format);
+      const progress = progressReporter(!flags.json);
+      // Ctrl-C stops training between chunks (exit code 130) instead of killing it mid-write.
+      const abort = new AbortController();
+      const onSigint = (): void => abort.abort();
+      process.once('SIGINT', onSigint);
+      const control = { signal: abort.signal, onProgress: progress.onProgress };
+      try {
+        if (flags.text) {
+          if (!flags.out) throw new OptionsError('--text needs --out FILE for the vectors');
+          const texts = [...flags.text, ...(flags.extra ?? [])].flatMap((f) => readFileSync(f, 'utf8').split('\n'));
+          const model = new Word2Vec(options);
+          const report = await model.train([...sentenceTokens(texts)], control);
+          saveWord2VecFormat(model.wv, flags.out, format);
+          progress.stop();
+          printResult({ vectorsPath: flags.out, ...report, digest: model.digest() }, flags.json, (r) =>
+            `${r.numWords} words × ${model.options.vectorSize} dims from ${r.rawWordsPerEpoch} words/epoch in ${r.trainSeconds.toFixed(1)} s (${Math.round(r.wordsPerSecond)} words/s, ${r.kernel}) -> ${r.vectorsPath}`);
+          return;
         }
-        return r;
-      });
-      printResult(result, flags.json, (r) =>
-        r.skipped ? `embed: up to date (${r.vectorsPath})` :
-          `embed: ${r.report?.numWords} words from ${r.reports} reports + ${r.extraDocuments} extra documents + ${r.caseExtraTexts} case texts, ${Math.round(r.report?.wordsPerSecond ?? 0)} words/s -> ${r.vectorsPath}`);
+        const result = await inWorkspace('embed', flags, 'update', async (ws) => {
+          const r = await runEmbedStage(ws, { ...options, ...control, extraCorpus: flags.extra ?? [], caseExtraText: flags.caseText ?? false, force: flags.force ?? false });
+          if (flags.out) saveWord2VecFormat(loadWord2VecFormat(r.vectorsPath, 'binary'), flags.out, format);
+          return r;
+        });
+        progress.stop();
+        printResult(result, flags.json, (r) =>
+          r.skipped ? `embed: up to date (${r.vectorsPath})` :
+            `embed: ${r.report?.numWords} words from ${r.reports} reports + ${r.extraDocuments} extra documents + ${r.caseExtraTexts} case texts, ${Math.round(r.report?.wordsPerSecond ?? 0)} words/s` +
+            `${r.report?.resumedFromEpoch ? ` (resumed after epoch ${r.report.resumedFromEpoch})` : ''} -> ${r.vectorsPath}`);
+      } finally {
+        progress.stop();
+        process.off('SIGINT', onSigint);
+      }
     });
 }

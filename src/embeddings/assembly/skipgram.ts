@@ -75,6 +75,11 @@ export function seed(a: u32, b: u32, c: u32, d: u32): void {
   ra = a; rb = b; rc = c; rd = d;
 }
 
+// Word i (0-3) of the xorshift128 state, for a checkpoint; seed() puts a saved state back.
+export function rngWord(i: i32): u32 {
+  return i == 0 ? ra : i == 1 ? rb : i == 2 ? rc : rd;
+}
+
 @inline function nextU32(): u32 {
   let t = rd;
   const s = ra;
@@ -143,6 +148,8 @@ function bisect(r: u32): i32 {
 // in the same pass. The work sums keep the node order, so the float additions are the same.
 function trainPairHS(word: u32, context: u32, alpha: f32): void {
   const rowBytes = <usize>D << 2;
+  // Whole f32x4 steps; the 0-3 floats after them (D not a multiple of 4) take the scalar loops.
+  const vecBytes = rowBytes & ~(<usize>15);
   const l1 = context < HOT ? hot0Local + <usize>context * rowBytes : syn0 + <usize>context * rowBytes;
   const cEnd = load<u32>(codeOffsets + ((<usize>word + 1) << 2));
   let n: usize = 0;
@@ -168,7 +175,8 @@ function trainPairHS(word: u32, context: u32, alpha: f32): void {
     const g1 = v128.load32_splat(pathGrads + (k << 2), 4);
     const g2 = v128.load32_splat(pathGrads + (k << 2), 8);
     const g3 = v128.load32_splat(pathGrads + (k << 2), 12);
-    for (let i: usize = 0; i < rowBytes; i += 16) {
+    let i: usize = 0;
+    for (; i < vecBytes; i += 16) {
       const x = v128.load(l1 + i);
       const o0 = v128.load(r0 + i);
       const o1 = v128.load(r1 + i);
@@ -184,27 +192,57 @@ function trainPairHS(word: u32, context: u32, alpha: f32): void {
       v128.store(r2 + i, f32x4.add(o2, f32x4.mul(g2, x)));
       v128.store(r3 + i, f32x4.add(o3, f32x4.mul(g3, x)));
     }
+    if (i < rowBytes) {
+      const s0 = load<f32>(pathGrads + (k << 2));
+      const s1 = load<f32>(pathGrads + (k << 2), 4);
+      const s2 = load<f32>(pathGrads + (k << 2), 8);
+      const s3 = load<f32>(pathGrads + (k << 2), 12);
+      for (; i < rowBytes; i += 4) {
+        const x = load<f32>(l1 + i);
+        const o0 = load<f32>(r0 + i);
+        const o1 = load<f32>(r1 + i);
+        const o2 = load<f32>(r2 + i);
+        const o3 = load<f32>(r3 + i);
+        store<f32>(work + i, load<f32>(work + i) + s0 * o0 + s1 * o1 + s2 * o2 + s3 * o3);
+        store<f32>(r0 + i, o0 + s0 * x);
+        store<f32>(r1 + i, o1 + s1 * x);
+        store<f32>(r2 + i, o2 + s2 * x);
+        store<f32>(r3 + i, o3 + s3 * x);
+      }
+    }
   }
   // The remaining 0-3 nodes, then work into the context vector, in one pass.
   const left = n - k;
   const r0 = left > 0 ? load<usize>(pathRows + (k << 2)) : 0;
   const r1 = left > 1 ? load<usize>(pathRows + (k << 2), 4) : 0;
   const r2 = left > 2 ? load<usize>(pathRows + (k << 2), 8) : 0;
-  const g0 = left > 0 ? v128.load32_splat(pathGrads + (k << 2)) : f32x4.splat(0);
-  const g1 = left > 1 ? v128.load32_splat(pathGrads + (k << 2), 4) : f32x4.splat(0);
-  const g2 = left > 2 ? v128.load32_splat(pathGrads + (k << 2), 8) : f32x4.splat(0);
+  const s0: f32 = left > 0 ? load<f32>(pathGrads + (k << 2)) : 0;
+  const s1: f32 = left > 1 ? load<f32>(pathGrads + (k << 2), 4) : 0;
+  const s2: f32 = left > 2 ? load<f32>(pathGrads + (k << 2), 8) : 0;
+  const g0 = f32x4.splat(s0);
+  const g1 = f32x4.splat(s1);
+  const g2 = f32x4.splat(s2);
+  let i: usize = 0;
   if (left == 0) {
-    for (let i: usize = 0; i < rowBytes; i += 16) v128.store(l1 + i, f32x4.add(v128.load(l1 + i), v128.load(work + i)));
+    for (; i < vecBytes; i += 16) v128.store(l1 + i, f32x4.add(v128.load(l1 + i), v128.load(work + i)));
+    for (; i < rowBytes; i += 4) store<f32>(l1 + i, load<f32>(l1 + i) + load<f32>(work + i));
   } else if (left == 1) {
-    for (let i: usize = 0; i < rowBytes; i += 16) {
+    for (; i < vecBytes; i += 16) {
       const x = v128.load(l1 + i);
       const o0 = v128.load(r0 + i);
       const w = f32x4.add(v128.load(work + i), f32x4.mul(g0, o0));
       v128.store(r0 + i, f32x4.add(o0, f32x4.mul(g0, x)));
       v128.store(l1 + i, f32x4.add(x, w));
     }
+    for (; i < rowBytes; i += 4) {
+      const x = load<f32>(l1 + i);
+      const o0 = load<f32>(r0 + i);
+      const w = load<f32>(work + i) + s0 * o0;
+      store<f32>(r0 + i, o0 + s0 * x);
+      store<f32>(l1 + i, x + w);
+    }
   } else if (left == 2) {
-    for (let i: usize = 0; i < rowBytes; i += 16) {
+    for (; i < vecBytes; i += 16) {
       const x = v128.load(l1 + i);
       const o0 = v128.load(r0 + i);
       const o1 = v128.load(r1 + i);
@@ -214,8 +252,17 @@ function trainPairHS(word: u32, context: u32, alpha: f32): void {
       v128.store(r1 + i, f32x4.add(o1, f32x4.mul(g1, x)));
       v128.store(l1 + i, f32x4.add(x, w));
     }
+    for (; i < rowBytes; i += 4) {
+      const x = load<f32>(l1 + i);
+      const o0 = load<f32>(r0 + i);
+      const o1 = load<f32>(r1 + i);
+      const w = load<f32>(work + i) + s0 * o0 + s1 * o1;
+      store<f32>(r0 + i, o0 + s0 * x);
+      store<f32>(r1 + i, o1 + s1 * x);
+      store<f32>(l1 + i, x + w);
+    }
   } else {
-    for (let i: usize = 0; i < rowBytes; i += 16) {
+    for (; i < vecBytes; i += 16) {
       const x = v128.load(l1 + i);
       const o0 = v128.load(r0 + i);
       const o1 = v128.load(r1 + i);
@@ -227,6 +274,17 @@ function trainPairHS(word: u32, context: u32, alpha: f32): void {
       v128.store(r1 + i, f32x4.add(o1, f32x4.mul(g1, x)));
       v128.store(r2 + i, f32x4.add(o2, f32x4.mul(g2, x)));
       v128.store(l1 + i, f32x4.add(x, w));
+    }
+    for (; i < rowBytes; i += 4) {
+      const x = load<f32>(l1 + i);
+      const o0 = load<f32>(r0 + i);
+      const o1 = load<f32>(r1 + i);
+      const o2 = load<f32>(r2 + i);
+      const w = load<f32>(work + i) + s0 * o0 + s1 * o1 + s2 * o2;
+      store<f32>(r0 + i, o0 + s0 * x);
+      store<f32>(r1 + i, o1 + s1 * x);
+      store<f32>(r2 + i, o2 + s2 * x);
+      store<f32>(l1 + i, x + w);
     }
   }
 }
@@ -266,8 +324,7 @@ function trainPairMixed(word: u32, context: u32, alpha: f32): void {
       update(l2, l1, (label - sig) * alpha);
     }
   }
-  const gz = <usize>0;
-  let i: usize = gz;
+  let i: usize = 0;
   for (; i + 16 <= rowBytes; i += 16) v128.store(l1 + i, f32x4.add(v128.load(l1 + i), v128.load(work + i)));
   for (; i < rowBytes; i += 4) store<f32>(l1 + i, load<f32>(l1 + i) + load<f32>(work + i));
 }
@@ -276,11 +333,19 @@ function trainPairMixed(word: u32, context: u32, alpha: f32): void {
 // threads' changes). Before any training local = base = 0, so the first sync only loads.
 function syncRows(shared: usize, local: usize, base: usize): void {
   const n = <usize>HOT * (<usize>D << 2);
-  for (let i: usize = 0; i < n; i += 16) {
+  let i: usize = 0;
+  for (; i + 16 <= n; i += 16) {
     const v = f32x4.add(v128.load(shared + i), f32x4.sub(v128.load(local + i), v128.load(base + i)));
     v128.store(shared + i, v);
     v128.store(local + i, v);
     v128.store(base + i, v);
+  }
+  // HOT × D floats need not be a multiple of 4: the rest one at a time, never past the block.
+  for (; i < n; i += 4) {
+    const v = load<f32>(shared + i) + (load<f32>(local + i) - load<f32>(base + i));
+    store<f32>(shared + i, v);
+    store<f32>(local + i, v);
+    store<f32>(base + i, v);
   }
 }
 
