@@ -12,7 +12,7 @@
  * The paper's R@1 was 0.56 (its own 216K key images and a VGG-19 chain); this is a small conv4 at
  * 64 px on 2,050 images, trained for minutes.
  *
- * Flags (--name=value): size (64), crop (56), epochs (6, document), fine-tune-epochs (3), reg-epochs (8),
+ * Flags (--name=value): size (64), crop (56), epochs (10, document), fine-tune-epochs (5), reg-epochs (30),
  * batch (50), lr (0.01), ft-lr (0.001), reg-lr (0.01), min-train (10), workers (2), k-document (20),
  * k-second (4), k-sentence (40), embed-epochs (5), seed (1), workspace (a folder to keep and reuse:
  * stages that are up to date are skipped), --keep (leave the temporary workspace).
@@ -42,7 +42,7 @@ const text = (name: string): string | undefined => process.argv.find((x) => x.st
 const has = (name: string) => process.argv.includes(`--${name}`);
 
 const o = {
-  size: flag('size', 64), crop: flag('crop', 56), epochs: flag('epochs', 6), fineTuneEpochs: flag('fine-tune-epochs', 3), regEpochs: flag('reg-epochs', 8),
+  size: flag('size', 64), crop: flag('crop', 56), epochs: flag('epochs', 10), fineTuneEpochs: flag('fine-tune-epochs', 5), regEpochs: flag('reg-epochs', 30),
   batch: flag('batch', 50), lr: flag('lr', 0.01), ftLr: flag('ft-lr', 0.001), regLr: flag('reg-lr', 0.01), minTrain: flag('min-train', 10),
   workers: flag('workers', 2), seed: flag('seed', 1), embedEpochs: flag('embed-epochs', 5),
   k: { document: flag('k-document', 20), second: flag('k-second', 4), sentence: flag('k-sentence', 40) },
