@@ -31,9 +31,8 @@ import { modelOutputs, readModelMeta, type ClassesFile } from '../training/predi
 import type { ImageDataset } from '../training/data.js';
 import { useDevice, type Device } from '../training/backend.js';
 import { trainModel, type EpochRecord } from '../training/trainer.js';
-import { loadLayersModel, replaceHead, saveLayersModel } from '../training/model-io.js';
+import { loadLayersModel, NEW_LAYER_LR, replaceHead, saveLayersModel } from '../training/model-io.js';
 import { exportOnnx } from '../training/onnx-export.js';
-import { NEW_LAYER_LR } from '../training/run.js';
 import { regressionManifest, writeRegressionManifest, type RegressionCounts } from './targets.js';
 
 /** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */

@@ -28,6 +28,7 @@ import { registerDescribe } from './describe.js';
 import { registerRegress } from './regress.js';
 import { registerKeywords } from './keywords.js';
 import { registerSearch } from './search.js';
+import { registerQueue } from './queue.js';
 
 const COMMANDS: Array<(program: Command) => void> = [
   registerInit,
@@ -55,6 +56,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerRegress,
   registerKeywords,
   registerSearch,
+  registerQueue,
 ];
 
 export function registerAllCommands(program: Command): void {
