@@ -197,3 +197,18 @@ export type { WordCountTable, MeanStd } from './descriptions/word-counts.js';
 export { runDescribeStage, DESCRIBE_STAGE } from './descriptions/stage.js';
 export type { DescribeStageOptions, DescribeStageResult } from './descriptions/stage.js';
 export { builtinOntology, builtinOboText, BUILTIN_TERM_COUNT } from './ontology/builtin.js';
+
+// Images → words (Sections 5.3–5.4): the bigram regression CNN, keyword prediction scored by R@K, text → image search.
+export { regressionManifest, writeRegressionManifest, squash, autoScale } from './keywords/targets.js';
+export type { RegressionManifest, RegressionRow, RegressionCounts, TargetOptions } from './keywords/targets.js';
+export { trainRegression, readRegressionOutputs, REGRESS_STAGE } from './keywords/regress.js';
+export type { RegressionOptions, RegressionResult, RegressionOutputs } from './keywords/regress.js';
+export { predictKeywords, KeywordMatcher, rankCandidates, cosine, TOP_WORDS } from './keywords/predict-keywords.js';
+export type { LevelKeyword, ImageKeywords, KeywordsResult, RankedWord } from './keywords/predict-keywords.js';
+export { recallAtK, recallTable, matchKey } from './keywords/recall.js';
+export type { RecallTable, PairRankings } from './keywords/recall.js';
+export { searchImages, ImageSearchIndex, evaluateSearch, queryWords } from './keywords/search.js';
+export type { SearchHit, SearchResult, SearchEvaluation } from './keywords/search.js';
+export { evaluateKeywords, imageDiseaseWords, KEYWORDS_STAGE } from './keywords/stage.js';
+export type { KeywordEvaluation, KeywordEvaluationOptions, KeywordExample } from './keywords/stage.js';
+export { readTruthImageWords } from './keywords/truth.js';

@@ -76,7 +76,7 @@ test('--workers means the same on every command: 0 (the main thread) to 4 per co
     assert.match(o.description, /0 = in the main thread|0 or 1: the main thread/, path.join(' '));
     for (const bad of ['abc', '-1', '1e9', '99999', String(maxWorkerCount() + 1)]) assert.throws(() => o.parseArg?.(bad, undefined), /--workers must be an integer from 0 to/);
   }
-  assert.deepEqual(found.sort(), ['embed', 'ingest', 'ingest-collection', 'sample', 'topics', 'train']);
+  assert.deepEqual(found.sort(), ['embed', 'ingest', 'ingest-collection', 'regress', 'sample', 'topics', 'train']);
 });
 
 test('-w/--workspace on every command that uses a workspace, --wait on every one that writes to it', () => {
@@ -90,8 +90,8 @@ test('-w/--workspace on every command that uses a workspace, --wait on every one
     }
     if (command.options.some((x) => x.long === '--wait')) withWait.push(path.join(' '));
   }
-  const readers = ['classify', 'neighbors', 'rejects', 'stats'];
-  const writers = ['dataset', 'demo', 'describe', 'embed', 'evaluate', 'export', 'images convert', 'images index', 'ingest', 'ingest-collection', 'link', 'pacs link', 'topics', 'train'];
+  const readers = ['classify', 'keywords', 'neighbors', 'rejects', 'search', 'stats'];
+  const writers = ['dataset', 'demo', 'describe', 'embed', 'evaluate', 'export', 'images convert', 'images index', 'ingest', 'ingest-collection', 'link', 'pacs link', 'regress', 'topics', 'train'];
   assert.deepEqual(withWorkspace.sort(), [...readers, ...writers, 'init'].sort());
   assert.deepEqual(withWait.sort(), writers.sort());
 });

@@ -26,6 +26,13 @@ const CHECKPOINT_FILE = 'checkpoint.pacsmine';
 export interface EmbedStageOptions extends Word2VecOptions, RunControl {
   /** Extra plain-text corpus files, one document per line or paragraph. */
   extraCorpus?: readonly string[];
+  /**
+   * Add the workspace's case text kept beside the reports (table case_extra_text, e.g. MedPix's
+   * Disease Discussion, already de-identified): true for every kind, or the kinds to take
+   * ('disease-discussion', ...). The paper added biomedical articles to its reports for the same
+   * reason: more varied text about the same diseases gives better vectors. Default: none.
+   */
+  caseExtraText?: boolean | readonly string[];
   /** Train again even when the stage is up to date. */
   force?: boolean;
 }
@@ -38,6 +45,8 @@ export interface EmbedStageResult {
   skipped: boolean;
   reports: number;
   extraDocuments: number;
+  /** Case texts taken from case_extra_text. */
+  caseExtraTexts: number;
   /** SHA-256 of the trained model (Word2Vec.digest: vocabulary and weights, no timings). */
   digest: string;
   report?: Word2VecReport;
@@ -67,28 +76,30 @@ export function loadWorkspaceVectors(ws: Workspace): WordVectors {
 }
 
 export async function runEmbedStage(ws: Workspace, options: EmbedStageOptions = {}): Promise<EmbedStageResult> {
-  const { extraCorpus = [], force = false, signal, onProgress, ...w2v } = options;
+  const { extraCorpus = [], caseExtraText = false, force = false, signal, onProgress, ...w2v } = options;
   const opts = resolveWord2VecOptions(w2v);
   const texts = (ws.db.prepare('SELECT text FROM reports ORDER BY report_id').all() as Array<{ text: string }>).map((r) => r.text);
   const extraTexts = extraCorpus.flatMap((file) => readFileSync(file, 'utf8').split(/\n\s*\n|\n/).filter((l) => l.trim()));
+  const caseTexts = readCaseExtraText(ws, caseExtraText);
   const hash = createHash('sha256');
   for (const t of texts) hash.update(t).update('\0');
   for (const t of extraTexts) hash.update(t).update('\0');
+  for (const t of caseTexts) hash.update(t).update('\0');
   const inputDigest = hash.digest('hex');
   // Workers change the (Hogwild) result but not what was asked for; the kernel neither.
-  const params = { ...opts, workers: undefined, kernel: undefined, extraCorpus: extraCorpus.length };
+  const params = { ...opts, workers: undefined, kernel: undefined, extraCorpus: extraCorpus.length, ...(caseExtraText !== false ? { caseExtraText } : {}) };
   const dir = workspaceModelDir(ws);
   const modelPath = workspaceModelPath(ws);
   const vectorsPath = workspaceVectorsPath(ws);
-  const counts = { reports: texts.length, extraDocuments: extraTexts.length };
+  const counts = { reports: texts.length, extraDocuments: extraTexts.length, caseExtraTexts: caseTexts.length };
   // Up to date only if both files are byte for byte what this stage wrote (size and SHA-256 in the record).
   const record = ws.stageRecord(EMBED_STAGE);
   const recorded = (record?.summary as { digest?: unknown } | undefined)?.digest;
   if (!force && typeof recorded === 'string' && existsSync(modelPath) && ws.isUpToDate(EMBED_STAGE, params, inputDigest, CODE())) {
     return { vectorsPath, modelPath, skipped: true, ...counts, digest: recorded };
   }
-  if (texts.length + extraTexts.length === 0) throw new InputError('no text to train on: the workspace has no reports and no extra corpus was given');
-  const sentences = [...sentenceTokens(texts), ...sentenceTokens(extraTexts)];
+  if (texts.length + extraTexts.length + caseTexts.length === 0) throw new InputError('no text to train on: the workspace has no reports and no extra corpus was given');
+  const sentences = [...sentenceTokens(texts), ...sentenceTokens(extraTexts), ...sentenceTokens(caseTexts)];
   const model = new Word2Vec(opts);
   const checkpoint = path.join(dir, CHECKPOINT_FILE);
   try {
@@ -102,4 +113,14 @@ export async function runEmbedStage(ws: Workspace, options: EmbedStageOptions = 
   } finally {
     model.dispose();
   }
+}
+
+/** The case_extra_text rows asked for (none when the table is missing: the workspace has no collection). */
+function readCaseExtraText(ws: Workspace, which: boolean | readonly string[]): string[] {
+  if (which === false) return [];
+  const has = ws.db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'case_extra_text'").pluck().get() as number;
+  if (!has) return [];
+  const rows = ws.db.prepare('SELECT kind, text FROM case_extra_text ORDER BY report_id, kind').all() as Array<{ kind: string; text: string }>;
+  const kinds = which === true ? undefined : new Set(which);
+  return rows.filter((r) => kinds === undefined || kinds.has(r.kind)).map((r) => r.text);
 }

@@ -31,6 +31,14 @@ test('the demo chain learns the archive\'s study categories at every level, and 
     const doc = s.chain.document!;
     assert.ok(doc.top1 >= doc.majorityTop1 + 0.3 && doc.top1 >= doc.randomTop1 + 0.3, `document top-1 ${doc.top1}`);
     assert.ok(doc.truthTop1 >= 0.5, `document category top-1 ${doc.truthTop1}`);
+    // Images → words ran and scored (the archive's bigrams are the patient's primary cancer, named in
+    // the history and not drawn in the pixels: no learning threshold here; see src/keywords tests).
+    const k = s.keywords;
+    assert.ok(k, 'the regression and keyword steps ran');
+    t.diagnostic(`keywords: R@1 ${k.r1.toFixed(3)} R@5 ${k.r5.toFixed(3)} R@10 ${k.r10.toFixed(3)} over ${k.pairs} pairs; baselines ${JSON.stringify(k.baselines)}; truth R@1 ${k.truthR1.toFixed(3)}; search recall@10 ${k.searchRecallAt10.toFixed(3)}`);
+    assert.ok(k.trainRows > 0 && k.pairs > 0 && k.testImages > 0);
+    assert.ok(k.r1 <= k.r5 && k.r5 <= k.r10 && k.r10 <= 1);
+    assert.ok(existsSync(k.examples));
   } finally {
     ws.close();
     rmSync(dir, { recursive: true, force: true });

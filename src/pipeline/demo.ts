@@ -30,6 +30,7 @@ import { readTruthImageCategories } from './truth.js';
 import { runEmbedStage, type EmbedStageResult } from '../embeddings/stage.js';
 import { runDescribeStage, type DescribeStageResult } from '../descriptions/stage.js';
 import { codeDigest } from '../util/code-digest.js';
+import { runDemoKeywords, type DemoKeywordScore } from './keywords-demo.js';
 
 /** The code the archive generator's output depends on (the src folders it imports): a change there makes its record stale. */
 const CODE = (): string => codeDigest('images', 'sample', 'util');
@@ -65,6 +66,8 @@ export interface DemoSummary {
   describe: DescribeStageResult;
   /** The chain's levels: test scores, baselines, truth scores, where the confusion matrix is. */
   chain?: Partial<Record<TopicLevel, DemoLevelScore>>;
+  /** Images → words: the regression CNN's keywords (R@K) and search on the test split (src/pipeline/keywords-demo.ts). */
+  keywords?: DemoKeywordScore;
 }
 
 export interface DemoLevelScore {
@@ -198,5 +201,7 @@ export async function runDemo(ws: Workspace, options: DemoOptions = {}): Promise
     }
     log(`confusion matrices: ${ready.map((l) => path.relative(process.cwd(), chain![l]?.confusionSvg ?? '')).join(', ')}`);
   }
-  return { archive, ingest, images, link, linkTruth, convert, stats, topics, topicTruth, embed, describe, dataset, datasets, ...(chain ? { chain } : {}) };
+  // Images → words (Sections 5.3–5.4): the regression CNN from the document network, keywords and search.
+  const keywords = chain?.document ? await runDemoKeywords(ws, { seed: o.seed, truthJsonl: archive.truthJsonl, log }) : undefined;
+  return { archive, ingest, images, link, linkTruth, convert, stats, topics, topicTruth, embed, describe, dataset, datasets, ...(chain ? { chain } : {}), ...(keywords ? { keywords } : {}) };
 }

@@ -90,7 +90,7 @@ export interface TruthReference {
 }
 
 /** Words the report writer always uses for a finding type (report.ts), for keyword-recall scoring. */
-const FINDING_KEYWORDS: Record<FindingType, string[]> = {
+export const FINDING_KEYWORDS: Record<FindingType, string[]> = {
   mass: ['mass'], metastasis: ['metastasis'], cyst: ['cyst'], nodule: ['nodule'], effusion: ['effusion'],
   fracture: ['fracture'], 'lymph-node': ['lymph', 'node'], 'disc-herniation': ['disc', 'protrusion'], consolidation: ['consolidation'],
 };

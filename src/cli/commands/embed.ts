@@ -13,6 +13,7 @@ import { progressReporter } from '../progress.js';
 interface EmbedFlags extends WorkspaceFlags {
   text?: string[];
   extra?: string[];
+  caseText?: boolean | string[];
   out?: string;
   format: string;
   vectorSize: number;
@@ -37,6 +38,7 @@ export function registerEmbed(program: Command): void {
     .addOption(waitOption())
     .option('--text <files...>', 'train on these plain-text files (one document per line) instead of a workspace; needs --out')
     .option('--extra <files...>', 'extra corpus files added to the reports (e.g. biomedical articles)')
+    .option('--case-text [kinds...]', 'add the case text kept beside the reports (case_extra_text, e.g. MedPix\'s disease-discussion): every kind, or these')
     .option('--out <file>', 'write the vectors here (word2vec format)')
     .option('--format <format>', 'binary or text (word2vec formats, both read by gensim)', 'binary')
     .option('--vector-size <n>', 'dimensions', integerFlag('vector-size', { min: 1, max: 10_000 }), 256)
@@ -85,14 +87,14 @@ export function registerEmbed(program: Command): void {
           return;
         }
         const result = await inWorkspace('embed', flags, 'update', async (ws) => {
-          const r = await runEmbedStage(ws, { ...options, ...control, extraCorpus: flags.extra ?? [], force: flags.force ?? false });
+          const r = await runEmbedStage(ws, { ...options, ...control, extraCorpus: flags.extra ?? [], caseExtraText: flags.caseText ?? false, force: flags.force ?? false });
           if (flags.out) saveWord2VecFormat(loadWord2VecFormat(r.vectorsPath, 'binary'), flags.out, format);
           return r;
         });
         progress.stop();
         printResult(result, flags.json, (r) =>
           r.skipped ? `embed: up to date (${r.vectorsPath})` :
-            `embed: ${r.report?.numWords} words from ${r.reports} reports + ${r.extraDocuments} extra documents, ${Math.round(r.report?.wordsPerSecond ?? 0)} words/s` +
+            `embed: ${r.report?.numWords} words from ${r.reports} reports + ${r.extraDocuments} extra documents + ${r.caseExtraTexts} case texts, ${Math.round(r.report?.wordsPerSecond ?? 0)} words/s` +
             `${r.report?.resumedFromEpoch ? ` (resumed after epoch ${r.report.resumedFromEpoch})` : ''} -> ${r.vectorsPath}`);
       } finally {
         progress.stop();

@@ -25,6 +25,9 @@ import { registerEmbed } from './embed.js';
 import { registerNeighbors } from './neighbors.js';
 import { registerTerms } from './terms.js';
 import { registerDescribe } from './describe.js';
+import { registerRegress } from './regress.js';
+import { registerKeywords } from './keywords.js';
+import { registerSearch } from './search.js';
 import { registerQueue } from './queue.js';
 
 const COMMANDS: Array<(program: Command) => void> = [
@@ -50,6 +53,9 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerNeighbors,
   registerTerms,
   registerDescribe,
+  registerRegress,
+  registerKeywords,
+  registerSearch,
   registerQueue,
 ];
 

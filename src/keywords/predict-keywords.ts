@@ -1,0 +1,214 @@
+/**
+ * Word prediction from images as retrieval (Section 5.4). For an image, the three topic
+ * classifiers give its topic at each level; each topic's top 50 LDA words are the candidates; each
+ * candidate's word vector is matched by cosine against the first and the second half of the
+ * regression output (the two words of a bigram), and a candidate scores its better half. The best
+ * candidate per level is the image's keyword at that level: three keywords per image (Figure 8).
+ *
+ * The regression output compared is the network's logits ẑ: the network learns g(ẑ) ≈ g(Z), so ẑ
+ * estimates the word vectors Z themselves (targets.ts).
+ */
+import path from 'node:path';
+import type { Workspace } from '../store/workspace.js';
+import type { WordVectors } from '../embeddings/vectors.js';
+import { loadWorkspaceVectors } from '../embeddings/stage.js';
+import { TOPIC_LEVELS, type TopicLevel } from '../topics/stage.js';
+import { OptionsError, describeError } from '../util/errors.js';
+import { levelModelDir } from '../evaluation/evaluate.js';
+import { argmax } from '../evaluation/metrics.js';
+import { loadManifestEntries, type ManifestEntry } from '../training/manifest.js';
+import { modelOutputs, readModelMeta, type ClassesFile } from '../training/predict.js';
+import { existsSync } from 'node:fs';
+import { regressionModelDir } from './regress.js';
+
+/** The paper's candidates per topic. */
+export const TOP_WORDS = 50;
+
+/** Cosine similarity of two vectors of one length (0 when either is all zeros). */
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let ab = 0, aa = 0, bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as number, y = b[i] as number;
+    ab += x * y;
+    aa += x * x;
+    bb += y * y;
+  }
+  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
+}
+
+export interface RankedWord {
+  word: string;
+  /** The better of its cosines against the output's two halves. */
+  cosine: number;
+  /** Which half it matched best: 0 the bigram's first word, 1 its second. */
+  half: 0 | 1;
+}
+
+/**
+ * Candidates ranked by their best cosine against either half of a 2·D output (ties keep the
+ * candidates' order); candidates without a vector are left out, repeats counted once.
+ */
+export function rankCandidates(output: ArrayLike<number>, candidates: readonly string[], vectors: WordVectors): RankedWord[] {
+  const D = vectors.vectorSize;
+  if (output.length !== 2 * D) throw new OptionsError(`the regression output has ${output.length} values; the word vectors need ${2 * D} (2 × ${D}): train the regression again on these vectors`);
+  const first = Array.prototype.slice.call(output, 0, D) as number[];
+  const second = Array.prototype.slice.call(output, D) as number[];
+  const seen = new Set<string>();
+  const out: Array<RankedWord & { order: number }> = [];
+  candidates.forEach((word, order) => {
+    if (seen.has(word) || !vectors.has(word)) return;
+    seen.add(word);
+    const v = vectors.vector(word);
+    const c0 = cosine(first, v), c1 = cosine(second, v);
+    out.push({ word, cosine: Math.max(c0, c1), half: c1 > c0 ? 1 : 0, order });
+  });
+  return out.sort((a, b) => b.cosine - a.cosine || a.order - b.order).map(({ order: _o, ...r }) => r);
+}
+
+/**
+ * Each topic's top words at a level (label -> words, the topic's own order). A second-level topic
+ * without words of its own (its document topic was not divided: one sub-topic) takes its parent's.
+ */
+export function topicWords(ws: Workspace, level: TopicLevel, count = TOP_WORDS): Map<string, string[]> {
+  const has = ws.db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'topics'").pluck().get() as number;
+  if (!has) throw new OptionsError('the workspace has no topics: run `pacsmine topics` first');
+  const rows = ws.db.prepare('SELECT label, parent, top_words FROM topics WHERE level = ?').all(level) as Array<{ label: string; parent: number; top_words: string }>;
+  const parentWords = ws.db.prepare("SELECT top_words FROM topics WHERE level = 'document' AND topic = ?").pluck();
+  return new Map(rows.map((r) => {
+    let words = JSON.parse(r.top_words) as string[];
+    if (words.length === 0 && level === 'second') words = JSON.parse((parentWords.get(r.parent) as string | undefined) ?? '[]') as string[];
+    return [r.label, words.slice(0, count)];
+  }));
+}
+
+/** One level's keyword for an image. */
+export interface LevelKeyword {
+  level: TopicLevel;
+  /** The topic the level's classifier gave the image. */
+  topic: string;
+  /** The candidate nearest the regression output (null when no candidate has a word vector). */
+  keyword: string | null;
+  cosine: number | null;
+}
+
+export interface ImageKeywords {
+  image: string;
+  keywords: LevelKeyword[];
+}
+
+export interface KeywordsResult {
+  images: ImageKeywords[];
+  rejected: Array<{ image: string; reason: string }>;
+  levels: TopicLevel[];
+}
+
+/** The trained classifier networks of the workspace, with their metadata. */
+export function levelNetworks(ws: Workspace): Array<{ level: TopicLevel; dir: string; meta: ClassesFile }> {
+  return TOPIC_LEVELS.map((level) => ({ level, dir: levelModelDir(ws, level) }))
+    .filter((n) => existsSync(path.join(n.dir, 'model.onnx')) && existsSync(path.join(n.dir, 'classes.json')))
+    .map((n) => ({ ...n, meta: readModelMeta(n.dir) }))
+    .filter((n) => n.meta.head === 'softmax');
+}
+
+/** Loads images as a network expects them; unreadable ones are reported by index. */
+async function loadFor(meta: ClassesFile, entries: ManifestEntry[]) {
+  return loadManifestEntries(entries, process.cwd(), { size: meta.imageSize, channels: meta.inputShape[2] === 3 ? 3 : 1, unlabelled: true, fit: meta.fit ?? 'pad' });
+}
+
+/** Each image's topic at every level with a trained classifier (undefined where its file could not be read). */
+export async function predictTopics(ws: Workspace, files: readonly string[], options: { threads?: number } = {}): Promise<{ levels: TopicLevel[]; topics: Array<Partial<Record<TopicLevel, string>>>; rejected: Map<number, string> }> {
+  const networks = levelNetworks(ws);
+  if (networks.length === 0) throw new OptionsError('no trained topic classifiers in the workspace: run `pacsmine train --chain` first');
+  const entries = files.map((f) => ({ path: path.resolve(f) }));
+  const topics: Array<Partial<Record<TopicLevel, string>>> = files.map(() => ({}));
+  const rejected = new Map<number, string>();
+  for (const n of networks) {
+    const loaded = await loadFor(n.meta, entries);
+    for (const r of loaded.rejects) rejected.set(r.index, r.reason);
+    if (loaded.data.numImages === 0) continue;
+    const K = n.meta.classNames.length;
+    const logits = await modelOutputs(n.dir, n.meta, loaded.data, options.threads !== undefined ? { threads: options.threads } : {});
+    loaded.kept.forEach((index, i) => { topics[index]![n.level] = n.meta.classNames[argmax(logits.subarray(i * K, (i + 1) * K))]!; });
+  }
+  return { levels: networks.map((n) => n.level), topics, rejected };
+}
+
+/** Regression outputs (logits) for image files, through the workspace's regression network. */
+export async function regressionOutputsFor(ws: Workspace, files: readonly string[], options: { threads?: number } = {}): Promise<{ outputs: Array<Float32Array | undefined>; dim: number; rejected: Map<number, string> }> {
+  const dir = regressionModelDir(ws);
+  if (!existsSync(path.join(dir, 'model.onnx'))) throw new OptionsError('no regression network in the workspace: run `pacsmine regress` first');
+  const meta = readModelMeta(dir) as ClassesFile & { targetDim: number };
+  const loaded = await loadFor(meta, files.map((f) => ({ path: path.resolve(f) })));
+  const rejected = new Map(loaded.rejects.map((r) => [r.index, r.reason]));
+  const outputs: Array<Float32Array | undefined> = files.map(() => undefined);
+  if (loaded.data.numImages > 0) {
+    const all = await modelOutputs(dir, meta, loaded.data, options.threads !== undefined ? { threads: options.threads } : {});
+    const dim = all.length / loaded.data.numImages;
+    loaded.kept.forEach((index, i) => { outputs[index] = all.slice(i * dim, (i + 1) * dim); });
+  }
+  return { outputs, dim: meta.targetDim, rejected };
+}
+
+/** Matches topic words against regression outputs: the keyword step alone, for outputs already computed. */
+export class KeywordMatcher {
+  readonly vectors: WordVectors;
+  readonly #words: Map<TopicLevel, Map<string, string[]>>;
+
+  constructor(vectors: WordVectors, words: Map<TopicLevel, Map<string, string[]>>) {
+    this.vectors = vectors;
+    this.#words = words;
+  }
+
+  /** The workspace's word vectors and every level's topic words (top `count`). */
+  static fromWorkspace(ws: Workspace, count = TOP_WORDS): KeywordMatcher {
+    return new KeywordMatcher(loadWorkspaceVectors(ws), new Map(TOPIC_LEVELS.map((l) => [l, topicWords(ws, l, count)])));
+  }
+
+  /** The topic's candidate words (its top words, in topic order; [] for an unknown topic). */
+  candidates(level: TopicLevel, topic: string): string[] {
+    return this.#words.get(level)?.get(topic) ?? [];
+  }
+
+  /** Every candidate of the topic ranked against the output. */
+  rank(level: TopicLevel, topic: string, output: ArrayLike<number>): RankedWord[] {
+    return rankCandidates(output, this.candidates(level, topic), this.vectors);
+  }
+
+  /** The best candidate at each level that has a topic. */
+  keywords(topics: Partial<Record<TopicLevel, string>>, output: ArrayLike<number>): LevelKeyword[] {
+    const out: LevelKeyword[] = [];
+    for (const level of TOPIC_LEVELS) {
+      const topic = topics[level];
+      if (topic === undefined) continue;
+      const best = this.rank(level, topic, output)[0];
+      out.push({ level, topic, keyword: best?.word ?? null, cosine: best?.cosine ?? null });
+    }
+    return out;
+  }
+}
+
+/**
+ * `pacsmine keywords IMAGE...`: each image's three keywords (one per level), with their topics and
+ * cosines. An unreadable image is listed with the reason; the others go on.
+ */
+export async function predictKeywords(ws: Workspace, files: readonly string[], options: { threads?: number } = {}): Promise<KeywordsResult> {
+  if (files.length === 0) throw new OptionsError('no images given');
+  const matcher = KeywordMatcher.fromWorkspace(ws);
+  const { levels, topics, rejected } = await predictTopics(ws, files, options);
+  const reg = await regressionOutputsFor(ws, files, options);
+  if (reg.dim !== 2 * matcher.vectors.vectorSize) {
+    throw new OptionsError(`the regression network gives ${reg.dim} values, the word vectors need ${2 * matcher.vectors.vectorSize}: run \`pacsmine regress\` again`);
+  }
+  for (const [i, reason] of reg.rejected) rejected.set(i, reason);
+  const images: ImageKeywords[] = [];
+  files.forEach((image, i) => {
+    const output = reg.outputs[i];
+    if (rejected.has(i) || output === undefined) return;
+    images.push({ image, keywords: matcher.keywords(topics[i]!, output) });
+  });
+  return {
+    images,
+    rejected: [...rejected].sort(([a], [b]) => a - b).map(([i, reason]) => ({ image: files[i]!, reason: describeError(reason) })),
+    levels,
+  };
+}
