@@ -25,6 +25,7 @@ import { registerEmbed } from './embed.js';
 import { registerNeighbors } from './neighbors.js';
 import { registerTerms } from './terms.js';
 import { registerDescribe } from './describe.js';
+import { registerReport } from './report.js';
 
 const COMMANDS: Array<(program: Command) => void> = [
   registerInit,
@@ -49,6 +50,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerNeighbors,
   registerTerms,
   registerDescribe,
+  registerReport,
 ];
 
 export function registerAllCommands(program: Command): void {
