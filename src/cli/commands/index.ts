@@ -26,6 +26,7 @@ import { registerNeighbors } from './neighbors.js';
 import { registerTerms } from './terms.js';
 import { registerDescribe } from './describe.js';
 import { registerReport } from './report.js';
+import { registerServe } from './serve.js';
 
 const COMMANDS: Array<(program: Command) => void> = [
   registerInit,
@@ -51,6 +52,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerTerms,
   registerDescribe,
   registerReport,
+  registerServe,
 ];
 
 export function registerAllCommands(program: Command): void {
