@@ -29,13 +29,21 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
       else if (k.slice(0, 2) === 'on') e.addEventListener(k.slice(2), v);
       else e.setAttribute(k, String(v));
     });
-    for (var i = 2; i < arguments.length; i++) {
-      var c = arguments[i];
-      if (c === undefined || c === null || c === false) continue;
-      if (Array.isArray(c)) c.forEach(function (x) { if (x) e.append(x instanceof Node ? x : document.createTextNode(String(x))); });
-      else e.append(c instanceof Node ? c : document.createTextNode(String(c)));
-    }
+    append(e, Array.prototype.slice.call(arguments, 2));
     return e;
+  }
+  /** Appends children (nested lists flattened); anything not a node becomes a text node. */
+  function append(e, children) {
+    children.forEach(function (c) {
+      if (c === undefined || c === null || c === false || c === '') return;
+      if (Array.isArray(c)) append(e, c);
+      else e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    });
+  }
+  /** Replaces what the target element shows. */
+  function fill(target) {
+    target.replaceChildren();
+    append(target, Array.prototype.slice.call(arguments, 1));
   }
   function say(text, error) {
     status.textContent = text;
@@ -83,7 +91,7 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
     var level = LEVELS.indexOf(params.get('level')) >= 0 ? params.get('level') : 'document';
     return api('/api/topics', { level: level }).then(function (topics) {
       var others = topics.map(function (t) { return { value: t.label, text: 'topic ' + t.label + (t.name ? ' — ' + t.name : '') }; });
-      main.replaceChildren(
+      fill(main, 
         el('h1', {}, 'Topics'),
         el('p', { class: 'levels' }, LEVELS.map(function (l) { return el('a', { href: href('/', { level: l }), class: l === level ? 'current' : '' }, l + ' level'); })),
         el('p', {}, topics.length + ' topics at the ' + level + ' level'),
@@ -108,9 +116,9 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
   function topicPage() {
     var level = params.get('level'), label = params.get('label');
     return api('/api/topic', { level: level, label: label }).then(function (t) {
-      main.replaceChildren(
+      fill(main, 
         el('h1', {}, topicTitle(t)),
-        el('p', {}, t.level + ' level: ' + t.numDocs + ' documents, ' + t.imageCount + ' key images'),
+        el('p', {}, t.level + ' level: ' + t.numDocs + ' documents, ' + t.numImages + ' key-image references, ' + t.imageCount + ' images with pixels'),
         el('p', { class: 'words' }, t.topWords.join(', ')),
         t.next ? el('div', { id: 'next-level' }, el('h2', {}, 'At the ' + t.next.level + ' level'),
           el('ul', {}, t.next.topics.map(function (c) {
@@ -128,7 +136,7 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
       var s = im.sentence, h = im.highlight;
       var sentence = h ? [s.slice(0, h[0]), el('mark', {}, s.slice(h[0], h[1])), s.slice(h[1])] : [s];
       return Promise.all(im.labels.map(function (l) { return api('/api/topics', { level: l.level, sample: 0 }); })).then(function (lists) {
-        main.replaceChildren(
+        fill(main, 
           el('h1', {}, 'Key image'),
           el('p', {}, el('code', {}, im.id)),
           el('img', { class: 'big', src: '/pixels/' + encodeURIComponent(im.id) + qs(), alt: 'key image ' + im.id }),
@@ -156,12 +164,12 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
     var q = params.get('q') || '';
     var box = el('input', { name: 'q', value: q, size: 40, placeholder: 'pleural effusion' });
     var f = el('form', { action: '/search', method: 'get' }, box, el('input', { type: 'hidden', name: 'token', value: token }), el('button', { type: 'submit' }, 'Search'));
-    main.replaceChildren(el('h1', {}, 'Search key images by words'), f, el('div', { id: 'results' }));
+    fill(main, el('h1', {}, 'Search key images by words'), f, el('div', { id: 'results' }));
     if (!q) return Promise.resolve();
     return api('/api/search', { q: q }).then(function (r) {
       var results = document.getElementById('results');
-      if (!r.available) { results.replaceChildren(el('p', {}, 'Search is not available: ' + r.reason)); return; }
-      results.replaceChildren(
+      if (!r.available) { fill(results, el('p', {}, 'Search is not available: ' + r.reason)); return; }
+      fill(results, 
         r.unknown.length ? el('p', {}, 'not in the vocabulary: ' + r.unknown.join(', ')) : null,
         r.reason ? el('p', {}, r.reason) : null,
         r.hits.map(function (h) { return el('div', { class: 'hit' }, thumb(h.image), el('div', { class: 'caption' }, h.score.toFixed(3) + ' ' + h.caption)); }));
@@ -170,7 +178,7 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
 
   function reviewPage() {
     return api('/api/review').then(function (actions) {
-      main.replaceChildren(el('h1', {}, 'Review log'), el('p', {}, actions.length + ' actions; the next pacsmine dataset run applies them.'),
+      fill(main, el('h1', {}, 'Review log'), el('p', {}, actions.length + ' actions; the next pacsmine dataset run applies them.'),
         el('table', { id: 'review-log' }, el('tr', {}, ['when', 'who', 'action', 'level', 'target', 'value'].map(function (x) { return el('th', {}, x); })),
           actions.map(function (a) { return el('tr', {}, [a.at, a.who, a.action, a.level, a.target, a.value || ''].map(function (x) { return el('td', {}, x); })); })));
     });
@@ -179,6 +187,6 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
   var pages = { topics: topicsPage, topic: topicPage, image: imagePage, search: searchPage, review: reviewPage };
   var page = pages[document.body.getAttribute('data-page')];
   page().then(function () { document.body.setAttribute('data-ready', '1'); },
-    function (e) { main.replaceChildren(el('p', { class: 'error' }, 'Could not load: ' + e.message)); document.body.setAttribute('data-ready', '1'); });
+    function (e) { fill(main, el('p', { class: 'error' }, 'Could not load: ' + e.message)); document.body.setAttribute('data-ready', '1'); });
 })();
 `;
