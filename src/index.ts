@@ -182,3 +182,13 @@ export type { ReferenceWindow, ImageDescription, Bigram, WindowTerm, Description
 export { runDescribeStage, DESCRIBE_STAGE } from './descriptions/stage.js';
 export type { DescribeStageOptions, DescribeStageResult } from './descriptions/stage.js';
 export { builtinOntology, builtinOboText, BUILTIN_TERM_COUNT } from './ontology/builtin.js';
+
+// What people see: the HTML report of every result, and the clinician review app.
+export { writeReport, defaultReportPath } from './report/write-report.js';
+export type { WriteReportOptions, WriteReportResult } from './report/write-report.js';
+export { gatherReportData } from './report/report-data.js';
+export type { ReportData, GatherOptions } from './report/report-data.js';
+export { createReviewServer, startReviewServer } from './review/server.js';
+export type { ReviewServerOptions, RunningServer } from './review/server.js';
+export { recordReviewAction, listReviewActions, applyReviewDecisions, REVIEW_ACTIONS } from './datasets/review-decisions.js';
+export type { ReviewAction, ReviewActionInput, AppliedReview } from './datasets/review-decisions.js';

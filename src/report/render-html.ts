@@ -92,7 +92,7 @@ async function figure2(d: ReportData): Promise<Markup> {
     }
     const sweeps = t.sweep ? [{ name: level, sweep: t.sweep }] : Object.entries(t.sweeps).map(([parent, sweep]) => ({ name: `topic ${parent}`, sweep }));
     if (sweeps.length === 0) {
-      parts.push(html`<h3>${LEVEL_NAMES[level]}</h3><p class="not-run" data-status="not-run">Not run: no K sweep at this level (K = ${JSON.stringify(t.chosenK)} was given); run \`pacsmine topics --level ${level} --sweep K1,K2,...\`</p>`);
+      parts.push(html`<h3>${LEVEL_NAMES[level]}</h3><p class="not-run" data-status="not-run">Not run: no K sweep recorded at this level (its models have K = ${JSON.stringify(t.chosenK)}; at the second level a topic gets a model and a sweep of its own once it holds enough documents); run \`pacsmine topics --level ${level} --sweep K1,K2,...\`</p>`);
       continue;
     }
     const ppl = await renderChart(sweepSpec(sweeps, 'perplexity', `${level}: held-out perplexity`), `sweep-${level}-ppl`);

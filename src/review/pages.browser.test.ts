@@ -24,6 +24,9 @@ const skip = needsExecutable(CHROMIUM, 'Debian\'s chromium package: apt-get inst
 const TOKEN = 'browser-test-token-0123456789';
 const EVIL = ' <script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
 
+/** The little of the browser's DOM these tests touch inside the page (the build has no DOM types). */
+type Dom = { document: { querySelector(s: string): { textContent: string | null } | null } };
+
 let demo: TinyDemo;
 let server: RunningServer;
 let browser: Browser;
@@ -109,7 +112,10 @@ test('each review page opens with no console error, shows its elements, and runs
   assert.equal(await image.page.locator('#labels tr[data-level]').count(), 3);
   assert.ok((await image.page.locator('#sentence').innerText()).includes('<script>window.__pwned = 1</script>'));
   assert.equal(await image.page.locator('#sentence mark').count(), 1, 'the reference is marked');
-  await image.page.waitForFunction("(() => { const i = document.querySelector('img.big'); return i !== null && i.complete && i.naturalWidth > 0; })()");
+  await image.page.waitForFunction(() => {
+    const i = (globalThis as unknown as Dom).document.querySelector('img.big') as { complete: boolean; naturalWidth: number } | null;
+    return i !== null && i.complete && i.naturalWidth > 0;
+  });
   await assertNotBlank(image.page, 'image');
 
   const search = await open(`${base}/search?q=lung&${q}`);
@@ -148,7 +154,7 @@ test('a label corrected by clicking changes what the next dataset run writes', {
   assert.ok(choice, `a kept class among ${options.join(', ')}`);
   await row.locator('select').selectOption(choice);
   await row.locator('button').click();
-  await page.waitForFunction("/saved: relabel/.test(document.getElementById('status').textContent)");
+  await page.waitForFunction(() => /saved: relabel/.test(String((globalThis as unknown as Dom).document.querySelector('#status')?.textContent)));
   await page.waitForSelector('#labels tr[data-level="document"] td:nth-child(4):not(:empty)');
   assert.deepEqual(errors, []);
   await page.close();
