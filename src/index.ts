@@ -75,6 +75,10 @@ export type { Modality, Region, FindingType, CategorySpec } from './sample/catal
 export { readImageHeader, SUPPORTED_TRANSFER_SYNTAXES, HeaderProblem } from './images/header.js';
 export type { ImageHeader } from './images/header.js';
 export { indexDicomFolder, INDEX_STAGE } from './images/indexer.js';
+export { readKeyObject, KEY_OBJECT_SELECTION_SOP_CLASS } from './images/key-object.js';
+export type { KeyObjectDocument, KeyObjectReference } from './images/key-object.js';
+export { listKeyObjectImages } from './images/key-object-store.js';
+export type { KeyObjectImage } from './images/key-object-store.js';
 export type { IndexSummary } from './images/indexer.js';
 export { DEFAULT_MAX_PIXELS, decodeImage } from './images/pixels.js';
 export type { DecodedImage, DecodeOptions } from './images/pixels.js';
@@ -83,6 +87,15 @@ export { renderKeyImage, convertToPng, pngChunkTypes } from './images/png.js';
 export type { PngOptions, PngResult } from './images/png.js';
 export { convertKeyImages, CONVERT_STAGE } from './images/convert.js';
 export type { ConvertOptions, ConvertSummary } from './images/convert.js';
+export { convertOneImage, convertDigest } from './images/convert-one.js';
+export type { ImageInput, ConvertedRow, ConvertOutcome } from './images/convert-one.js';
+// The job queue (BullMQ on Redis): src/queue, docs/queue.md
+export { runQueueWorker } from './queue/worker.js';
+export type { QueueWorkerOptions, QueueWorkerHandle } from './queue/worker.js';
+export { enqueueConvert } from './queue/coordinator.js';
+export type { EnqueueConvertOptions } from './queue/coordinator.js';
+export { queueStatus } from './queue/status.js';
+export type { QueueStatus } from './queue/status.js';
 export { deidentifyPart10, mapUid, BASIC_PROFILE, DEIDENTIFICATION_METHOD } from './images/deid.js';
 export { exportKeyImages, workspaceSalt } from './images/export.js';
 export type { ExportOptions, ExportSummary } from './images/export.js';

@@ -16,6 +16,12 @@ rng = np.random.default_rng(spec['seed'])
 S, C = spec['imageSize'], spec['cropSize']
 images = np.fromfile(spec['images'], dtype=np.uint8).reshape(-1, S, S)
 batch = spec['batchSize']
+device = spec.get('device', 'cpu')
+
+
+def sync():
+    if device != 'cpu':
+        torch.cuda.synchronize()
 
 
 def conv4(num_classes):
@@ -43,7 +49,7 @@ def crops(idx, train):
             top = left = (S - C) // 2
             img = images[i, top:top + C, left:left + C]
         out[b, 0] = img / 255.0
-    return torch.from_numpy(out)
+    return torch.from_numpy(out).to(device)
 
 
 results = {}
@@ -52,11 +58,11 @@ for level in spec['levels']:
     labels = np.array(level['labels'], dtype=np.int64)
     split = np.array(level['split'], dtype=np.int64)
     K = level['numClasses']
-    weights = torch.tensor(level['classWeights'], dtype=torch.float32)
+    weights = torch.tensor(level['classWeights'], dtype=torch.float32, device=device)
     train_idx = np.nonzero((split == 0) & (labels >= 0))[0]
     test_idx = np.nonzero((split == 2) & (labels >= 0))[0]
     if net is None:
-        net = conv4(K)
+        net = conv4(K).to(device)
         lr = spec['learningRate']
         groups = [{'params': [p for p in net.parameters() if p.dim() > 1], 'weight_decay': 5e-4, 'lr': lr},
                   {'params': [p for p in net.parameters() if p.dim() == 1], 'weight_decay': 0.0, 'lr': lr}]
@@ -65,6 +71,7 @@ for level in spec['levels']:
         head = nn.Linear(net[-1].in_features, K)
         nn.init.kaiming_normal_(head.weight, nonlinearity='relu')
         nn.init.zeros_(head.bias)
+        head = head.to(device)
         net[-1] = head
         lr = spec['fineTuneLearningRate']
         body = list(net[:-1].parameters())
@@ -81,13 +88,14 @@ for level in spec['levels']:
         for s in range(0, len(order), batch):
             idx = order[s:s + batch]
             x = crops(idx, True)
-            y = torch.from_numpy(labels[idx])
+            y = torch.from_numpy(labels[idx]).to(device)
             opt.zero_grad(set_to_none=True)
             per = nn.functional.cross_entropy(net(x), y, reduction='none')
             # pacsmine's weighted loss: the mean over images of weight x cross-entropy (not divided by the weights' sum).
             loss = (per * weights[y]).mean() if level['weighted'] else per.mean()
             loss.backward()
             opt.step()
+        sync()
         spent += time.perf_counter() - t
         seen += len(order)
     net.eval()
@@ -96,7 +104,7 @@ for level in spec['levels']:
         for s in range(0, len(test_idx), 256):
             idx = test_idx[s:s + 256]
             logits = net(crops(idx, False))
-            y = torch.from_numpy(labels[idx])
+            y = torch.from_numpy(labels[idx]).to(device)
             ranks = (logits > logits.gather(1, y[:, None])).sum(1)
             top1 += int((ranks == 0).sum())
             top5 += int((ranks < 5).sum())
@@ -105,4 +113,4 @@ for level in spec['levels']:
         'top1': top1 / max(1, len(test_idx)), 'top5': top5 / max(1, len(test_idx)), 'test_images': int(len(test_idx)),
         'train_img_per_s': round(seen / spent, 2), 'peak_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
-print(json.dumps({'torch': torch.__version__, 'threads': torch.get_num_threads(), 'levels': results}))
+print(json.dumps({'torch': torch.__version__, 'device': device, 'threads': torch.get_num_threads(), 'levels': results}))

@@ -16,7 +16,7 @@ cp node_modules/webgpu/index.js node_modules/webgpu/package.json .gpu/node_modul
 cp node_modules/webgpu/dist/linux-x64/dawn.node .gpu/node_modules/webgpu/dist/linux-x64/
 # The wasm binaries, for a dry run of the bundle here (sh bench/gpu/run-dry.sh).
 cp dist/src/training/train-kernels.wasm node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm .gpu/
-mkdir -p .gpu/anchors && cp bench/anchors/torch_train.py .gpu/anchors/
+mkdir -p .gpu/anchors && cp bench/anchors/torch_train.py bench/anchors/torch_chain.py .gpu/anchors/
 xz -T2 -6 -c "$(command -v node)" > .gpu/node.xz
 if ! ls .gl/libvulkan1_*.deb >/dev/null 2>&1; then (cd .gl && apt-get download libvulkan1); fi
 du -sh .gpu .gl

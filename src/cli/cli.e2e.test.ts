@@ -75,8 +75,10 @@ test('demo generates a synthetic archive and runs every stage on it', () => {
     const r = pacsmine(['demo', '--workspace', ws, '--studies', '12', '--size', '32', '--slices', '6', '--json']);
     assert.equal(r.status, 0, r.stderr);
     const s = JSON.parse(r.stdout) as {
-      archive: { studies: number; files: number; dicomDir: string }; ingest: { ingested: number; references: number; rejected: number };
-      images: { indexed: number }; link: { keyImages: number; bySeriesInstance: number }; convert: { converted: number }; stats: { documents: number };
+      archive: { studies: number; files: number; keyObjects: number; dicomDir: string }; ingest: { ingested: number; references: number; rejected: number };
+      images: { indexed: number; keyObjects: number; flaggedKeyImages: number }; convert: { converted: number }; stats: { documents: number };
+      link: { keyImages: number; bySeriesInstance: number; bySeriesDescription: number; byAccessionOnly: number; byKeyObject: number };
+      linkTruth: { keyImages: number; linked: number; wrong: number };
       topics: Record<'document' | 'second' | 'sentence', { numImages: number; numTopics: number }>; topicTruth: { nmi: number; documents: number };
       dataset: { images: number; classes: number }; chain?: Record<string, { numTrain: number; testImages: number; top1: number; confusionSvg: string }>;
     };
@@ -85,10 +87,17 @@ test('demo generates a synthetic archive and runs every stage on it', () => {
     assert.ok(s.ingest.references >= 12, `references: ${s.ingest.references}`);
     assert.equal(s.images.indexed, s.archive.files);
     assert.ok(s.link.bySeriesInstance > 0 && s.link.bySeriesInstance <= s.link.keyImages);
+    // Reports that cite no image reach their key images through the archive's key object selection documents.
+    assert.equal(s.images.keyObjects, s.archive.keyObjects);
+    assert.ok(s.link.byKeyObject <= s.images.flaggedKeyImages && s.link.byKeyObject === s.link.byAccessionOnly);
+    assert.equal(s.linkTruth.wrong, 0, 'no link to an image the ground truth does not give the report');
+    assert.ok(s.linkTruth.linked > 0 && s.linkTruth.linked <= s.linkTruth.keyImages);
     assert.ok(s.convert.converted > 0);
     assert.equal(s.stats.documents, 12);
     for (const level of ['document', 'second', 'sentence'] as const) {
-      assert.equal(s.topics[level].numImages, s.link.keyImages, `every key image has a ${level}-level label`);
+      // Key images bookmarked for reports without references have their report's label, and no sentence of it.
+      const keyImages = s.link.keyImages + (level === 'sentence' ? 0 : s.link.byAccessionOnly);
+      assert.equal(s.topics[level].numImages, keyImages, `every key image has a ${level}-level label`);
       assert.ok(s.topics[level].numTopics >= 2);
     }
     assert.equal(s.topicTruth.documents, 12);

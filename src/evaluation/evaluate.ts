@@ -118,6 +118,11 @@ export async function evaluateLevel(ws: Workspace, o: EvaluateOptions): Promise<
   if (meta.head !== 'softmax' || classes.join('\u0001') !== info.classes.keptLabels.join('\u0001')) {
     throw new OptionsError(`the network in ${modelDir} knows ${classes.length} classes, the ${level}-level dataset has ${info.classes.kept} others: train it again on this dataset`);
   }
+  // A network trained on another version of the dataset (another split) may have trained on these test images.
+  const trainedOn = (meta as { datasetDigest?: unknown }).datasetDigest;
+  if (o.modelDir === undefined && typeof trainedOn === 'string' && trainedOn !== info.digest) {
+    throw new OptionsError(`the ${level}-level network was trained on an earlier version of the ${level}-level dataset: train it again (pacsmine train --level ${level}, or --chain)`);
+  }
   const entries = readManifest(info.manifest);
   const [, , c] = meta.inputShape;
   const test = await loadManifestEntries(entries, path.dirname(info.manifest), { size: meta.imageSize, channels: c === 3 ? 3 : 1, fit: meta.fit ?? 'stretch', filter: (e) => e.split === 'test' });

@@ -6,12 +6,9 @@
  * hash), never by the raw header value, and always land inside artifacts/key-images/.
  */
 import type { Workspace } from '../store/workspace.js';
-import { describeError, stopsRun } from '../util/errors.js';
-import { pathInside, uidFileName, UnsafePathError } from '../util/safe-path.js';
 import type { DicomwebClient } from '../pacs/dicomweb.js';
-import { HeaderProblem } from './header.js';
-import { loadImageBytes } from './load.js';
-import { convertToPng, type PngOptions } from './png.js';
+import type { PngOptions } from './png.js';
+import { convertDigest, convertOneImage, type ConvertedRow, type ImageInput } from './convert-one.js';
 import { Rejects } from '../store/rejects.js';
 import { IMAGES_SCHEMA } from './schema.js';
 import { DEFAULT_MAX_PIXELS } from './pixels.js';
@@ -37,46 +34,72 @@ export interface ConvertSummary {
   converted: number;
   rejected: number;
   outDir: string;
+  /** Hash of the converted rows and PNG bytes (convertDigest): equal for equal output, however it was run. */
+  digest: string;
 }
 
-export async function convertKeyImages(ws: Workspace, options: ConvertOptions = {}): Promise<ConvertSummary> {
+/** The images a conversion takes: the linked key images, or every indexed DICOM image with `all`. */
+export function imagesToConvert(ws: Workspace, all: boolean): ImageInput[] {
   ws.db.exec(IMAGES_SCHEMA);
   // Collection images (source 'collection') are not DICOM: the collection stage renders them itself (padded, masked).
-  const sql = options.all
-    ? "SELECT sop_instance_uid, location, source FROM images WHERE source <> 'collection' ORDER BY sop_instance_uid"
-    : `SELECT DISTINCT i.sop_instance_uid, i.location, i.source FROM links l JOIN images i ON i.sop_instance_uid = l.sop_instance_uid
+  const sql = all
+    ? "SELECT sop_instance_uid AS sopInstanceUid, location, source FROM images WHERE source <> 'collection' ORDER BY sop_instance_uid"
+    : `SELECT DISTINCT i.sop_instance_uid AS sopInstanceUid, i.location, i.source FROM links l JOIN images i ON i.sop_instance_uid = l.sop_instance_uid
        WHERE i.source <> 'collection' ORDER BY i.sop_instance_uid`;
-  const rows = ws.db.prepare(sql).all() as { sop_instance_uid: string; location: string; source: string }[];
-  const outDir = ws.artifactPath('key-images', '.keep').replace(/\.keep$/, '');
-  const rejects = new Rejects(ws, CONVERT_STAGE, ws.dir);
-  rejects.clear();
+  return ws.db.prepare(sql).all() as ImageInput[];
+}
+
+/** The workspace's key-image folder (artifacts/key-images). */
+export function keyImageDir(ws: Workspace): string {
+  return ws.artifactPath('key-images', '.keep').replace(/\.keep$/, '');
+}
+
+/** Writes converted rows into key_image_png (a rerun replaces a UID's row): the one writer is whoever holds the workspace. */
+export function saveConvertedRows(ws: Workspace, rows: ConvertedRow[]): void {
+  ws.db.exec(IMAGES_SCHEMA);
   const save = ws.db.prepare(`INSERT INTO key_image_png (sop_instance_uid, path, window_center, window_width, window_from, source_rows, source_columns)
     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sop_instance_uid) DO UPDATE SET path = excluded.path, window_center = excluded.window_center,
     window_width = excluded.window_width, window_from = excluded.window_from, source_rows = excluded.source_rows, source_columns = excluded.source_columns`);
-  const summary: ConvertSummary = { images: rows.length, converted: 0, rejected: 0, outDir };
+  ws.db.transaction(() => {
+    for (const r of rows) save.run(r.sopInstanceUid, r.path, r.windowCenter, r.windowWidth, r.windowFrom, r.sourceRows, r.sourceColumns);
+  })();
+}
+
+/** Records the stage (params, inputs, code, summary) once its rows are saved. */
+export function recordConvertStage(ws: Workspace, options: ConvertOptions, images: number, summary: ConvertSummary): void {
+  ws.recordStage(CONVERT_STAGE, { all: options.all ?? false, size: options.size ?? 256, maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS }, String(images), CODE(), summary);
+}
+
+export async function convertKeyImages(ws: Workspace, options: ConvertOptions = {}): Promise<ConvertSummary> {
+  const rows = imagesToConvert(ws, options.all ?? false);
+  const outDir = keyImageDir(ws);
+  const rejects = new Rejects(ws, CONVERT_STAGE, ws.dir);
+  rejects.clear();
+  const converted: ConvertedRow[] = [];
+  let rejected = 0;
   // A few images in flight at once: sharp works on libuv's thread pool, and its per-call
   // overhead (not the pixels) dominates at 256x256, so overlapping calls more than doubles throughput.
   const inFlight = Math.max(1, options.concurrency ?? 8);
   let done = 0;
-  const one = async (row: (typeof rows)[number]): Promise<void> => {
-    try {
-      const file = pathInside(outDir, uidFileName(row.sop_instance_uid, '.png'));
-      const bytes = await loadImageBytes(row, options.client);
-      const r = await convertToPng(bytes, file, options);
-      save.run(row.sop_instance_uid, r.path, r.window[0], r.window[1], r.windowFrom, r.sourceRows, r.sourceColumns);
-      summary.converted++;
-    } catch (error) {
-      if (stopsRun(error)) throw error; // refused credentials or no PACS: every other image would fail alike
-      rejects.add(row.location, error instanceof HeaderProblem ? error.code : error instanceof UnsafePathError ? 'unsafe-path' : 'undecodable', describeError(error));
-      summary.rejected++;
+  const one = async (row: ImageInput): Promise<void> => {
+    const outcome = await convertOneImage(row, outDir, options);
+    if (outcome.ok) converted.push(outcome.row);
+    else {
+      rejects.add(outcome.recordId, outcome.code, outcome.reason);
+      rejected++;
     }
     options.onProgress?.(++done, rows.length);
   };
-  for (let i = 0; i < rows.length; i += inFlight) {
-    // allSettled: a batch's other images finish (and are recorded) before a stopping error is thrown.
-    const failed = (await Promise.allSettled(rows.slice(i, i + inFlight).map(one))).find((r) => r.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
+  try {
+    for (let i = 0; i < rows.length; i += inFlight) {
+      // allSettled: a batch's other images finish (and are recorded) before a stopping error is thrown.
+      const failed = (await Promise.allSettled(rows.slice(i, i + inFlight).map(one))).find((r) => r.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    }
+  } finally {
+    saveConvertedRows(ws, converted);
   }
-  ws.recordStage(CONVERT_STAGE, { all: options.all ?? false, size: options.size ?? 256, maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS }, String(rows.length), CODE(), summary);
+  const summary: ConvertSummary = { images: rows.length, converted: converted.length, rejected, outDir, digest: convertDigest(converted) };
+  recordConvertStage(ws, options, rows.length, summary);
   return summary;
 }

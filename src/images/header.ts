@@ -46,7 +46,7 @@ export interface ImageHeader {
 
 /** Why a file was not indexed; `code` is stable (recorded in the rejects table). */
 export class HeaderProblem extends Error {
-  constructor(readonly code: 'not-dicom' | 'truncated' | 'no-pixel-data' | 'unsupported-transfer-syntax' | 'no-sop-uid' | 'dicomdir' | 'too-large' | 'frame-mismatch', message: string) {
+  constructor(readonly code: 'not-dicom' | 'truncated' | 'no-pixel-data' | 'unsupported-transfer-syntax' | 'no-sop-uid' | 'dicomdir' | 'too-large' | 'frame-mismatch' | 'bad-key-object', message: string) {
     super(message);
   }
 }

@@ -134,7 +134,10 @@ test('bad input is rejected with the file and the reason, and nothing else stops
   const ws = Workspace.open(wsDir);
   try {
     const s = await generateArchive({ outDir: path.join(dir, 'archive'), studies: 2, seed: 4, size: 32, slices: 3 });
-    const good = readdirSync(s.dicomDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name));
+    // The images (a study's key object selection document, under KO/, is no image).
+    const good = readdirSync(s.dicomDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath ?? e.path, e.name)).filter((f) => !f.split(path.sep).includes('KO'));
+    assert.equal(good.length, s.files);
     const bytes = readFileSync(good[0] as string);
     const bad = path.join(dir, 'bad');
     mkdirSync(bad);
@@ -168,8 +171,8 @@ test('bad input is rejected with the file and the reason, and nothing else stops
 
     // Key images: convert the linked ones; a file that vanished is rejected with its path.
     await ingestReports(ws, s.reportsJsonl, { format: 'jsonl', idColumn: 'report_id', textColumns: ['text'], accessionColumn: 'accession', patientColumn: 'patient_id', modalityColumn: 'modality', dateColumn: 'exam_date', workers: 0 });
-    const linked = linkKeyImages(ws).bySeriesInstance;
-    assert.ok(linked > 0);
+    const link = linkKeyImages(ws);
+    assert.ok(link.bySeriesInstance + link.bySeriesDescription + link.byInstanceOnly > 0);
     const first = ws.db.prepare('SELECT i.location FROM links l JOIN images i USING (sop_instance_uid) LIMIT 1').get() as { location: string };
     unlinkSync(first.location);
     const c = await convertKeyImages(ws);

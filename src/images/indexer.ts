@@ -1,20 +1,23 @@
 /**
  * `pacsmine images index DIR`: scans a folder (recursively, and through any DICOMDIR) and fills
- * the workspace's image table from the headers. Bad files (not DICOM, truncated, no pixel data,
- * unsupported transfer syntax) and duplicate instances go to the rejects table with the file and
- * the reason; nothing stops the scan.
+ * the workspace's image table from the headers. Key Object Selection documents are read too: the
+ * instances they select are flagged as key images. Bad files (not DICOM, truncated, no pixel
+ * data, unsupported transfer syntax) and duplicate instances go to the rejects table with the
+ * file and the reason; nothing stops the scan.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Workspace } from '../store/workspace.js';
 import { OptionsError, describeError } from '../util/errors.js';
-import { HeaderProblem, dicomdirFiles, readImageHeaderFromFile, type ImageHeader } from './header.js';
+import { HeaderProblem, dicomdirFiles, parseDataSet, readImageHeaderFromFile, type ImageHeader } from './header.js';
+import { isKeyObject, readKeyObjectDataSet } from './key-object.js';
+import { flagKeyObjectImages, keyObjectWriter } from './key-object-store.js';
 import { Rejects } from '../store/rejects.js';
 import { UnsafePathError, pathInside } from '../util/safe-path.js';
 import { codeDigest } from '../util/code-digest.js';
 
 /** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
-const CODE = (): string => codeDigest('images', 'store', 'util');
+const CODE = (): string => codeDigest('images', 'reports', 'store', 'util');
 
 export const INDEX_STAGE = 'images-index';
 
@@ -30,6 +33,10 @@ export interface IndexSummary {
   rejected: number;
   /** DICOMDIR files read. */
   dicomdirs: number;
+  /** Key Object Selection documents read (not counted as indexed images). */
+  keyObjects: number;
+  /** Distinct indexed images that this scan's Key Object Selection documents select, now flagged as key images. */
+  flaggedKeyImages: number;
   /** Rejected files by reason code. */
   rejectCodes: Record<string, number>;
 }
@@ -135,8 +142,10 @@ export function indexDicomFolder(ws: Workspace, dir: string, options: IndexOptio
       rejects.add(d, error instanceof HeaderProblem ? error.code : 'unreadable', `DICOMDIR unreadable: ${describeError(error)}`);
     }
   }
-  const summary: IndexSummary = { root, scanned: 0, indexed: 0, duplicates: 0, rejected: 0, dicomdirs: dicomdirs.length, rejectCodes: {} };
+  const summary: IndexSummary = { root, scanned: 0, indexed: 0, duplicates: 0, rejected: 0, dicomdirs: dicomdirs.length, keyObjects: 0, flaggedKeyImages: 0, rejectCodes: {} };
   const write = imageRowWriter(ws);
+  const writeKeyObject = keyObjectWriter(ws);
+  const selected: string[] = [];
   const BATCH = 500;
   const runBatch = ws.db.transaction((batch: string[]) => {
     for (const file of batch) {
@@ -145,13 +154,27 @@ export function indexDicomFolder(ws: Workspace, dir: string, options: IndexOptio
       try {
         header = readImageHeaderFromFile(file);
       } catch (error) {
-        const code = error instanceof HeaderProblem ? error.code : 'unreadable';
+        let problem = error;
+        // A file without pixels may be a Key Object Selection document.
+        if (error instanceof HeaderProblem && error.code === 'no-pixel-data') {
+          try {
+            const kos = readKeyObjectFile(file);
+            if (kos !== undefined) {
+              selected.push(...writeKeyObject(kos, file, 'file'));
+              summary.keyObjects++;
+              continue;
+            }
+          } catch (kosError) {
+            problem = kosError;
+          }
+        }
+        const code = problem instanceof HeaderProblem ? problem.code : 'unreadable';
         if (code === 'dicomdir') { // a directory under another name (DICOMDIR-copy): nothing to index
           summary.scanned--;
           summary.dicomdirs++;
           continue;
         }
-        rejects.add(file, code, describeError(error));
+        rejects.add(file, code, describeError(problem));
         summary.rejected++;
         summary.rejectCodes[code] = (summary.rejectCodes[code] ?? 0) + 1;
         continue;
@@ -167,6 +190,17 @@ export function indexDicomFolder(ws: Workspace, dir: string, options: IndexOptio
     runBatch(files.slice(i, i + BATCH));
     options.onProgress?.(Math.min(files.length, i + BATCH));
   }
+  summary.flaggedKeyImages = flagKeyObjectImages(ws, selected);
   ws.recordStage(INDEX_STAGE, { root }, String(files.length), CODE(), summary);
   return summary;
+}
+
+/** Key Object Selection documents are small; a larger file without pixels is something else. */
+const MAX_KEY_OBJECT_BYTES = 64 * 1024 * 1024;
+
+/** The file's KOS, or undefined when it is some other object without pixels (it stays rejected as such). */
+function readKeyObjectFile(file: string): ReturnType<typeof readKeyObjectDataSet> | undefined {
+  if (statSync(file).size > MAX_KEY_OBJECT_BYTES) return undefined;
+  const ds = parseDataSet(new Uint8Array(readFileSync(file)));
+  return isKeyObject(ds) ? readKeyObjectDataSet(ds) : undefined;
 }

@@ -31,7 +31,7 @@ test('references resolve by accession+series+instance, by instance alone, or fal
     img.run('3.1', 's9', 'ACC3', 9, 1, '/c/1.dcm', 'file', 1);
     img.run('3.2', 's9', 'ACC3', 9, 2, '/c/2.dcm', 'file', 0);
     const s = linkKeyImages(ws);
-    assert.deepEqual(s, { keyImages: 5, bySeriesInstance: 2, byInstanceOnly: 1, bySeriesDescription: 0, unresolved: 2, byAccessionOnly: 1 });
+    assert.deepEqual(s, { keyImages: 5, bySeriesInstance: 2, byInstanceOnly: 1, bySeriesDescription: 0, unresolved: 2, byAccessionOnly: 1, byKeyObject: 0 });
     const linked = listLinkedKeyImages(ws).map((l) => [l.reportId, l.sopInstanceUid, l.method]);
     assert.deepEqual(linked.sort(), [
       ['r1', '1.1', 'series-instance'], ['r1', '1.2', 'series-instance'], ['r1', '1.3', 'instance-only'], ['r3', '3.1', 'accession-only'],
@@ -42,6 +42,14 @@ test('references resolve by accession+series+instance, by instance alone, or fal
     // Linking again gives the same result (it is recomputed, not appended).
     assert.deepEqual(linkKeyImages(ws), s);
     assert.equal(linkKeyImages(ws, { accessionFallback: false }).byAccessionOnly, 0);
+    // A Key Object Selection document flags 3.2 (indexed before or after it: the link reads both).
+    ws.db.prepare("INSERT INTO key_objects (sop_instance_uid, accession, title, location, source) VALUES ('k1', 'ACC3', 'Of Interest', '/c/k.dcm', 'file')").run();
+    ws.db.prepare("INSERT INTO key_object_images (key_object_uid, sop_instance_uid) VALUES ('k1', '3.2')").run();
+    const k = linkKeyImages(ws);
+    assert.equal(k.byAccessionOnly, 2);
+    assert.equal(k.byKeyObject, 1);
+    assert.deepEqual(listLinkedKeyImages(ws).filter((l) => l.reportId === 'r3').map((l) => [l.sopInstanceUid, l.method]),
+      [['3.1', 'accession-only'], ['3.2', 'key-object']]);
   } finally {
     ws.close();
     rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,8 @@
  * reference that names no series resolves by instance number alone when exactly one series of
  * that accession has it. As the paper did for ~28K of its images, reports with no parsable
  * reference can fall back to the accession alone: every image of that accession that the archive
- * flags as a key image (images.is_key) becomes a key image of the report.
+ * flags as a key image (images.is_key, or selected by a Key Object Selection document) becomes a
+ * key image of the report.
  */
 import type { Workspace } from '../store/workspace.js';
 import { Rejects } from '../store/rejects.js';
@@ -29,8 +30,10 @@ export interface LinkSummary {
   bySeriesDescription: number;
   /** Of those, not found in the image table (listed in rejects, stage 'link'). */
   unresolved: number;
-  /** Key images added by the accession fallback. */
+  /** Key images added by the accession fallback (images the archive flags, for reports without references). */
   byAccessionOnly: number;
+  /** Of those, images that a Key Object Selection document flags (link method 'key-object'). */
+  byKeyObject: number;
 }
 
 export function linkKeyImages(ws: Workspace, options: LinkOptions = {}): LinkSummary {
@@ -39,8 +42,8 @@ export function linkKeyImages(ws: Workspace, options: LinkOptions = {}): LinkSum
     const rejects = new Rejects(ws, 'link', 'key_images');
     rejects.clear();
     // Only the links this function makes: collection images arrive linked (method 'caption') and stay.
-    db.exec(`DELETE FROM links WHERE method IN ('series-instance', 'instance-only', 'series-description', 'accession-only');
-      DELETE FROM key_images WHERE origin = 'accession';`);
+    db.exec(`DELETE FROM links WHERE method IN ('series-instance', 'instance-only', 'series-description', 'accession-only', 'key-object');`);
+    clearAccessionLinks(ws);
     const bySeriesInstance = db.prepare(`
       INSERT OR IGNORE INTO links (key_image_id, sop_instance_uid, method)
       SELECT k.id, i.sop_instance_uid, 'series-instance'
@@ -74,22 +77,46 @@ export function linkKeyImages(ws: Workspace, options: LinkOptions = {}): LinkSum
       else rejects.add(u.reportId, u.series === null ? 'AMBIGUOUS_OR_MISSING' : 'IMAGE_NOT_FOUND',
         `${what}: no ${u.series === null ? 'single' : ''} matching instance in the image table for the report's accession`.replace('  ', ' '));
     }
-    let byAccessionOnly = 0;
-    if (options.accessionFallback ?? true) {
-      const flagged = db.prepare(`
-        SELECT r.report_id AS reportId, i.sop_instance_uid AS sop, i.series_number AS series, i.instance_number AS instance
-        FROM reports r JOIN images i ON i.accession = r.accession AND i.is_key = 1
-        WHERE r.num_refs = 0 AND r.accession IS NOT NULL`).all() as Array<{ reportId: string; sop: string; series: number | null; instance: number | null }>;
-      const insertKey = db.prepare("INSERT INTO key_images (ref_id, report_id, series_number, instance_number, origin) VALUES (NULL, ?, ?, ?, 'accession')");
-      const insertLink = db.prepare("INSERT OR IGNORE INTO links (key_image_id, sop_instance_uid, method) VALUES (?, ?, 'accession-only')");
-      for (const f of flagged) {
-        const id = insertKey.run(f.reportId, f.series, f.instance ?? 0).lastInsertRowid;
-        insertLink.run(id, f.sop);
-        byAccessionOnly++;
-      }
-    }
+    const fallback = options.accessionFallback ?? true ? linkByAccession(ws) : { byAccessionOnly: 0, byKeyObject: 0 };
     const keyImages = (db.prepare("SELECT COUNT(*) FROM key_images WHERE origin = 'text'").pluck().get() as number);
-    return { keyImages, bySeriesInstance, byInstanceOnly, bySeriesDescription: described.linked, unresolved: unresolvedRows.length, byAccessionOnly };
+    return { keyImages, bySeriesInstance, byInstanceOnly, bySeriesDescription: described.linked, unresolved: unresolvedRows.length, ...fallback };
+  })();
+}
+
+/** Removes what the accession fallback added (its key images and their links). */
+function clearAccessionLinks(ws: Workspace): void {
+  ws.db.exec("DELETE FROM key_images WHERE origin = 'accession'");
+}
+
+/**
+ * The accession fallback on its own (also run by \`pacsmine pacs link\` once it has read the PACS's
+ * key object documents): replaces the key images it made before with one per flagged image of
+ * each report that has no reference.
+ */
+export function linkByAccession(ws: Workspace): { byAccessionOnly: number; byKeyObject: number } {
+  const db = ws.db;
+  return db.transaction(() => {
+    clearAccessionLinks(ws);
+    let byAccessionOnly = 0;
+    let byKeyObject = 0;
+    const flagged = db.prepare(`
+      SELECT r.report_id AS reportId, i.sop_instance_uid AS sop, i.series_number AS series, i.instance_number AS instance,
+        EXISTS (SELECT 1 FROM key_object_images o WHERE o.sop_instance_uid = i.sop_instance_uid) AS byKeyObject
+      FROM reports r JOIN images i ON i.accession = r.accession
+      WHERE r.num_refs = 0 AND r.accession IS NOT NULL
+        AND (i.is_key = 1 OR EXISTS (SELECT 1 FROM key_object_images o WHERE o.sop_instance_uid = i.sop_instance_uid))
+      ORDER BY r.report_id, i.series_number, i.instance_number, i.sop_instance_uid`).all() as Array<{
+      reportId: string; sop: string; series: number | null; instance: number | null; byKeyObject: number;
+    }>;
+    const insertKey = db.prepare("INSERT INTO key_images (ref_id, report_id, series_number, instance_number, origin) VALUES (NULL, ?, ?, ?, 'accession')");
+    const insertLink = db.prepare('INSERT OR IGNORE INTO links (key_image_id, sop_instance_uid, method) VALUES (?, ?, ?)');
+    for (const f of flagged) {
+      const id = insertKey.run(f.reportId, f.series, f.instance ?? 0).lastInsertRowid;
+      insertLink.run(id, f.sop, f.byKeyObject ? 'key-object' : 'accession-only');
+      byAccessionOnly++;
+      if (f.byKeyObject) byKeyObject++;
+    }
+    return { byAccessionOnly, byKeyObject };
   })();
 }
 

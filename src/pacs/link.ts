@@ -8,11 +8,15 @@ import type { Workspace } from '../store/workspace.js';
 import { describeError, stopsRun } from '../util/errors.js';
 import { pathInside, uidFileName } from '../util/safe-path.js';
 import { Rejects } from '../store/rejects.js';
-import { DicomwebClient, TAG, jsonInt, jsonString } from './dicomweb.js';
+import type { DicomwebClient } from './dicomweb.js';
+import { PacsCatalog, type SeriesEntry } from './catalog.js';
+import { keyObjectsOnPacs, type PacsKeyObjects } from './key-objects.js';
+import { flagKeyObjectImages, keyObjectWriter } from '../images/key-object-store.js';
+import { linkByAccession } from '../linking/link.js';
 import { codeDigest } from '../util/code-digest.js';
 
 /** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
-const CODE = (): string => codeDigest('pacs', 'store', 'util');
+const CODE = (): string => codeDigest('pacs', 'images', 'linking', 'refs', 'reports', 'store', 'util');
 
 export interface ReferenceQuery {
   reportId: string;
@@ -48,56 +52,8 @@ export interface UnresolvedImage {
   reason: string;
 }
 
-interface SeriesEntry { studyUid: string; seriesUid: string; number: number | undefined; modality: string | undefined; instances?: Map<number, { sop: string; rows?: number; columns?: number }[]> }
-
-/** Per-accession cache of the PACS's series and instances, so each is queried once. */
-class PacsCatalog {
-  readonly #series = new Map<string, Promise<SeriesEntry[]>>();
-  queries = 0;
-  constructor(readonly client: DicomwebClient) {}
-
-  series(accession: string): Promise<SeriesEntry[]> {
-    let p = this.#series.get(accession);
-    if (!p) {
-      p = (async () => {
-        this.queries++;
-        const studies = await this.client.searchStudies(accession);
-        const out: SeriesEntry[] = [];
-        for (const st of studies) {
-          const studyUid = jsonString(st, TAG.StudyInstanceUID);
-          if (!studyUid) continue;
-          this.queries++;
-          for (const se of await this.client.searchSeries(studyUid)) {
-            const seriesUid = jsonString(se, TAG.SeriesInstanceUID);
-            if (seriesUid) out.push({ studyUid, seriesUid, number: jsonInt(se, TAG.SeriesNumber), modality: jsonString(se, TAG.Modality) });
-          }
-        }
-        return out;
-      })();
-      this.#series.set(accession, p);
-    }
-    return p;
-  }
-
-  async instances(entry: SeriesEntry): Promise<Map<number, { sop: string; rows?: number; columns?: number }[]>> {
-    if (!entry.instances) {
-      this.queries++;
-      const map = new Map<number, { sop: string; rows?: number; columns?: number }[]>();
-      for (const ins of await this.client.searchInstances(entry.studyUid, entry.seriesUid)) {
-        const n = jsonInt(ins, TAG.InstanceNumber);
-        const sop = jsonString(ins, TAG.SOPInstanceUID);
-        if (n === undefined || !sop) continue;
-        const list = map.get(n) ?? [];
-        const rows = jsonInt(ins, TAG.Rows);
-        const columns = jsonInt(ins, TAG.Columns);
-        list.push({ sop, ...(rows !== undefined ? { rows } : {}), ...(columns !== undefined ? { columns } : {}) });
-        map.set(n, list);
-      }
-      entry.instances = map;
-    }
-    return entry.instances;
-  }
-}
+/** Series modalities that hold documents, not images. */
+const NOT_IMAGES: ReadonlySet<string> = new Set(['KO', 'SR', 'PR', 'DOC']);
 
 /**
  * Resolves one reference. A PACS error on it (a 500, a timeout, a bad answer) makes its images
@@ -125,10 +81,12 @@ async function resolveOne(catalog: PacsCatalog, q: ReferenceQuery): Promise<{ re
         modality: entry.modality, url: catalog.client.instanceUrl(entry.studyUid, entry.seriesUid, match.sop), method,
       });
     };
+    // Documents (key object selections, structured reports, presentation states) hold no image a report could point at.
+    const imageSeries = series.filter((e) => !NOT_IMAGES.has(e.modality ?? ''));
     for (const n of q.instances) {
       if (q.series.length === 0) {
         const candidates: { entry: SeriesEntry; match: { sop: string; rows?: number; columns?: number } }[] = [];
-        for (const entry of series) for (const match of (await catalog.instances(entry)).get(n) ?? []) candidates.push({ entry, match });
+        for (const entry of imageSeries) for (const match of (await catalog.instances(entry)).get(n) ?? []) candidates.push({ entry, match });
         const only = candidates[0];
         if (candidates.length === 1 && only) hit(only.entry, n, only.match, 'instance-only', null);
         else if (candidates.length === 0) miss(null, n, 'no-instance', `no image ${n} in any series of the study`);
@@ -136,7 +94,7 @@ async function resolveOne(catalog: PacsCatalog, q: ReferenceQuery): Promise<{ re
         continue;
       }
       for (const s of q.series) {
-        const entries = series.filter((e) => e.number === s);
+        const entries = imageSeries.filter((e) => e.number === s);
         if (entries.length === 0) {
           miss(s, n, 'no-series', `no series ${s} in the study`);
           continue;
@@ -204,6 +162,17 @@ export interface LinkSummary {
   unresolved: number;
   queries: number;
   unresolvedCodes: Record<string, number>;
+  /** Key Object Selection documents read from the PACS for the reports' accessions. */
+  keyObjects: number;
+  /** Distinct instances they select that the PACS holds, entered in the image table as flagged key images. */
+  flaggedKeyImages: number;
+  /** Key images of reports without references linked by accession to those flagged images (method 'key-object'). */
+  byKeyObject: number;
+}
+
+export interface DicomwebLinkOptions {
+  /** Read the accessions' Key Object Selection documents and link their images to reports without references. Default true. */
+  keyObjects?: boolean;
 }
 
 /**
@@ -212,10 +181,15 @@ export interface LinkSummary {
  * that does not resolve goes to the rejects table with the reason. Refused credentials or an
  * unreachable server stop the run with AuthError / UnreachableError (references committed before
  * that are kept); any other PACS error only rejects the reference it hit (`pacs-error`).
+ * Then the Key Object Selection documents of the reports' accessions are read: the images they
+ * select enter the image table flagged as key images, and reports without references are linked
+ * to them by accession (the fallback of `pacsmine link`); a PACS error on one accession rejects
+ * that accession's documents only.
  */
-export async function linkKeyImagesViaDicomweb(ws: Workspace, client: DicomwebClient): Promise<LinkSummary> {
+export async function linkKeyImagesViaDicomweb(ws: Workspace, client: DicomwebClient, options: DicomwebLinkOptions = {}): Promise<LinkSummary> {
   const rows = ws.db.prepare(`SELECT k.id, k.report_id, k.ref_id, k.series_number, k.instance_number, r.accession
-    FROM key_images k JOIN reports r ON r.report_id = k.report_id WHERE r.accession IS NOT NULL AND r.accession <> '' ORDER BY k.id`).all() as
+    FROM key_images k JOIN reports r ON r.report_id = k.report_id
+    WHERE r.accession IS NOT NULL AND r.accession <> '' AND k.origin = 'text' ORDER BY k.id`).all() as
     { id: number; report_id: string; ref_id: number; series_number: number | null; instance_number: number; accession: string }[];
   // One query per reference (ref_id), so a reference naming no series is judged as a whole.
   const byRef = new Map<number, ReferenceQuery>();
@@ -232,14 +206,16 @@ export async function linkKeyImagesViaDicomweb(ws: Workspace, client: DicomwebCl
   // Key images of reports without an accession number cannot be looked up on a PACS (a collection's
   // caption key images come linked to their own files and are not looked for).
   const orphans = ws.db.prepare(`SELECT k.id, k.report_id, k.series_number, k.instance_number FROM key_images k
-    JOIN reports r ON r.report_id = k.report_id WHERE (r.accession IS NULL OR r.accession = '') AND k.origin <> 'caption' ORDER BY k.id`).all() as
+    JOIN reports r ON r.report_id = k.report_id WHERE (r.accession IS NULL OR r.accession = '') AND k.origin = 'text' ORDER BY k.id`).all() as
     { id: number; report_id: string; series_number: number | null; instance_number: number }[];
   const rejects = new Rejects(ws, PACS_LINK_STAGE, client.displayUrl);
   const upsertImage = ws.db.prepare(`INSERT INTO images (sop_instance_uid, study_uid, series_uid, accession, patient_id, modality,
       series_number, instance_number, body_part, rows, columns, location, source)
     VALUES (?, ?, ?, ?, NULL, ?, ?, ?, NULL, ?, ?, ?, 'dicomweb') ON CONFLICT(sop_instance_uid) DO NOTHING`);
   const insertLink = ws.db.prepare('INSERT OR IGNORE INTO links (key_image_id, sop_instance_uid, method) VALUES (?, ?, ?)');
-  const summary: LinkSummary = { keyImages: rows.length + orphans.length, linked: 0, unresolved: 0, queries: 0, unresolvedCodes: {} };
+  const summary: LinkSummary = {
+    keyImages: rows.length + orphans.length, linked: 0, unresolved: 0, queries: 0, unresolvedCodes: {}, keyObjects: 0, flaggedKeyImages: 0, byKeyObject: 0,
+  };
   // Each reference is committed as soon as it is resolved, so a run that stops (refused
   // credentials, no server) keeps what it linked. The previous run's rejects are replaced at the
   // first commit: a run refused at its first request leaves the workspace as it was.
@@ -264,6 +240,34 @@ export async function linkKeyImagesViaDicomweb(ws: Workspace, client: DicomwebCl
     cleared = true;
   }
   commit([], orphans.map((o) => ({ reportId: o.report_id, keyImageId: o.id, seriesNumber: o.series_number, instanceNumber: o.instance_number, code: 'no-accession' as const, reason: 'the report has no accession number' })), null);
+  cleared = true;
+  if (options.keyObjects ?? true) {
+    const writeKeyObject = keyObjectWriter(ws);
+    const selected: string[] = [];
+    const commitKeyObjects = ws.db.transaction((found: PacsKeyObjects, accession: string) => {
+      for (const { doc, url } of found.documents) writeKeyObject(doc, url, 'dicomweb');
+      for (const i of found.images) {
+        upsertImage.run(i.sopInstanceUid, i.studyUid, i.seriesUid, accession, i.modality ?? null, i.seriesNumber ?? null, i.instanceNumber, i.rows ?? null, i.columns ?? null, i.url);
+        selected.push(i.sopInstanceUid);
+      }
+      summary.keyObjects += found.documents.length;
+    });
+    const accessions = ws.db.prepare(`SELECT accession, MIN(report_id) AS reportId FROM reports WHERE accession IS NOT NULL AND accession <> ''
+      GROUP BY accession ORDER BY accession`).all() as { accession: string; reportId: string }[];
+    for (const a of accessions) {
+      let found: PacsKeyObjects;
+      try {
+        found = await keyObjectsOnPacs(catalog, a.accession);
+      } catch (error) {
+        if (stopsRun(error)) throw error;
+        rejects.add(`${a.reportId}#key-objects`, 'pacs-error', `key object selection documents of the report's accession: ${describeError(error)}`);
+        continue;
+      }
+      commitKeyObjects(found, a.accession);
+    }
+    summary.flaggedKeyImages = flagKeyObjectImages(ws, selected);
+    summary.byKeyObject = linkByAccession(ws).byKeyObject;
+  }
   summary.queries = catalog.queries;
   ws.recordStage(PACS_LINK_STAGE, { url: client.displayUrl }, String(rows.length), CODE(), summary);
   return summary;

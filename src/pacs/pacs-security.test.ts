@@ -52,7 +52,7 @@ before(async () => {
   pacs = await startOrthanc();
   archive = await generateArchive({ outDir: path.join(dir, 'archive'), studies: 6, seed: 5, size: 32, slices: 4 });
   const pushed = await pushToPacs(archive.dicomDir, new DicomwebClient(pacs.dicomwebUrl, pacs.auth));
-  assert.equal(pushed.stored, archive.files);
+  assert.equal(pushed.stored, archive.files + archive.keyObjects);
 });
 
 after(async () => {
@@ -101,8 +101,12 @@ test('credentials refused in the middle of pacs link: AuthError, and the referen
   // A real PACS behind a proxy that starts refusing the session after `allow` requests.
   let allow = Infinity;
   let seen = 0;
+  // While the full run goes: how many links it had made when each request came (so the refusal can fall between two).
+  let watch: Workspace | undefined;
+  const linksAt: number[] = [];
   const proxy: Server = createServer((req, res) => {
     void (async () => {
+      if (watch) linksAt[seen] = count(watch, 'SELECT COUNT(*) FROM links');
       if (++seen > allow) {
         res.writeHead(401, { 'www-authenticate': 'Basic realm="pacs"' }).end();
         return;
@@ -118,9 +122,14 @@ test('credentials refused in the middle of pacs link: AuthError, and the referen
   const full = await reportsWorkspace('ws-full');
   const ws = await reportsWorkspace('ws-mid');
   try {
-    const all = await linkKeyImagesViaDicomweb(full, client);
+    // The references alone (the key object documents come after them). The refusal falls at the
+    // first request made once some, not all, of the links were committed.
+    watch = full;
+    const all = await linkKeyImagesViaDicomweb(full, client, { keyObjects: false });
+    watch = undefined;
     assert.ok(all.linked > 2 && all.queries > 4);
-    allow = Math.floor(all.queries / 2);
+    allow = linksAt.findIndex((n) => n > 0);
+    assert.ok(allow > 0 && (linksAt[allow] as number) < all.linked, `links before each request: ${linksAt.join(',')}`);
     seen = 0;
     await assert.rejects(linkKeyImagesViaDicomweb(ws, client), (e: unknown) => e instanceof AuthError && /refused the credentials/.test(e.message) && !e.message.includes(server.auth.password));
     const kept = count(ws, 'SELECT COUNT(*) FROM links');

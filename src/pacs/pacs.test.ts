@@ -38,7 +38,7 @@ test('a generated archive pushed to Orthanc: references resolve over DICOMweb an
     // The server refuses requests without the password.
     assert.equal((await fetch(`${pacs.dicomwebUrl}/studies`)).status, 401);
     const pushed = await pushToPacs(path.join(dir, 'archive'), client, undefined, { batchSize: 40 });
-    assert.equal(pushed.stored, s.files);
+    assert.equal(pushed.stored, s.files + s.keyObjects, "images and key object selection documents");
     assert.equal(pushed.failed, 0);
     assert.equal(pushed.skipped, 4, 'reports, truth and manifest are not DICOM');
 
@@ -52,7 +52,8 @@ test('a generated archive pushed to Orthanc: references resolve over DICOMweb an
     // Expected: every ground-truth key image whose reference names its series, plus unnamed ones
     // that only one series of the study can satisfy.
     const expected = new Set<string>();
-    const ambiguous = new Set<string>();
+    // One entry per reference and image: two references of a report may name the same image number.
+    const ambiguous: string[] = [];
     for (const t of truth) {
       for (const ref of t.references) {
         for (const k of ref.images) {
@@ -61,7 +62,7 @@ test('a generated archive pushed to Orthanc: references resolve over DICOMweb an
           else {
             const seriesWithIt = t.findings[0]?.series.length ?? 0;
             if (seriesWithIt === 1) expected.add(t.keyImages.find((x) => x.instance === k.instance)?.sopInstanceUid as string);
-            else ambiguous.add(`${t.reportId}:${k.instance}`);
+            else ambiguous.push(`${t.reportId}:${k.instance}`);
           }
         }
       }
@@ -70,8 +71,8 @@ test('a generated archive pushed to Orthanc: references resolve over DICOMweb an
     const missed = unresolved.find((u) => u.reportId === 'R-missing');
     assert.equal(missed?.code, 'no-instance');
     assert.match(missed?.reason ?? '', /no image 999 in series/);
-    assert.equal(unresolved.filter((u) => u.code === 'ambiguous-series').length, ambiguous.size);
-    assert.equal(unresolved.length, ambiguous.size + 1);
+    assert.equal(unresolved.filter((u) => u.code === 'ambiguous-series').length, ambiguous.length);
+    assert.equal(unresolved.length, ambiguous.length + 1);
 
     // WADO-RS: fetch only the key images; they are the original instances.
     const fetched = await fetchInstances(client, resolved, path.join(dir, 'fetched'));
@@ -82,25 +83,37 @@ test('a generated archive pushed to Orthanc: references resolve over DICOMweb an
     // The workspace path: key images from reports -> image table (source dicomweb) + links + rejects.
     await ingestReports(ws, s.reportsJsonl, { format: 'jsonl', idColumn: 'report_id', textColumns: ['text'], accessionColumn: 'accession', patientColumn: 'patient_id', modalityColumn: 'modality', dateColumn: 'exam_date', workers: 0 });
     const link = await linkKeyImagesViaDicomweb(ws, client);
-    assert.equal(link.unresolved, ambiguous.size);
+    assert.equal(link.unresolved, ambiguous.length);
+    // Key object selection documents: read for every accession; their images link to the reports that cite none.
+    const withKos = truth.filter((t) => t.keyObject !== null);
+    assert.ok(withKos.length > 0, 'the archive holds key object selection documents');
+    assert.equal(link.keyObjects, withKos.length);
+    const bookmarked = new Set(withKos.flatMap((t) => t.keyObject?.images.map((k) => k.sopInstanceUid as string) ?? []));
+    assert.equal(link.flaggedKeyImages, bookmarked.size);
+    const flagged = ws.db.prepare("SELECT sop_instance_uid FROM images WHERE is_key = 1 AND source = 'dicomweb'").pluck().all() as string[];
+    assert.deepEqual(new Set(flagged), bookmarked);
+    const silent = truth.filter((t) => t.references.length === 0 && t.keyObject !== null).flatMap((t) => t.keyObject?.images.map((k) => k.sopInstanceUid as string) ?? []);
+    assert.equal(link.byKeyObject, silent.length);
+    const byKos = ws.db.prepare("SELECT DISTINCT sop_instance_uid FROM links WHERE method = 'key-object'").pluck().all() as string[];
+    assert.deepEqual(new Set(byKos), new Set(silent));
     const linkedSops = new Set((ws.db.prepare('SELECT DISTINCT sop_instance_uid FROM links').all() as { sop_instance_uid: string }[]).map((r) => r.sop_instance_uid));
-    assert.deepEqual(linkedSops, expected);
+    assert.deepEqual(linkedSops, new Set([...expected, ...silent]));
     const row = ws.db.prepare("SELECT source, location, accession, series_number, instance_number FROM images LIMIT 1").get() as Record<string, unknown>;
     assert.equal(row['source'], 'dicomweb');
     assert.ok(String(row['location']).startsWith(pacs.dicomwebUrl));
-    assert.equal(listRejects(ws, 'pacs-link').length, ambiguous.size);
+    assert.equal(listRejects(ws, 'pacs-link').length, ambiguous.length);
     // The CLI: `pacs push` with the password from the environment; re-pushing the same files is fine.
     const cli = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'pacs', 'push', s.dicomDir, '--url', pacs.dicomwebUrl, '--user', pacs.auth.user, '--json'],
       { encoding: 'utf8', env: { ...process.env, PACSMINE_PACS_PASSWORD: pacs.auth.password } });
     assert.equal(cli.status, 0, cli.stderr);
-    assert.equal((JSON.parse(cli.stdout) as { stored: number }).stored, s.files);
+    assert.equal((JSON.parse(cli.stdout) as { stored: number }).stored, s.files + s.keyObjects);
     const wrong = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'pacs', 'push', s.dicomDir, '--url', pacs.dicomwebUrl, '--user', pacs.auth.user],
       { encoding: 'utf8', env: { ...process.env, PACSMINE_PACS_PASSWORD: 'wrong' } });
     assert.notEqual(wrong.status, 0);
     assert.match(wrong.stderr, /401/);
     // Key images convert straight from the PACS.
     const c = await convertKeyImages(ws, { client, size: 64 });
-    assert.equal(c.converted, expected.size);
+    assert.equal(c.converted, linkedSops.size);
   } finally {
     ws.close();
     await pacs.stop();

@@ -21,7 +21,7 @@ import { linkKeyImages, type LinkSummary } from '../linking/link.js';
 import { convertKeyImages, type ConvertSummary } from '../images/convert.js';
 import { computeCorpusStats, type CorpusStats } from '../stats/corpus-stats.js';
 import { runTopicStage, TOPIC_LEVELS, type TopicSummary, type TopicLevel } from '../topics/stage.js';
-import { scoreTopicsAgainstTruth, type TopicTruthScore } from './truth.js';
+import { scoreLinksAgainstTruth, scoreTopicsAgainstTruth, type LinkTruthScore, type TopicTruthScore } from './truth.js';
 import { writeKeyImageDataset, type KeyImageDatasetSummary } from './dataset.js';
 import { buildLevelDataset, type LevelDatasetInfo } from '../datasets/level.js';
 import { trainChain } from '../training/chain.js';
@@ -51,6 +51,8 @@ export interface DemoSummary {
   ingest: IngestSummary;
   images: IndexSummary;
   link: LinkSummary;
+  /** The links against the generator's ground truth: share of true key images linked, wrong links. */
+  linkTruth: LinkTruthScore;
   convert: ConvertSummary;
   stats: CorpusStats;
   topics: Record<TopicLevel, TopicSummary>;
@@ -108,7 +110,7 @@ export async function runDemo(ws: Workspace, options: DemoOptions = {}): Promise
 
   log(`sample: a synthetic archive of ${o.studies} studies (seed ${o.seed}, ${o.size}x${o.size} px, ${o.slices} slices a series)`);
   const archive = await sampleArchive(ws, o);
-  log(`sample: ${archive.files} DICOM files, ${archive.studies} reports, ${archive.keyImages} key images in the ground truth`);
+  log(`sample: ${archive.files} DICOM images, ${archive.keyObjects} key object selection documents, ${archive.studies} reports, ${archive.keyImages} key images in the ground truth`);
 
   const ingest = await ingestReports(ws, archive.reportsCsv, {
     format: 'csv', idColumn: 'report_id', textColumns: ['text'],
@@ -120,7 +122,11 @@ export async function runDemo(ws: Workspace, options: DemoOptions = {}): Promise
   log(`images: ${images.indexed} DICOM headers indexed, ${images.rejected} rejected`);
 
   const link = linkKeyImages(ws);
-  log(`link: ${link.bySeriesInstance + link.byInstanceOnly} of ${link.keyImages} key images linked to files (${link.unresolved} unresolved, listed in rejects)`);
+  log(`link: ${link.bySeriesInstance + link.byInstanceOnly + link.bySeriesDescription} of ${link.keyImages} key images linked to files ` +
+    `(${link.bySeriesDescription} by the words naming the series; ${link.unresolved} unresolved, listed in rejects); ` +
+    `${link.byKeyObject} bookmarked images linked to reports without references`);
+  const linkTruth = scoreLinksAgainstTruth(ws, archive.truthJsonl);
+  log(`link vs ground truth: ${linkTruth.linked} of ${linkTruth.keyImages} true key images linked (${(linkTruth.share * 100).toFixed(1)}%), ${linkTruth.wrong} wrong links`);
 
   const convert = await convertKeyImages(ws);
   log(`convert: ${convert.converted} key images written as 256x256 PNG, ${convert.rejected} rejected`);
@@ -192,5 +198,5 @@ export async function runDemo(ws: Workspace, options: DemoOptions = {}): Promise
     }
     log(`confusion matrices: ${ready.map((l) => path.relative(process.cwd(), chain![l]?.confusionSvg ?? '')).join(', ')}`);
   }
-  return { archive, ingest, images, link, convert, stats, topics, topicTruth, embed, describe, dataset, datasets, ...(chain ? { chain } : {}) };
+  return { archive, ingest, images, link, linkTruth, convert, stats, topics, topicTruth, embed, describe, dataset, datasets, ...(chain ? { chain } : {}) };
 }

@@ -1,7 +1,8 @@
 /**
  * Scoring against the synthetic archive's ground truth (`truth.jsonl`): how well the
  * document-level topics recover the generator's study categories (normalised mutual information
- * between each report's argmax topic and its true category).
+ * between each report's argmax topic and its true category), and how many of the true key images
+ * the links reach, with how many wrong links.
  */
 import { readFileSync } from 'node:fs';
 import type { Workspace } from '../store/workspace.js';
@@ -71,4 +72,56 @@ export function readTruthImageCategories(truthJsonl: string): Map<string, string
     for (const k of rec.keyImages as Array<{ sopInstanceUid?: unknown }>) if (typeof k.sopInstanceUid === 'string') out.set(k.sopInstanceUid, rec.category);
   });
   return out;
+}
+
+export interface LinkTruthScore {
+  /** Ground-truth key images (report, instance): what the references point at, or the KOS bookmarks where the report cites none. */
+  keyImages: number;
+  /** Of those, linked to their report. */
+  linked: number;
+  /** Links to an instance the ground truth does not give that report: must stay 0. */
+  wrong: number;
+  /** linked / keyImages. */
+  share: number;
+  /** The same for the key images of reports that cite images, and of reports that cite none (bookmarked only). */
+  cited: { keyImages: number; linked: number };
+  bookmarkedOnly: { keyImages: number; linked: number };
+}
+
+/** Scores the workspace's links (any method but collection captions) against the synthetic archive's ground truth. */
+export function scoreLinksAgainstTruth(ws: Workspace, truthJsonl: string): LinkTruthScore {
+  const truth = new Map<string, { pairs: Set<string>; cites: boolean }>();
+  readFileSync(truthJsonl, 'utf8').split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    let rec: { reportId?: unknown; keyImages?: Array<{ sopInstanceUid?: unknown }>; references?: unknown[] };
+    try {
+      rec = JSON.parse(line) as typeof rec;
+    } catch (error) {
+      throw new FormatError(`${truthJsonl}:line ${i + 1}: not JSON`, { cause: error });
+    }
+    if (typeof rec.reportId !== 'string' || !Array.isArray(rec.keyImages)) throw new FormatError(`${truthJsonl}:line ${i + 1}: no reportId/keyImages`);
+    const pairs = new Set(rec.keyImages.map((k) => k.sopInstanceUid).filter((u): u is string => typeof u === 'string'));
+    truth.set(rec.reportId, { pairs, cites: Array.isArray(rec.references) && rec.references.length > 0 });
+  });
+  const links = ws.db.prepare(`SELECT DISTINCT k.report_id AS reportId, l.sop_instance_uid AS sop FROM links l
+    JOIN key_images k ON k.id = l.key_image_id WHERE l.method <> 'caption'`).all() as Array<{ reportId: string; sop: string }>;
+  const found = new Set<string>();
+  let wrong = 0;
+  for (const l of links) {
+    const t = truth.get(l.reportId);
+    if (t?.pairs.has(l.sop)) found.add(`${l.reportId}\u0000${l.sop}`);
+    else wrong++;
+  }
+  const cited = { keyImages: 0, linked: 0 };
+  const bookmarkedOnly = { keyImages: 0, linked: 0 };
+  for (const [reportId, t] of truth) {
+    const bucket = t.cites ? cited : bookmarkedOnly;
+    for (const sop of t.pairs) {
+      bucket.keyImages++;
+      if (found.has(`${reportId}\u0000${sop}`)) bucket.linked++;
+    }
+  }
+  const keyImages = cited.keyImages + bookmarkedOnly.keyImages;
+  const linked = cited.linked + bookmarkedOnly.linked;
+  return { keyImages, linked, wrong, share: keyImages ? linked / keyImages : 0, cited, bookmarkedOnly };
 }

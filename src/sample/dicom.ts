@@ -9,7 +9,7 @@ import { derivedUid } from './plan.js';
 dcmjs.log.getLogger('validation.dcmjs').setLevel('silent');
 const { DicomDict, DicomMetaDictionary } = dcmjs.data;
 
-const SOP_CLASS: Record<StudyPlan['modality'], string> = {
+export const SOP_CLASS: Record<StudyPlan['modality'], string> = {
   CT: '1.2.840.10008.5.1.4.1.1.2',
   MR: '1.2.840.10008.5.1.4.1.1.4',
   CR: '1.2.840.10008.5.1.4.1.1.1',
@@ -84,9 +84,7 @@ export function imageDataset(plan: StudyPlan, series: SeriesPlan, instance: numb
     StudyID: String(plan.index + 1),
     SeriesNumber: series.seriesNumber,
     InstanceNumber: instance,
-    PatientOrientation: ['L', 'P'],
-    ImagePositionPatient: [-plan.fovMm / 2, -plan.fovMm / 2, z],
-    ImageOrientationPatient: [1, 0, 0, 0, 1, 0],
+    ...geometry(plan, series, z),
     FrameOfReferenceUID: derivedUid(plan.studyUid, 'frame'),
     SliceLocation: z,
     SliceThickness: ds4(plan.sliceSpacingMm),
@@ -104,6 +102,10 @@ export function imageDataset(plan: StudyPlan, series: SeriesPlan, instance: numb
     PixelData: [pixels.buffer],
     _vrMap: { PixelData: 'OW' },
   };
+  // The contrast agent given: every series of a CT with contrast, the post-contrast MR series.
+  if ((plan.modality === 'CT' && / WITH CONTRAST/.test(plan.exam)) || series.flavour === 'T1C') {
+    ds['ContrastBolusAgent'] = plan.modality === 'CT' ? 'IOHEXOL' : 'GADOBUTROL';
+  }
   if (plan.modality === 'CT') {
     ds['RescaleIntercept'] = signed ? 0 : -1024;
     ds['RescaleSlope'] = 1;
@@ -119,6 +121,18 @@ export function imageDataset(plan: StudyPlan, series: SeriesPlan, instance: numb
     ds['MagneticFieldStrength'] = 1.5;
   }
   return ds;
+}
+
+/**
+ * Orientation and position: series described "SAG" (the spine MR) are sagittal, slices stepping
+ * from right to left; all others axial, slices stepping from head to feet.
+ */
+function geometry(plan: StudyPlan, series: SeriesPlan, z: number): Record<string, unknown> {
+  const half = plan.fovMm / 2;
+  if (series.description.startsWith('SAG')) {
+    return { PatientOrientation: ['P', 'F'], ImagePositionPatient: [z, -half, half], ImageOrientationPatient: [0, 1, 0, 0, 0, -1] };
+  }
+  return { PatientOrientation: ['L', 'P'], ImagePositionPatient: [-half, -half, z], ImageOrientationPatient: [1, 0, 0, 0, 1, 0] };
 }
 
 /** Serialises a naturalised dataset as a Part 10 file (explicit VR little endian unless told). */

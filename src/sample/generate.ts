@@ -10,9 +10,10 @@ import { Worker } from 'node:worker_threads';
 import { OptionsError, WorkerError } from '../util/errors.js';
 import { instanceUid } from './dicom.js';
 import type { FindingType } from './catalog.js';
-import { planStudy, type PlanOptions, type StudyPlan } from './plan.js';
+import { planStudy, type KeyImage, type PlanOptions, type StudyPlan } from './plan.js';
 import { writeReport } from './report.js';
-import { imagePath, writeStudyImages, type Compression } from './write-images.js';
+import { KEY_OBJECT_SERIES_NUMBER, imagePath, writeStudyImages, type Compression } from './write-images.js';
+import { keyObjectUid } from './key-object.js';
 
 export { imagePath };
 
@@ -40,7 +41,10 @@ export interface GenerateSummary {
   outDir: string;
   studies: number;
   patients: number;
+  /** DICOM image files written. */
   files: number;
+  /** Key Object Selection documents written (DICOM files too, beside the images). */
+  keyObjects: number;
   keyImages: number;
   reportsCsv: string;
   reportsJsonl: string;
@@ -61,8 +65,13 @@ export interface TruthRecord {
   bodyPart: string;
   category: string;
   findings: { id: number; type: string; organ: string; region: string; level: string; side: string; sizeMm: number; series: number[]; slices: number[] }[];
-  /** Every image the report's references point at, with the finding it shows. */
+  /**
+   * Every image the report's references point at, with the finding it shows; where the report
+   * cites no image (`references` empty), the images its Key Object Selection document bookmarks.
+   */
   keyImages: { series: number; instance: number; finding: number; type: string; region: string; sopInstanceUid: string | null }[];
+  /** The study's Key Object Selection document, if one was written: its UID and the instances it selects. */
+  keyObject: { sopInstanceUid: string; images: { series: number; instance: number; sopInstanceUid: string | null }[] } | null;
   /** Words a report of this study must contain (finding and organ words), for keyword recall. */
   keywords: string[];
   /** Each reference as written, with the images it points at (series null when the text names none). */
@@ -72,7 +81,10 @@ export interface TruthRecord {
 export interface TruthReference {
   text: string;
   form: string;
+  /** Whether the text names the series number (false: its words, or nothing, name it). */
   seriesNamed: boolean;
+  /** The words naming the series ("coronal T2"), or null. */
+  seriesText: string | null;
   finding: number;
   images: { series: number | null; instance: number }[];
 }
@@ -86,7 +98,7 @@ const FINDING_KEYWORDS: Record<FindingType, string[]> = {
 const csvCell = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 const isoDate = (d: string): string => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
 
-export function truthRecord(plan: StudyPlan, reportId: string, references: TruthReference[]): TruthRecord {
+export function truthRecord(plan: StudyPlan, reportId: string, references: TruthReference[], keyObject?: { images: KeyImage[] }): TruthRecord {
   const uidOf = (series: number, instance: number): string | null => {
     const s = plan.series.find((x) => x.seriesNumber === series);
     return s && instance >= 1 && instance <= s.numInstances ? instanceUid(plan, s, instance) : null;
@@ -102,24 +114,36 @@ export function truthRecord(plan: StudyPlan, reportId: string, references: Truth
     }),
     keywords: [...new Set(plan.findings.flatMap((f) => FINDING_KEYWORDS[f.type]))].sort(),
     references,
+    keyObject: keyObject === undefined ? null : {
+      sopInstanceUid: keyObjectUid(plan.studyUid, KEY_OBJECT_SERIES_NUMBER),
+      images: keyObject.images.map((k) => ({ series: k.series, instance: k.instance, sopInstanceUid: uidOf(k.series, k.instance) })),
+    },
   };
 }
 
 /** Renders the DICOM files with worker threads (or in-process for one worker). */
-async function writeImages(plan: PlanOptions, dicomDir: string, studies: number, numWorkers: number, compression: Compression): Promise<number> {
+async function writeImages(plan: PlanOptions, dicomDir: string, studies: number, numWorkers: number, compression: Compression): Promise<{ files: number; keyObjects: number }> {
+  const total = { files: 0, keyObjects: 0 };
   if (numWorkers <= 1) {
-    let files = 0;
-    for (let i = 0; i < studies; i++) files += writeStudyImages(i, plan, dicomDir, compression);
-    return files;
+    for (let i = 0; i < studies; i++) {
+      const w = writeStudyImages(i, plan, dicomDir, compression);
+      total.files += w.files;
+      total.keyObjects += w.keyObjects;
+    }
+    return total;
   }
-  const counts = await Promise.all(Array.from({ length: numWorkers }, (_, workerIndex) => new Promise<number>((resolve, reject) => {
+  const counts = await Promise.all(Array.from({ length: numWorkers }, (_, workerIndex) => new Promise<{ files: number; keyObjects: number }>((resolve, reject) => {
     const worker = new Worker(new URL('./images.worker.js', import.meta.url), { workerData: { plan, dicomDir, studies, workerIndex, numWorkers, compression } });
-    let files = 0;
-    worker.on('message', (m: { type: string; files: number }) => { files = m.files; });
+    let last = { files: 0, keyObjects: 0 };
+    worker.on('message', (m: { type: string; files: number; keyObjects: number }) => { last = { files: m.files, keyObjects: m.keyObjects }; });
     worker.on('error', (e) => reject(new WorkerError(`image worker ${workerIndex} failed: ${e.message}`, { cause: e })));
-    worker.on('exit', (code) => (code === 0 ? resolve(files) : reject(new WorkerError(`image worker ${workerIndex} exited with code ${code}`))));
+    worker.on('exit', (code) => (code === 0 ? resolve(last) : reject(new WorkerError(`image worker ${workerIndex} exited with code ${code}`))));
   })));
-  return counts.reduce((a, b) => a + b, 0);
+  for (const c of counts) {
+    total.files += c.files;
+    total.keyObjects += c.keyObjects;
+  }
+  return total;
 }
 
 /** Generates the archive. Deterministic: the same options give byte-identical files (whatever `workers`). */
@@ -142,7 +166,7 @@ export async function generateArchive(options: GenerateOptions): Promise<Generat
   const truthJsonl = path.join(outDir, 'truth.jsonl');
   const planOptions: PlanOptions = { seed, size, slices, numPatients };
   // Images first (in workers), then the text files: both depend only on the plans.
-  const files = options.reportsOnly ? 0 : await writeImages(planOptions, dicomDir, studies, numWorkers, options.compression ?? 'none');
+  const { files, keyObjects } = options.reportsOnly ? { files: 0, keyObjects: 0 } : await writeImages(planOptions, dicomDir, studies, numWorkers, options.compression ?? 'none');
   const csv = openSync(reportsCsv, 'w');
   const jsonl = openSync(reportsJsonl, 'w');
   const truth = openSync(truthJsonl, 'w');
@@ -159,10 +183,12 @@ export async function generateArchive(options: GenerateOptions): Promise<Generat
       writeSync(csv, `${[reportId, plan.accession, plan.patientId, plan.modality, date, report.text].map(csvCell).join(',')}\n`);
       writeSync(jsonl, `${JSON.stringify({ report_id: reportId, accession: plan.accession, patient_id: plan.patientId, modality: plan.modality, exam_date: date, text: report.text })}\n`);
       const refs: TruthReference[] = report.references.map((r) => ({
-        text: r.text, form: r.form, seriesNamed: r.seriesNamed, finding: r.images[0]?.finding ?? 0,
+        text: r.text, form: r.form, seriesNamed: r.seriesNamed, seriesText: r.seriesText ?? null, finding: r.images[0]?.finding ?? 0,
         images: r.images.map((k) => ({ series: r.seriesNamed ? k.series : null, instance: k.instance })),
       }));
-      writeSync(truth, `${JSON.stringify(truthRecord(plan, reportId, refs))}\n`);
+      // A reports-only archive writes no DICOM, and so no KOS.
+      const kos = options.reportsOnly ? undefined : report.keyObject;
+      writeSync(truth, `${JSON.stringify(truthRecord(plan, reportId, refs, kos))}\n`);
       keyImages += plan.keyImages.length;
       options.onProgress?.(i + 1, studies);
     }
@@ -171,7 +197,7 @@ export async function generateArchive(options: GenerateOptions): Promise<Generat
     closeSync(jsonl);
     closeSync(truth);
   }
-  const summary: GenerateSummary = { outDir, studies, patients: patients.size, files, keyImages, reportsCsv, reportsJsonl, truthJsonl, dicomDir };
-  writeFileSync(path.join(outDir, 'manifest.json'), `${JSON.stringify({ format: 'pacsmine.sample', version: 1, seed, size, slices, compression: options.compression ?? 'none', studies, patients: patients.size, files, keyImages }, null, 2)}\n`);
+  const summary: GenerateSummary = { outDir, studies, patients: patients.size, files, keyObjects, keyImages, reportsCsv, reportsJsonl, truthJsonl, dicomDir };
+  writeFileSync(path.join(outDir, 'manifest.json'), `${JSON.stringify({ format: 'pacsmine.sample', version: 1, seed, size, slices, compression: options.compression ?? 'none', studies, patients: patients.size, files, keyObjects, keyImages }, null, 2)}\n`);
   return summary;
 }

@@ -11,8 +11,11 @@ interface Job { plan: PlanOptions; dicomDir: string; studies: number; workerInde
 
 const job = workerData as Job;
 let files = 0;
+let keyObjects = 0;
 for (let i = job.workerIndex; i < job.studies; i += job.numWorkers) {
-  files += writeStudyImages(i, job.plan, job.dicomDir, job.compression);
-  parentPort?.postMessage({ type: 'study', files });
+  const written = writeStudyImages(i, job.plan, job.dicomDir, job.compression);
+  files += written.files;
+  keyObjects += written.keyObjects;
+  parentPort?.postMessage({ type: 'study', files, keyObjects });
 }
-parentPort?.postMessage({ type: 'done', files });
+parentPort?.postMessage({ type: 'done', files, keyObjects });

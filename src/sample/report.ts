@@ -6,7 +6,9 @@
 import { Rng, mixSeed } from '../util/rng.js';
 import { FINDING_WORDS } from './catalog.js';
 import type { FindingPlan, StudyPlan } from './plan.js';
-import { writeReference, type WrittenReference } from './references.js';
+import type { KeyImage } from './plan.js';
+import { continuedReference, namedReference, ofTotalReference, writeReference, type WrittenReference } from './references.js';
+import { seriesNames } from './series-names.js';
 
 const usDate = (d: string): string => `${d.slice(4, 6)}/${d.slice(6, 8)}/${d.slice(0, 4)}`;
 const cm = (mm: number): string => (mm / 10).toFixed(1);
@@ -106,11 +108,34 @@ function technique(p: StudyPlan): string {
 export interface WrittenReport {
   text: string;
   references: WrittenReference[];
+  /** The key images bookmarked in the PACS as a Key Object Selection document, if any, and its text. */
+  keyObject: { images: KeyImage[]; description: string } | undefined;
 }
 
-/** Writes the report and fills `plan.keyImages` with what its references point at. */
+/** Share of studies with findings whose report cites no image: their key images are only bookmarked (a KOS). */
+export const KEY_OBJECT_ONLY_SHARE = 0.12;
+/** Share of the other studies with findings that also have their cited images bookmarked. */
+export const KEY_OBJECT_TOO_SHARE = 0.25;
+/** Share of the reports that cite images written in another hospital's style (series named by words, "#12/40", "(#57 and 60)"). */
+export const OTHER_STYLE_SHARE = 0.35;
+
+/**
+ * Writes the report and fills `plan.keyImages` with what its references point at (or, where the
+ * report cites no image, what its Key Object Selection document bookmarks).
+ *
+ * The references come from writeReference() with the report's own generator, as they always did;
+ * a second generator (`style`) then rewrites, in some reports, some of them in the forms a report
+ * from another hospital's style uses: the series named by words ("coronal T2 image 52"), "image
+ * #12/40", a bare "(#57 and 60)" after an earlier reference; other reports cite no image at all
+ * and bookmark a KOS instead.
+ */
 export function writeReport(plan: StudyPlan): WrittenReport {
   const rng = new Rng(mixSeed(plan.index * 48271 + 17));
+  const style = new Rng(mixSeed(plan.index * 48271 + 29));
+  const keyObjectOnly = plan.findings.length > 0 && style.chance(KEY_OBJECT_ONLY_SHARE);
+  const otherStyle = style.chance(OTHER_STYLE_SHARE);
+  const bookmarked: KeyImage[] = [];
+  let previous: { ref: WrittenReference; region: string } | undefined;
   const references: WrittenReference[] = [];
   const seriesNumbers = plan.series.map((s) => s.seriesNumber);
   const lines: string[] = [];
@@ -128,13 +153,36 @@ export function writeReport(plan: StudyPlan): WrittenReport {
     // Radiologists cite the lung-kernel series for lung findings, the soft-tissue series otherwise.
     const lungFinding = f.organ === 'lung' || f.organ === 'pleura';
     const eligible = plan.series.filter((se) => lungFinding || se.flavour !== 'lung').map((se) => se.seriesNumber);
-    const ref = writeReference(f, eligible.length ? eligible : seriesNumbers, rng);
+    const cited = eligible.length ? eligible : seriesNumbers;
+    const numbered = writeReference(f, cited, rng);
+    const region = f.region.toUpperCase();
+    if (keyObjectOnly) {
+      // No reference in the text: the radiologist bookmarked the images instead (two findings on one
+      // slice: one bookmark), those a reference naming its series would have given: the KOS stands
+      // in for the reference, and the archive's linkable key images stay what they were.
+      for (const image of numbered.seriesNamed ? numbered.images : []) {
+        if (!bookmarked.some((k) => k.series === image.series && k.instance === image.instance)) bookmarked.push(image);
+        plan.keyImages.push(image);
+      }
+      const sentence = namePrimary(describe(f, plan, '', rng), f, plan).replace(' ()', '');
+      byRegion.set(region, [...(byRegion.get(region) ?? []), sentence]);
+      continue;
+    }
+    const ref = otherStyle ? restyle(plan, numbered, previous?.region === region ? previous.ref : undefined, style) : numbered;
+    previous = { ref, region };
     references.push(ref);
     plan.keyImages.push(...ref.images);
-    const region = f.region.toUpperCase();
     // describe() wraps the reference in parentheses; the "(e.g. ...)" form brings its own.
     const inner = ref.text.startsWith('(') ? ref.text.slice(1, -1) : ref.text;
     byRegion.set(region, [...(byRegion.get(region) ?? []), namePrimary(describe(f, plan, inner, rng), f, plan)]);
+  }
+  let keyObject: WrittenReport['keyObject'];
+  const words = [...new Set(plan.findings.map((f) => FINDING_WORDS[f.type]))].join(', ');
+  if (keyObjectOnly && bookmarked.length > 0) keyObject = { images: bookmarked, description: `Key images: ${words}.` };
+  else if (plan.keyImages.length > 0 && style.chance(KEY_OBJECT_TOO_SHARE)) {
+    const images: KeyImage[] = [];
+    for (const k of plan.keyImages) if (!images.some((x) => x.series === k.series && x.instance === k.instance)) images.push(k);
+    keyObject = { images, description: `Key images: ${words}.` };
   }
   for (const region of plan.regions) {
     const key = region.toUpperCase();
@@ -149,5 +197,36 @@ export function writeReport(plan: StudyPlan): WrittenReport {
     lines.push(`Findings were discussed with Dr. ${plan.referrer} by telephone on ${usDate(plan.studyDate)} at ${Number(plan.studyTime.slice(0, 2)) + 1}:${plan.studyTime.slice(2, 4)}.`);
   }
   lines.push(`Electronically signed by: Dr. ${plan.radiologist}, MD on ${usDate(plan.studyDate)} ${plan.studyTime.slice(0, 2)}:${plan.studyTime.slice(2, 4)}`);
-  return { text: lines.join('\n'), references };
+  return { text: lines.join('\n'), references, keyObject };
+}
+
+/**
+ * Rewrites some references in the forms issue 15 added, drawing from `style` only. Each keeps its
+ * images, and whether a faithful linker can reach them: a reference that named its series number
+ * becomes the series named by words that fit it alone, "series 3, image #12/40", or a bare list
+ * continuing `previous` (same paragraph, same series); one that named no series (ambiguous in
+ * these studies, whose series share their numbering) may name it by words that fit others too
+ * ("axial T1"). So the archive's linkable key images stay what they were, and a linker that
+ * misses the new forms loses exactly those references.
+ */
+function restyle(plan: StudyPlan, numbered: WrittenReference, previous: WrittenReference | undefined, style: Rng): WrittenReference {
+  const s = numbered.images[0]?.series as number;
+  const series = plan.series.find((x) => x.seriesNumber === s);
+  // A reference to two series ("series 2/3 image 45") stays: words name one series.
+  if (!series || numbered.images.some((k) => k.series !== s)) return numbered;
+  const names = seriesNames(plan, series);
+  const r = style.next();
+  if (!numbered.seriesNamed) {
+    return r < 0.3 && names.ambiguous.length > 0 ? namedReference(numbered, s, style.pick(names.ambiguous), 'named-ambiguous', style) : numbered;
+  }
+  const canContinue = previous !== undefined && previous.form !== 'named-ambiguous' && (previous.seriesNamed || previous.seriesText !== undefined) &&
+    previous.images.every((k) => k.series === s);
+  if (canContinue && r < 0.3) return continuedReference(numbered, previous, style);
+  if (r < 0.65 && names.unique.length > 0) {
+    const forms = ['named', 'named', 'named-im', ...(names.withPlane.length ? ['named-hash' as const] : [])] as const;
+    const form = style.pick(forms);
+    return namedReference(numbered, s, style.pick(form === 'named-hash' ? names.withPlane : names.unique), form, style);
+  }
+  if (r < 0.8) return ofTotalReference(numbered, s, series.numInstances);
+  return numbered;
 }

@@ -10,6 +10,8 @@ import { renderImage } from './phantom.js';
 import { extractReferences } from '../refs/extract.js';
 import { decodeImage } from '../images/pixels.js';
 import { readImageHeader } from '../images/header.js';
+import { readKeyObject } from '../images/key-object.js';
+import { keyObjectPath } from './write-images.js';
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'pacsmine-sample-'));
 const readJsonl = <T>(file: string): T[] => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as T);
@@ -55,14 +57,20 @@ test('parsed report references point at the slices where the ground truth put th
       const t = truth[i] as TruthRecord;
       const parsed = extractReferences((reports[i] as { text: string }).text);
       assert.equal(parsed.length, t.references.length, `${t.reportId}: every written reference is found once`);
+      const unused = new Set(parsed);
+      const pairs = (p: (typeof parsed)[number]): string[] =>
+        [...new Set((p.series.length ? p.series : [null]).flatMap((se) => p.instances.map((n) => `${se}:${n}`)))].sort();
       for (const ref of t.references) {
         forms.add(ref.form);
         const inner = ref.text.replace(/^\(e\.g\. /, '').replace(/\)$/, '');
-        const p = parsed.find((x) => x.text === ref.text || x.text === inner);
+        const want = [...new Set(ref.images.map((k) => `${k.series}:${k.instance}`))].sort();
+        // The same text may stand twice ("#7" continuing two references): each written reference takes its own parse.
+        const same = [...unused].filter((x) => x.text === ref.text || x.text === inner);
+        const p = same.find((x) => x.seriesText === ref.seriesText && pairs(x).join() === want.join()) ?? same[0];
         assert.ok(p, `${t.reportId}: reference "${ref.text}" parsed`);
-        const got = (p.series.length ? p.series : [null]).flatMap((se) => p.instances.map((n) => `${se}:${n}`)).sort();
-        const want = ref.images.map((k) => `${k.series}:${k.instance}`).sort();
-        assert.deepEqual([...new Set(got)], [...new Set(want)], `${t.reportId}: "${ref.text}"`);
+        unused.delete(p);
+        assert.equal(p.seriesText, ref.seriesText, `${t.reportId}: the words naming the series of "${ref.text}"`);
+        assert.deepEqual(pairs(p), want, `${t.reportId}: "${ref.text}"`);
         const finding = t.findings.find((f) => f.id === ref.finding);
         assert.ok(finding);
         for (const n of p.instances) assert.ok(finding.slices.includes(n), `${t.reportId}: image ${n} shows finding ${finding.id}`);
@@ -76,9 +84,13 @@ test('parsed report references point at the slices where the ground truth put th
       const lower = (reports[i] as { text: string }).text.toLowerCase();
       for (const k of (truth[i] as TruthRecord).keywords) assert.ok(lower.includes(k), `${(truth[i] as TruthRecord).reportId} mentions ${k}`);
     }
-    for (const form of ['comma', 'eg', 'range', 'list', 'bare-range', 'and', 'slash', 'hash', 'abbrev', 'of', 'through']) {
+    for (const form of ['comma', 'eg', 'range', 'list', 'bare-range', 'and', 'slash', 'hash', 'abbrev', 'of', 'through',
+      'named', 'named-range', 'named-im', 'named-hash', 'named-ambiguous', 'of-total', 'continued']) {
       assert.ok(forms.has(form), `form ${form} appears`);
     }
+    // Reports that cite no image although their study has findings (their key images are bookmarked in a KOS).
+    const silent = truth.filter((t) => t.findings.length > 0 && t.references.length === 0);
+    assert.ok(silent.length > 0.05 * truth.length && silent.length < 0.25 * truth.length, `${silent.length} reports cite no image`);
     // Metastatic disease across regions is the most common category, as topic 77 in the paper.
     const byCategory = new Map<string, number>();
     for (const t of truth) byCategory.set(t.category, (byCategory.get(t.category) ?? 0) + 1);
@@ -88,6 +100,34 @@ test('parsed report references point at the slices where the ground truth put th
     const text = readFileSync(s.reportsCsv, 'utf8');
     for (const part of ['TECHNIQUE:', 'COMPARISON:', 'FINDINGS:', 'IMPRESSION:', 'Electronically signed by: Dr. ', '\n1. ']) assert.ok(text.includes(part), part);
     assert.match(text, /COMPARISON: .* dated \d\d\/\d\d\/\d{4}\./);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('key object selection documents bookmark the ground truth\'s key images; a report that cites none has one', async () => {
+  const dir = tmp();
+  try {
+    const s = await generateArchive({ outDir: dir, studies: 40, seed: 8, size: 16, slices: 5, workers: 1 });
+    const truth = readJsonl<TruthRecord>(s.truthJsonl);
+    const withKos = truth.filter((t) => t.keyObject !== null);
+    assert.equal(s.keyObjects, withKos.length);
+    assert.ok(withKos.length >= 4, `${withKos.length} studies have a KOS`);
+    for (const t of truth) {
+      if (t.references.length === 0 && t.keyImages.length > 0) assert.ok(t.keyObject, `${t.reportId} cites no image: its key images are bookmarked`);
+      if (t.keyObject === null) continue;
+      const plan = planStudy(Number(t.reportId.slice(1)) - 1, { seed: 8, size: 16, slices: 5, numPatients: Math.ceil(40 * 0.6) });
+      const doc = readKeyObject(new Uint8Array(readFileSync(path.join(s.dicomDir, keyObjectPath(plan)))));
+      assert.equal(doc.sopInstanceUid, t.keyObject.sopInstanceUid);
+      assert.equal(doc.accession, t.accession);
+      assert.equal(doc.title, 'Of Interest');
+      assert.deepEqual(doc.references.map((r) => r.sopInstanceUid), t.keyObject.images.map((k) => k.sopInstanceUid));
+      // Every bookmarked image is a true key image of the study, and exists.
+      for (const k of t.keyObject.images) {
+        assert.ok(t.keyImages.some((x) => x.sopInstanceUid === k.sopInstanceUid));
+        assert.ok(statSync(path.join(s.dicomDir, imagePath(plan, k.series, k.instance))).isFile());
+      }
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -154,6 +194,10 @@ test('an RLE Lossless archive holds the same pixels as the uncompressed one', as
       const rel = path.relative(plain.dicomDir, path.join(e.parentPath ?? e.path, e.name));
       const x = new Uint8Array(readFileSync(path.join(plain.dicomDir, rel)));
       const y = new Uint8Array(readFileSync(path.join(rle.dicomDir, rel)));
+      if (rel.split(path.sep).includes('KO')) { // a key object selection document: no pixels, the same bytes
+        assert.deepEqual(y, x, rel);
+        continue;
+      }
       assert.equal(readImageHeader(y).transferSyntax, '1.2.840.10008.1.2.5');
       assert.ok(y.length < x.length, `${rel} is smaller compressed`);
       assert.deepEqual((await decodeImage(y)).values, (await decodeImage(x)).values, rel);

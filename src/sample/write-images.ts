@@ -2,14 +2,24 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeRle } from '../images/rle.js';
-import { imageDataset, writePart10 } from './dicom.js';
+import { SOP_CLASS, imageDataset, instanceUid, writePart10 } from './dicom.js';
+import { keyObjectDataset } from './key-object.js';
 import { renderImage } from './phantom.js';
 import { planStudy, type PlanOptions, type StudyPlan } from './plan.js';
+import { writeReport } from './report.js';
 
 /** Relative path of one image inside the archive's dicom/ folder. */
 export function imagePath(plan: StudyPlan, seriesNumber: number, instance: number): string {
   return path.join(plan.patientId, plan.accession, `S${String(seriesNumber).padStart(4, '0')}`, `I${String(instance).padStart(4, '0')}.dcm`);
 }
+
+/** Relative path of a study's Key Object Selection document inside the archive's dicom/ folder. */
+export function keyObjectPath(plan: StudyPlan): string {
+  return path.join(plan.patientId, plan.accession, 'KO', 'KO0001.dcm');
+}
+
+/** The series number of the synthetic KOS documents: apart from every image series. */
+export const KEY_OBJECT_SERIES_NUMBER = 9001;
 
 export type Compression = 'none' | 'rle';
 export const RLE_LOSSLESS = '1.2.840.10008.1.2.5';
@@ -23,8 +33,11 @@ function imageFile(plan: StudyPlan, series: StudyPlan['series'][number], k: numb
   return writePart10({ ...ds, PixelData: [rle.buffer], _vrMap: { PixelData: 'OB' } }, RLE_LOSSLESS);
 }
 
-/** Renders and writes every image of study `index`; returns the number of files. */
-export function writeStudyImages(index: number, opts: PlanOptions, dicomDir: string, compression: Compression = 'none'): number {
+/**
+ * Renders and writes every image of study `index`, and its Key Object Selection document when the
+ * report's radiologist bookmarked images; returns the number of image files and of KOS files.
+ */
+export function writeStudyImages(index: number, opts: PlanOptions, dicomDir: string, compression: Compression = 'none'): { files: number; keyObjects: number } {
   const plan = planStudy(index, opts);
   let files = 0;
   for (const series of plan.series) {
@@ -34,5 +47,19 @@ export function writeStudyImages(index: number, opts: PlanOptions, dicomDir: str
       files++;
     }
   }
-  return files;
+  const kos = writeReport(plan).keyObject;
+  if (kos === undefined) return { files, keyObjects: 0 };
+  const file = path.join(dicomDir, keyObjectPath(plan));
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, writePart10(keyObjectDataset({
+    studyUid: plan.studyUid, accession: plan.accession, patientId: plan.patientId, patientName: plan.patientName,
+    patientBirthDate: plan.birthDate, patientSex: plan.sex, studyDate: plan.studyDate, studyTime: plan.studyTime,
+    studyId: String(plan.index + 1), referringPhysician: plan.referrer.split(' ').reverse().join('^'),
+    seriesNumber: KEY_OBJECT_SERIES_NUMBER, description: kos.description,
+    images: kos.images.map((k) => {
+      const series = plan.series.find((s) => s.seriesNumber === k.series)!;
+      return { sopClassUid: SOP_CLASS[plan.modality], sopInstanceUid: instanceUid(plan, series, k.instance), seriesUid: series.seriesUid };
+    }),
+  })));
+  return { files, keyObjects: 1 };
 }

@@ -120,9 +120,32 @@ CREATE TABLE IF NOT EXISTS image_series (
 );
 CREATE INDEX IF NOT EXISTS image_series_accession ON image_series(accession);
 
+-- Key Object Selection documents (KOS) read from a folder or a PACS: the images a radiologist
+-- bookmarked. Their instances are flagged images.is_key; the accession fallback of \`pacsmine link\` uses them.
+CREATE TABLE IF NOT EXISTS key_objects (
+  sop_instance_uid TEXT PRIMARY KEY,
+  study_uid TEXT,
+  series_uid TEXT,
+  accession TEXT,
+  title TEXT,                -- the document title (Concept Name), e.g. 'Of Interest'
+  description TEXT,          -- its Key Object Description text, de-identified; NULL when none
+  location TEXT NOT NULL,    -- a file path, or a DICOMweb URL
+  source TEXT NOT NULL       -- 'file' | 'dicomweb'
+);
+CREATE TABLE IF NOT EXISTS key_object_images (
+  key_object_uid TEXT NOT NULL REFERENCES key_objects(sop_instance_uid) ON DELETE CASCADE,
+  sop_instance_uid TEXT NOT NULL,
+  series_uid TEXT,
+  study_uid TEXT,
+  PRIMARY KEY (key_object_uid, sop_instance_uid)
+);
+CREATE INDEX IF NOT EXISTS key_object_images_sop ON key_object_images(sop_instance_uid);
+
 -- Key image -> image instance. method: 'series-instance' (accession + series + instance),
 -- 'instance-only' (accession + instance where the report named no series and only one series matches),
--- 'accession-only' (the paper's fallback for ~28K images: the report's accession alone),
+-- 'series-description' (accession + the one series the reference's words fit + instance),
+-- 'accession-only' (the paper's fallback for ~28K images: the report's accession alone, images flagged by the archive),
+-- 'key-object' (the same fallback, for images a Key Object Selection document flags),
 -- 'caption' (a collection image and its caption, linked when the collection is ingested; \`pacsmine link\` keeps these).
 CREATE TABLE IF NOT EXISTS links (
   key_image_id INTEGER NOT NULL REFERENCES key_images(id) ON DELETE CASCADE,

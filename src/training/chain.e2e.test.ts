@@ -96,6 +96,15 @@ test('dataset → train --chain → evaluate → train --level → classify, thr
     }
     assert.equal(r.images[0]!.levels['document']![0]!.label, images[0]!.document, 'the first image\'s document topic');
     assert.equal(run(['classify', '-w', wsDir, bad]).status, 1, 'nothing classified: a failed run');
+
+    // Another split: the networks may have trained on the new test images, so they are refused until trained again.
+    assert.equal(run(['dataset', '-w', wsDir, '--min-train', '4', '--seed', '9']).status, 0);
+    const stale = run(['evaluate', '-w', wsDir]);
+    assert.equal(stale.status, 2);
+    assert.match(stale.stderr, /trained on an earlier version of the document-level dataset/);
+    const staleParent = run(['train', '--level', 'second', '-w', wsDir, ...common]);
+    assert.equal(staleParent.status, 2);
+    assert.match(staleParent.stderr, /document-level network was trained on an earlier version/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -97,6 +97,22 @@ function digestFrom(from: string): string {
   return h.digest('hex');
 }
 
+/**
+ * A workspace network to fine-tune from must have been trained on its level's current dataset:
+ * after the split changed, its training images may be test images of the level below.
+ */
+function checkParent(ws: Workspace, from: string): void {
+  const dir = path.resolve(from.endsWith('.json') ? path.dirname(from) : from);
+  // Only this workspace's networks: a user's weights or another workspace's network are theirs to vouch for.
+  if (path.relative(ws.dir, dir).startsWith('..') || !existsSync(path.join(dir, 'classes.json'))) return;
+  const meta = JSON.parse(readFileSync(path.join(dir, 'classes.json'), 'utf8')) as { level?: unknown; datasetDigest?: unknown };
+  if (typeof meta.level !== 'string' || typeof meta.datasetDigest !== 'string' || !TOPIC_LEVELS.includes(meta.level as TopicLevel)) return;
+  const current = readLevelDataset(ws, meta.level as TopicLevel);
+  if (current !== undefined && current.digest !== meta.datasetDigest) {
+    throw new OptionsError(`${dir}: the ${meta.level}-level network was trained on an earlier version of its dataset: train it again first (pacsmine train --chain)`);
+  }
+}
+
 /** Trains one level's network on the level's dataset (`pacsmine train --level L`). */
 export async function trainLevel(ws: Workspace, o: LevelTrainOptions): Promise<LevelTrainResult> {
   const level = o.level;
@@ -106,6 +122,7 @@ export async function trainLevel(ws: Workspace, o: LevelTrainOptions): Promise<L
   const cropSize = o.cropSize ?? Math.round((imageSize * 7) / 8);
   const learningRate = o.from !== undefined ? (o.fineTuneLearningRate ?? 0.001) : (o.learningRate ?? 0.01);
   const outDir = levelModelDir(ws, level);
+  if (o.from !== undefined) checkParent(ws, o.from);
   const { onEpoch: _e, signal: _s, force, ...params } = o;
   const inputDigest = `${info.digest}:${o.from !== undefined ? digestFrom(o.from) : 'scratch'}`;
   if (!force && ws.isUpToDate(trainStage(level), params, inputDigest, CODE())) {

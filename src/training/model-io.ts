@@ -62,6 +62,13 @@ export async function loadLayersModel(file: string): Promise<tf.LayersModel> {
   return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }));
 }
 
+/**
+ * The paper's learning-rate multipliers for the new last layer of a fine-tuned network (Section 4:
+ * 0.01 on its weights and 0.02 on its bias against 0.001 for the kept layers), as trainModel's
+ * `lrMultipliers`.
+ */
+export const NEW_LAYER_LR = { head: 10, 'head/bias': 20 } as const;
+
 export interface ReplaceHeadOptions {
   numOutputs: number;
   /** Keep layers up to and including this one. Default: the layer before 'head', else before the last layer. */

@@ -7,7 +7,7 @@ import { buildModel, type Architecture } from './models.js';
 import { syntheticDataset, splitDataset, type ImageDataset } from './data.js';
 import { loadManifestEntries, readManifest, type ImageFit, type LoadManifestOptions } from './manifest.js';
 import { trainModel, type EpochRecord, type TrainOptions } from './trainer.js';
-import { loadLayersModel, replaceHead, saveLayersModel } from './model-io.js';
+import { loadLayersModel, NEW_LAYER_LR, replaceHead, saveLayersModel } from './model-io.js';
 import { exportOnnx } from './onnx-export.js';
 import type { Head } from './losses.js';
 import { OptionsError } from '../util/errors.js';
@@ -70,8 +70,6 @@ export interface TrainRunResult {
   manifestSplit?: boolean;
 }
 
-/** The paper's rates for a layer trained from scratch inside a fine-tuned network. */
-export const NEW_LAYER_LR = { head: 10, 'head/bias': 20 } as const;
 
 export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
   const choice = await useDevice(o.device);

@@ -7,6 +7,8 @@ import { integerFlag, parseNumber } from '../numbers.js';
 import { waitOption, workspaceOption } from '../flags.js';
 import { pacsClient } from './pacs.js';
 import { DEFAULT_MAX_PIXELS } from '../../images/pixels.js';
+import { enqueueConvert } from '../../queue/coordinator.js';
+import { progressReporter } from '../progress.js';
 
 /** --max-pixels (images convert, export): a positive integer. */
 export const parseMaxPixels = integerFlag('max-pixels', { min: 1, max: Number.MAX_SAFE_INTEGER });
@@ -19,6 +21,9 @@ interface ConvertFlags extends WorkspaceFlags {
   url?: string;
   user?: string;
   json?: boolean;
+  queue?: string;
+  out?: string;
+  progress?: boolean;
 }
 
 /** --window: "centre,width" (two numbers, width > 0) or a preset name. */
@@ -33,7 +38,7 @@ export function registerImages(program: Command): void {
   const images = program.command('images').description('DICOM images: index headers, convert key images to PNG');
   images
     .command('index')
-    .description('scan a folder (recursively, and any DICOMDIR) into the workspace image table; headers only')
+    .description('scan a folder (recursively, and any DICOMDIR) into the workspace image table; headers only. Key Object Selection documents flag the images they select as key images')
     .argument('<dir>', 'folder, file or DICOMDIR')
     .addOption(workspaceOption())
     .addOption(waitOption())
@@ -42,7 +47,8 @@ export function registerImages(program: Command): void {
       const summary = await inWorkspace('images index', opts, 'create', (ws) => indexDicomFolder(ws, dir));
       printResult(summary, opts.json, (s) =>
         `indexed ${s.indexed} images from ${s.scanned} files (${s.duplicates} duplicates, ${s.rejected} rejected` +
-        `${Object.keys(s.rejectCodes).length ? `: ${Object.entries(s.rejectCodes).map(([k, n]) => `${k} ${n}`).join(', ')}` : ''}); see the rejects table`);
+        `${Object.keys(s.rejectCodes).length ? `: ${Object.entries(s.rejectCodes).map(([k, n]) => `${k} ${n}`).join(', ')}` : ''}); see the rejects table` +
+        `${s.keyObjects ? `; ${s.keyObjects} key object selection documents flag ${s.flaggedKeyImages} key images` : ''}`);
     });
   images
     .command('convert')
@@ -55,9 +61,27 @@ export function registerImages(program: Command): void {
     .option('--max-pixels <n>', `refuse images whose frames declare more pixels (rows x columns), before decoding`, parseMaxPixels, DEFAULT_MAX_PIXELS)
     .option('--url <dicomweb>', 'DICOMweb root for images that live on a PACS')
     .option('--user <user>', 'PACS user (or $PACSMINE_PACS_USER)')
+    .option('--queue <redis-url>', 'run the conversion as jobs on a Redis queue, done by `pacsmine worker` processes (docs/queue.md)')
+    .option('--out <dir>', 'with --queue: the output folder the workers share (default: the workspace\'s artifacts/key-images)')
+    .option('--no-progress', 'no progress bar')
     .option('--json', 'print JSON')
     .action(async (opts: ConvertFlags) => {
       const window = opts.window === undefined ? undefined : parseWindow(opts.window);
+      if (opts.queue !== undefined) {
+        if (opts.url) throw new OptionsError('--url goes to the workers with --queue (pacsmine worker --url ...), not to the coordinator');
+        const redis = opts.queue;
+        const reporter = progressReporter(opts.progress !== false && !opts.json);
+        try {
+          const summary = await inWorkspace('images convert', opts, 'update', (ws) =>
+            enqueueConvert(ws, { redis, all: opts.all ?? false, size: opts.size, maxPixels: opts.maxPixels, ...(window !== undefined ? { window } : {}), ...(opts.out ? { outDir: opts.out } : {}), onProgress: reporter.onProgress }));
+          reporter.stop();
+          printResult(summary, opts.json, (s) => `converted ${s.converted} of ${s.images} images into ${s.outDir} (${s.rejected} rejected) on the queue`);
+        } finally {
+          reporter.stop();
+        }
+        return;
+      }
+      if (opts.out !== undefined) throw new OptionsError('--out goes with --queue (the in-process conversion writes into the workspace)');
       const client = opts.url ? pacsClient(opts.url, opts.user) : undefined;
       const summary = await inWorkspace('images convert', opts, 'update', (ws) =>
         convertKeyImages(ws, { all: opts.all ?? false, size: opts.size, maxPixels: opts.maxPixels, ...(window !== undefined ? { window } : {}), ...(client ? { client } : {}) }));

@@ -27,6 +27,7 @@ import { registerTerms } from './terms.js';
 import { registerDescribe } from './describe.js';
 import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
+import { registerQueue } from './queue.js';
 
 const COMMANDS: Array<(program: Command) => void> = [
   registerInit,
@@ -53,6 +54,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerDescribe,
   registerReport,
   registerServe,
+  registerQueue,
 ];
 
 export function registerAllCommands(program: Command): void {

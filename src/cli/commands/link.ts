@@ -16,6 +16,7 @@ export function registerLink(program: Command): void {
       printResult(s, flags.json, (r) =>
         `${r.keyImages} key images from references: ${r.bySeriesInstance} by series+instance, ${r.bySeriesDescription} by the words naming the series, ` +
         `${r.byInstanceOnly} by instance only, ` +
-        `${r.unresolved} unresolved (see 'pacsmine rejects --stage link'); ${r.byAccessionOnly} by accession only`);
+        `${r.unresolved} unresolved (see 'pacsmine rejects --stage link'); ${r.byAccessionOnly} by accession only ` +
+        `(${r.byKeyObject} flagged by key object selection documents)`);
     });
 }

@@ -44,16 +44,19 @@ export function registerPacs(program: Command): void {
     });
   pacs
     .command('link')
-    .description("resolve the workspace's key-image references on the PACS (QIDO-RS) into the image and links tables")
+    .description("resolve the workspace's key-image references on the PACS (QIDO-RS) into the image and links tables, " +
+      'and read the key object selection documents of the reports\' accessions (their images link to reports without references)')
     .requiredOption('--url <dicomweb>', 'DICOMweb root')
     .option('--user <user>', 'user (password from $PACSMINE_PACS_PASSWORD)')
+    .option('--no-key-objects', 'do not read key object selection documents')
     .addOption(workspaceOption())
     .addOption(waitOption())
     .option('--json', 'print JSON')
-    .action(async (opts: WorkspaceFlags & { url: string; user?: string; json?: boolean }) => {
+    .action(async (opts: WorkspaceFlags & { url: string; user?: string; keyObjects: boolean; json?: boolean }) => {
       const client = pacsClient(opts.url, opts.user);
-      const summary = await inWorkspace('pacs link', opts, 'update', (ws) => linkKeyImagesViaDicomweb(ws, client));
-      printResult(summary, opts.json, (s) => `linked ${s.linked} of ${s.keyImages} key images with ${s.queries} queries; ${s.unresolved} unresolved (see the rejects table)`);
+      const summary = await inWorkspace('pacs link', opts, 'update', (ws) => linkKeyImagesViaDicomweb(ws, client, { keyObjects: opts.keyObjects }));
+      printResult(summary, opts.json, (s) => `linked ${s.linked} of ${s.keyImages} key images with ${s.queries} queries; ${s.unresolved} unresolved (see the rejects table); ` +
+        `${s.keyObjects} key object selection documents flag ${s.flaggedKeyImages} images, ${s.byKeyObject} linked to reports without references`);
     });
   pacs
     .command('orthanc')

@@ -28,7 +28,7 @@ export function registerSample(program: Command): void {
       });
       if (!opts.json) process.stderr.write('\n');
       printResult(summary, opts.json, (s) =>
-        `wrote ${s.studies} studies of ${s.patients} patients: ${s.files} DICOM files in ${s.dicomDir}, ${s.keyImages} key images\n` +
+        `wrote ${s.studies} studies of ${s.patients} patients: ${s.files} DICOM images and ${s.keyObjects} key object selection documents in ${s.dicomDir}, ${s.keyImages} key images\n` +
         `reports: ${s.reportsCsv} and ${s.reportsJsonl}\nground truth: ${s.truthJsonl}`);
     });
 }

@@ -1,0 +1,86 @@
+/**
+ * `npm run bench -- queue`: images converted per second on the Redis queue (BullMQ) with 1 and 2
+ * `pacsmine worker` processes, against the in-process `images convert`, on a generated archive;
+ * the queue's overhead per job ((1-worker time − in-process time) / jobs, both 4 images in
+ * flight) and a worker's peak RSS. Needs /usr/bin/redis-server (a private one is started).
+ * No Python anchor: nothing in Debian's python3 packages does this job. Flags: --studies N (8), --size PX (128).
+ * On a shared 2-core machine, workers compete with the coordinator and each other: more workers
+ * pay off with more machines, not here.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateArchive } from '../src/sample/generate.js';
+import { Workspace } from '../src/store/workspace.js';
+import { indexDicomFolder } from '../src/images/indexer.js';
+import { convertKeyImages } from '../src/images/convert.js';
+import { enqueueConvert } from '../src/queue/coordinator.js';
+import { queueStatus } from '../src/queue/status.js';
+import { startRedis } from '../testing/redis.js';
+import { finish } from './lib/report.js';
+
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const studies = arg('studies', 8);
+const size = arg('size', 128);
+const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
+const CONCURRENCY = 4;
+
+/** Peak RSS (VmHWM) of a running process, MiB. */
+const peakOf = (pid: number): number => {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 102.4) / 10 : 0;
+};
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'pacsmine-bench-queue-'));
+const redis = await startRedis();
+const children: ChildProcess[] = [];
+try {
+  const archive = await generateArchive({ outDir: path.join(dir, 'archive'), studies, seed: 1, size, slices: 8 });
+  const workspace = (name: string): Workspace => {
+    const ws = Workspace.open(path.join(dir, name));
+    indexDicomFolder(ws, archive.dicomDir);
+    return ws;
+  };
+  let ws = workspace('in-process');
+  let t = performance.now();
+  const base = await convertKeyImages(ws, { all: true, size: 256, concurrency: CONCURRENCY });
+  const inProcessS = (performance.now() - t) / 1000;
+  ws.close();
+  const jobs = base.images;
+  process.stdout.write(`in-process: ${jobs} images in ${inProcessS.toFixed(2)} s: ${(jobs / inProcessS).toFixed(0)} images/s\n`);
+
+  const rates: number[] = [];
+  let times: number[] = [];
+  let workerPeak = 0;
+  for (const n of [1, 2]) {
+    const started = children.length;
+    for (let i = 0; i < n; i++) children.push(spawn(process.execPath, [cli, 'worker', '--redis', redis.url, '--concurrency', String(CONCURRENCY)], { stdio: 'ignore' }));
+    while ((await queueStatus(redis.url)).workers < n) await new Promise((r) => setTimeout(r, 50));
+    ws = workspace(`workers-${n}`);
+    t = performance.now();
+    const s = await enqueueConvert(ws, { redis: redis.url, all: true, size: 256, pollMs: 20 });
+    const seconds = (performance.now() - t) / 1000;
+    ws.close();
+    if (s.digest !== base.digest) throw new Error(`workers ${n}: the queue's output differs from the in-process run`);
+    rates.push(jobs / seconds);
+    times = [...times, seconds];
+    process.stdout.write(`${n} worker(s): ${jobs} images in ${seconds.toFixed(2)} s: ${(jobs / seconds).toFixed(0)} images/s (same digest)\n`);
+    for (const c of children.slice(started)) workerPeak = Math.max(workerPeak, peakOf(c.pid as number));
+    for (const c of children.slice(started)) c.kill('SIGTERM');
+  }
+  const overheadMs = (((times[0] as number) - inProcessS) / jobs) * 1000;
+  process.stdout.write(`queue overhead ${overheadMs.toFixed(2)} ms/job; worker peak RSS ${workerPeak} MiB; 2 shared cores: timings are noisy\n`);
+  finish({
+    bench: 'queue', jobs, in_process_per_s: Math.round(jobs / inProcessS), workers_1_per_s: Math.round(rates[0] as number), workers_2_per_s: Math.round(rates[1] as number),
+    overhead_ms_per_job: Math.round(overheadMs * 100) / 100, worker_peak_rss_mb: workerPeak,
+  });
+} finally {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  await redis.stop();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,169 @@
+/**
+ * The queue end to end, with a real Redis and real `pacsmine worker` child processes: several
+ * workers give the same workspace as one process; a worker killed mid-job loses nothing; a Redis
+ * restart mid-run is waited out. Skipped (with a message) without /usr/bin/redis-server.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { needsExecutable, repoRoot } from '../../testing/requirements.js';
+import { REDIS_SERVER, startRedis, type TestRedis } from '../../testing/redis.js';
+import { withWorkspace } from '../store/workspace.js';
+import { listRejects } from '../store/rejects.js';
+import { parseRedisUrl } from './connection.js';
+import { convertJobId } from './jobs.js';
+import { queueStatus } from './status.js';
+
+const skip = needsExecutable(REDIS_SERVER, 'apt-get install redis-server');
+const cli = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+
+interface Proc { child: ChildProcess; out: () => string; done: Promise<number | null> }
+function start(args: string[], env: Record<string, string> = {}): Proc {
+  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, out: () => out, done };
+}
+const worker = (redis: string, extra: string[] = [], env: Record<string, string> = {}): Proc =>
+  start(['worker', '--redis', redis, '--lock-duration', '1000', '--stalled-interval', '500', ...extra], env);
+const stopAll = async (ps: Proc[]): Promise<void> => {
+  for (const p of ps) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+  await Promise.all(ps.map((p) => p.done));
+};
+
+let dir = '';
+let archive = '';
+let expected = { images: 0, digest: '' };
+let n = 0;
+/** A fresh workspace over the shared synthetic archive, images indexed. */
+function workspace(): string {
+  const ws = path.join(dir, `ws${++n}`);
+  const r = run('images', 'index', archive, '-w', ws, '--json');
+  assert.equal(r.status, 0, r.stderr);
+  return ws;
+}
+const statusOf = (redis: string) => queueStatus(redis);
+async function until(what: string, cond: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+/** Every image once in key_image_png, no rejects. */
+async function checkWorkspace(ws: string): Promise<void> {
+  await withWorkspace(ws, (w) => {
+    const rows = w.db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT sop_instance_uid) AS d FROM key_image_png').get() as { n: number; d: number };
+    assert.deepEqual(rows, { n: expected.images, d: expected.images });
+    assert.deepEqual(listRejects(w, 'images-convert'), []);
+  }, { access: 'read' });
+}
+
+before(() => {
+  if (skip) return;
+  dir = mkdtempSync(path.join(os.tmpdir(), 'pacsmine-queue-'));
+  archive = path.join(dir, 'archive');
+  const s = run('sample', '--out', archive, '--studies', '3', '--seed', '5', '--size', '32', '--slices', '4', '--json');
+  assert.equal(s.status, 0, s.stderr);
+  // The single-process run everything is compared with.
+  const r = run('images', 'convert', '--all', '-w', workspace(), '--json');
+  assert.equal(r.status, 0, r.stderr);
+  expected = JSON.parse(r.stdout) as typeof expected;
+  assert.ok(expected.images > 10 && /^[0-9a-f]{64}$/.test(expected.digest));
+});
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('a Redis URL parses into connection options; its password is used but never in the printable label', { skip }, () => {
+  const t = parseRedisUrl('redis://user:s3cr%40t@db.example:6380/2');
+  assert.deepEqual([t.connection.host, t.connection.port, t.connection.username, t.connection.password, t.connection.db], ['db.example', 6380, 'user', 's3cr@t', 2]);
+  assert.ok(!t.label.includes('s3cr'), t.label);
+  assert.throws(() => parseRedisUrl('http://:pw@x'), (e: Error) => /redis:\/\//.test(e.message) && !e.message.includes('pw'));
+  const job = { image: { sopInstanceUid: '1.2.3', location: '/a.dcm', source: 'file' }, outDir: '/out', options: { size: 256 } };
+  assert.equal(convertJobId(job), convertJobId({ ...job }), 'the same work has the same job id');
+  assert.notEqual(convertJobId(job), convertJobId({ ...job, options: { size: 128 } }));
+});
+
+test('three worker processes drain the conversion; the workspace equals the single-process run, and the password is never printed', { skip, timeout: 60_000 }, async () => {
+  const password = 'pw-Zq81x';
+  const redis = await startRedis({ password });
+  const workers = [worker(redis.url), worker(redis.url), worker(redis.url)];
+  try {
+    const ws = workspace();
+    const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const c = start(['images', 'convert', '--all', '-w', ws, '--queue', redis.url, '--json']);
+      void c.done.then((code) => resolve({ code, out: c.out() }));
+    });
+    assert.equal(r.code, 0, r.out);
+    const summary = JSON.parse(r.out.trim().split('\n').at(-1) as string) as typeof expected & { converted: number };
+    assert.equal(summary.images, expected.images);
+    assert.equal(summary.converted, expected.images);
+    assert.equal(summary.digest, expected.digest);
+    await checkWorkspace(ws);
+    const s = await statusOf(redis.url);
+    assert.equal(s.workers, 3);
+    const printed = run('queue', 'status', '--redis', redis.url, '--json');
+    assert.equal(printed.status, 0, printed.stderr);
+    assert.equal((JSON.parse(printed.stdout) as { workers: number }).workers, 3);
+    assert.ok(!printed.stdout.includes(password));
+    assert.equal(s.waiting + s.active + s.completed, 0, 'committed jobs leave Redis');
+    await stopAll(workers);
+    for (const p of workers) {
+      assert.match(p.out(), /taking jobs from redis:\/\/\*\*\*@127\.0\.0\.1/);
+      assert.ok(!p.out().includes(password), 'a worker printed the password');
+    }
+    assert.ok(!r.out.includes(password));
+  } finally {
+    await stopAll(workers);
+    await redis.stop();
+  }
+});
+
+test('a worker killed with SIGKILL mid-job: its job is taken back and every image is recorded once', { skip, timeout: 60_000 }, async () => {
+  const redis = await startRedis();
+  // This worker sleeps inside each job, so it is caught holding one.
+  const slow = worker(redis.url, ['--concurrency', '1'], { PACSMINE_QUEUE_JOB_DELAY_MS: '60000' });
+  const procs = [slow];
+  try {
+    const ws = workspace();
+    const coordinator = start(['images', 'convert', '--all', '-w', ws, '--queue', redis.url, '--json']);
+    procs.push(coordinator);
+    await until('the slow worker to take a job', async () => (await statusOf(redis.url)).active === 1);
+    slow.child.kill('SIGKILL');
+    await slow.done;
+    procs.push(worker(redis.url));
+    assert.equal(await coordinator.done, 0, coordinator.out());
+    const summary = JSON.parse(coordinator.out().trim().split('\n').at(-1) as string) as typeof expected;
+    assert.equal(summary.digest, expected.digest);
+    await checkWorkspace(ws);
+  } finally {
+    await stopAll(procs);
+    await redis.stop();
+  }
+});
+
+test('Redis restarted mid-run: workers and coordinator reconnect and the run completes with nothing lost', { skip, timeout: 60_000 }, async () => {
+  const redis = await startRedis({ appendonly: true });
+  const procs = [worker(redis.url, ['--concurrency', '1'], { PACSMINE_QUEUE_JOB_DELAY_MS: '700' }), worker(redis.url, ['--concurrency', '1'], { PACSMINE_QUEUE_JOB_DELAY_MS: '700' })];
+  try {
+    const ws = workspace();
+    const coordinator = start(['images', 'convert', '--all', '-w', ws, '--queue', redis.url, '--json']);
+    procs.push(coordinator);
+    await until('some jobs to finish', async () => (await statusOf(redis.url)).completed >= 2);
+    await redis.restart();
+    assert.equal(await coordinator.done, 0, coordinator.out());
+    const summary = JSON.parse(coordinator.out().trim().split('\n').at(-1) as string) as typeof expected;
+    assert.equal(summary.digest, expected.digest);
+    await checkWorkspace(ws);
+  } finally {
+    await stopAll(procs);
+    await redis.stop();
+  }
+});

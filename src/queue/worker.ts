@@ -1,0 +1,65 @@
+/**
+ * A queue worker: takes conversion jobs from Redis and runs them (convertOneImage) until told to
+ * stop. It never opens a workspace: a job's input is a DICOM path (or PACS location) and its
+ * output a PNG in the shared folder plus the row, returned to the coordinator through Redis.
+ * A worker that dies mid-job holds a lock that expires after `lockDurationMs`; another worker's
+ * stalled-job check then puts the job back, so nothing is lost.
+ */
+import { Worker, type Job } from 'bullmq';
+import { convertOneImage } from '../images/convert-one.js';
+import type { DicomwebClient } from '../pacs/dicomweb.js';
+import { parseRedisUrl } from './connection.js';
+import { CONVERT_QUEUE, QUEUE_PREFIX, type ConvertJob, type ConvertJobResult } from './jobs.js';
+
+export interface QueueWorkerOptions {
+  /** redis://[user:password@]host:port */
+  redis: string;
+  /** Jobs run at once in this process (default 4: sharp overlaps well). */
+  concurrency?: number;
+  /** How long a job's lock lasts without renewal: a dead worker's job is taken back after about this long (default 30 s). */
+  lockDurationMs?: number;
+  /** How often workers look for stalled jobs (default 30 s). */
+  stalledIntervalMs?: number;
+  /** For images on a PACS. */
+  client?: DicomwebClient;
+  /** Testing hook: wait this long before each job (to catch a worker mid-job). */
+  jobDelayMs?: number;
+  /** Called after each job, with how it went (for logs; never carries report text). */
+  onJob?: (e: { id: string; ok: boolean; error?: string }) => void;
+}
+
+export interface QueueWorkerHandle {
+  /** Stops taking jobs, finishes the ones in hand, and disconnects. */
+  close(): Promise<void>;
+  /** Resolves once the worker is connected and waiting for jobs. */
+  ready(): Promise<void>;
+  /** The Redis address with its credentials redacted. */
+  label: string;
+}
+
+export function runQueueWorker(options: QueueWorkerOptions): QueueWorkerHandle {
+  const { connection, label } = parseRedisUrl(options.redis);
+  const processor = async (job: Job<ConvertJob, ConvertJobResult>): Promise<ConvertJobResult> => {
+    if (options.jobDelayMs) await new Promise((r) => setTimeout(r, options.jobDelayMs));
+    const { image, outDir, options: png } = job.data;
+    return convertOneImage(image, outDir, { ...png, ...(options.client ? { client: options.client } : {}) });
+  };
+  const worker = new Worker<ConvertJob, ConvertJobResult>(CONVERT_QUEUE, processor, {
+    connection,
+    prefix: QUEUE_PREFIX,
+    concurrency: Math.max(1, options.concurrency ?? 4),
+    lockDuration: options.lockDurationMs ?? 30_000,
+    stalledInterval: options.stalledIntervalMs ?? 30_000,
+    // A job whose worker died twice is failed (and listed as a reject) rather than tried forever.
+    maxStalledCount: 2,
+  });
+  worker.on('completed', (job) => options.onJob?.({ id: job.id ?? '', ok: true }));
+  worker.on('failed', (job, error) => options.onJob?.({ id: job?.id ?? '', ok: false, error: error.message }));
+  // Connection errors (a Redis restart) are retried by ioredis; without a listener they would crash the process.
+  worker.on('error', () => undefined);
+  return {
+    label,
+    ready: () => worker.waitUntilReady().then(() => undefined),
+    close: () => worker.close(),
+  };
+}
