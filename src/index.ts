@@ -34,7 +34,7 @@ export type { ProcessedReport, ProcessedReference } from './reports/process.js';
 export { ingestReports, ingestItems, originalText } from './reports/ingest.js';
 export type { IngestOptions, IngestSummary, IngestProgress } from './reports/ingest.js';
 export { computeCorpusStats, formatCorpusStats } from './stats/corpus-stats.js';
-export type { CorpusStats, MeanStat, StatsOptions } from './stats/corpus-stats.js';
+export type { CorpusStats, MeanStat, MeanStd, StatsOptions } from './stats/corpus-stats.js';
 
 // Image–text collections without DICOM (a manifest, MedPix 2.0, Indiana) and burned-in text masks:
 // src/collections, src/images/mask.ts, docs/collections.md
@@ -189,11 +189,9 @@ export type { AssertionStatus } from './ontology/negation.js';
 export { findTerms } from './ontology/terms.js';
 export type { TermHit } from './ontology/terms.js';
 
-// Bigram image descriptions and Table 4 word counts (Section 5.2, Figure 7).
+// Bigram image descriptions (Section 5.2, Figure 7); Table 4 is computeCorpusStats.
 export { describeWindow, bigramTargets, termWords } from './descriptions/bigrams.js';
 export type { ReferenceWindow, ImageDescription, Bigram, WindowTerm, DescriptionOptions } from './descriptions/bigrams.js';
-export { wordCountTable } from './descriptions/word-counts.js';
-export type { WordCountTable, MeanStd } from './descriptions/word-counts.js';
 export { runDescribeStage, DESCRIBE_STAGE } from './descriptions/stage.js';
 export type { DescribeStageOptions, DescribeStageResult } from './descriptions/stage.js';
 export { builtinOntology, builtinOboText, BUILTIN_TERM_COUNT } from './ontology/builtin.js';
@@ -212,3 +210,12 @@ export type { SearchHit, SearchResult, SearchEvaluation } from './keywords/searc
 export { evaluateKeywords, imageDiseaseWords, KEYWORDS_STAGE } from './keywords/stage.js';
 export type { KeywordEvaluation, KeywordEvaluationOptions, KeywordExample } from './keywords/stage.js';
 export { readTruthImageWords } from './keywords/truth.js';
+// What people see: the HTML report of every result, and the clinician review app.
+export { writeReport, defaultReportPath } from './report/write-report.js';
+export type { WriteReportOptions, WriteReportResult } from './report/write-report.js';
+export { gatherReportData } from './report/report-data.js';
+export type { ReportData, GatherOptions } from './report/report-data.js';
+export { createReviewServer, startReviewServer } from './review/server.js';
+export type { ReviewServerOptions, RunningServer } from './review/server.js';
+export { recordReviewAction, listReviewActions, applyReviewDecisions, REVIEW_ACTIONS } from './datasets/review-decisions.js';
+export type { ReviewAction, ReviewActionInput, AppliedReview } from './datasets/review-decisions.js';

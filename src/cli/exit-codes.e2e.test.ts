@@ -113,7 +113,7 @@ test('commands that read or update a workspace refuse a missing one with exit 2 
     await expectCodes([
       ['stats'], ['rejects'], ['neighbors', 'effusion'], ['link'], ['topics', '--k', '3'], ['embed'], ['describe'],
       ['export', '--out', path.join(dir, 'out')], ['images', 'convert'], ['pacs', 'link', '--url', 'http://127.0.0.1:9'],
-      ['dataset'], ['train', '--chain'], ['train', '--level', 'second'], ['evaluate'], ['classify', 'scan.png'],
+      ['dataset'], ['train', '--chain'], ['train', '--level', 'second'], ['evaluate'], ['classify', 'scan.png'], ['report'], ['serve', '--port', '0'],
     ].map((args): Row => ({ args: [...args, '-w', typo], code: 2, stderr: none })));
     // $PACSMINE_WORKSPACE is a workspace path like -w.
     const r = await pacsmine(['stats'], { PACSMINE_WORKSPACE: typo });

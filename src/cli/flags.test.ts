@@ -90,7 +90,7 @@ test('-w/--workspace on every command that uses a workspace, --wait on every one
     }
     if (command.options.some((x) => x.long === '--wait')) withWait.push(path.join(' '));
   }
-  const readers = ['classify', 'keywords', 'neighbors', 'rejects', 'search', 'stats'];
+  const readers = ['classify', 'keywords', 'neighbors', 'rejects', 'report', 'search', 'serve', 'stats'];
   const writers = ['dataset', 'demo', 'describe', 'embed', 'evaluate', 'export', 'images convert', 'images index', 'ingest', 'ingest-collection', 'link', 'pacs link', 'regress', 'topics', 'train'];
   assert.deepEqual(withWorkspace.sort(), [...readers, ...writers, 'init'].sort());
   assert.deepEqual(withWait.sort(), writers.sort());

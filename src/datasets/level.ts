@@ -19,6 +19,7 @@ import { ensureSplit, type SplitSummary } from './workspace-split.js';
 import { PAPER_FRACTIONS, type SplitFractions, type SplitName } from './split.js';
 import { classWeights, DEFAULT_BALANCE, DEFAULT_BALANCE_POWER, imbalance, type BalanceMode, type ImbalanceReport } from './balance.js';
 import { codeDigest } from '../util/code-digest.js';
+import { applyReviewDecisions, type AppliedReview } from './review-decisions.js';
 
 /** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
 const CODE = (): string => codeDigest('datasets', 'store', 'util');
@@ -65,6 +66,8 @@ export interface LevelDatasetInfo {
   perClass: Array<{ label: string; train: number; validation: number; test: number }>;
   imbalance: ImbalanceReport;
   balance: { mode: BalanceMode; power: number; classWeights: Record<string, number> };
+  /** The clinician review decisions applied (`pacsmine serve`, review-decisions.ts): relabels, merges, rejections, names. */
+  review: AppliedReview;
   digest: string;
   upToDate?: boolean;
 }
@@ -93,7 +96,7 @@ export function buildLevelDataset(ws: Workspace, options: LevelDatasetOptions): 
   const power = options.balancePower ?? DEFAULT_BALANCE_POWER;
   const split = ensureSplit(ws, { fractions: options.fractions ?? PAPER_FRACTIONS, seed: options.seed ?? 1 });
 
-  const rows = labelledImages(ws, level);
+  const { rows, review } = applyReviewDecisions(ws, level, labelledImages(ws, level));
   const splitOf = new Map((ws.db.prepare('SELECT sop_instance_uid AS sop, split FROM dataset_splits').all() as Array<{ sop: string; split: SplitName }>).map((r) => [r.sop, r.split]));
   const counts = new Map<string, Record<SplitName, number>>();
   let unlabelled = 0;
@@ -143,13 +146,14 @@ export function buildLevelDataset(ws: Workspace, options: LevelDatasetOptions): 
     perClass: kept.map((l) => ({ label: l, ...counts.get(l)! })),
     imbalance: imbalance(kept.map((l, i) => ({ label: l, images: trainCounts[i]! }))),
     balance: { mode, power, classWeights: Object.fromEntries(kept.map((l, i) => [l, weights[i]!])) },
+    review,
     digest: hash.digest('hex'),
   };
   delete info.split.upToDate;
   writeFileSync(manifest, JSON.stringify(entries));
   writeFileSync(file, JSON.stringify(info, null, 1));
   ws.recordStage(datasetStage(level), { minTrain, mode, power, split: { fractions: split.fractions, seed: split.seed } }, info.digest, CODE(),
-    { classesKept: kept.length, classesDropped: info.classes.dropped, images, digest: info.digest }, { artifacts: [manifest, file] });
+    { classesKept: kept.length, classesDropped: info.classes.dropped, images, reviewDecisions: review.applied, digest: info.digest }, { artifacts: [manifest, file] });
   return info;
 }
 

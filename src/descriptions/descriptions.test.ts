@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseObo } from '../ontology/obo.js';
 import { TermMatcher } from '../ontology/matcher.js';
 import { describeWindow, bigramTargets } from './bigrams.js';
-import { wordCountTable } from './word-counts.js';
+import { computeCorpusStats } from '../stats/corpus-stats.js';
 import { WordVectors } from '../embeddings/vectors.js';
 import { Workspace } from '../store/workspace.js';
 import { runEmbedStage, loadWorkspaceVectors } from '../embeddings/stage.js';
@@ -70,17 +70,6 @@ test('each bigram becomes a 2·D target of the two word vectors', () => {
   assert.deepEqual([...targets], [1, 2, 3, 4, 5, 6, 1, 2]);
 });
 
-test('Table 4 word counts per sentence and per reference window', () => {
-  const t = wordCountTable(['One two three.', 'One.'], [{ sentence: 'A cyst and a metastasis in 2 places.', prevSentence: 'Pleural effusion.' }], matcher);
-  assert.equal(t.reportsWide.count, 2);
-  assert.equal(t.reportsWide.mean, 2);
-  assert.equal(t.reportsWide.std, 1);
-  assert.equal(t.imageReferences.mean, 10);
-  assert.equal(t.imageReferencesNoStopwordsNoDigits.mean, 5); // cyst, metastasis, places, pleural, effusion
-  assert.equal(t.imageReferencesDiseaseTerms.mean, 3);
-  assert.equal(t.imageReferencesDiseaseWords.mean, 4);
-});
-
 test('embed and describe stages read the workspace tables and write bigrams and targets', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'describe-'));
   const obo = path.join(dir, 'do.obo');
@@ -101,6 +90,7 @@ test('embed and describe stages read the workspace tables and write bigrams and 
     const vectors = loadWorkspaceVectors(ws);
     assert.equal(vectors.vectorSize, 8);
 
+    assert.equal(computeCorpusStats(ws).perWindow.diseaseTerms, null, 'Table 4 has no disease-term rows before describe');
     const r = await runDescribeStage(ws, { ontologyPath: obo, synonymScopes: ['EXACT'] });
     assert.equal(r.keyImages, 1);
     assert.equal(r.keyImagesWithBigrams, 1);
@@ -120,7 +110,10 @@ test('embed and describe stages read the workspace tables and write bigrams and 
     assert.equal(targets.length, 3 * 16);
     assert.deepEqual(targets.subarray(16, 24), vectors.vector('hepatic'));
     assert.deepEqual(targets.subarray(24, 32), vectors.vector('tumor'));
-    assert.ok((r.wordCounts?.imageReferencesDiseaseTerms.mean ?? 0) === 3);
+    // Table 4 (one implementation, pacsmine stats) counts these hits: 3 terms of 2 words in the window's 3 sentences.
+    const stats = computeCorpusStats(ws);
+    assert.deepEqual(stats.perWindow.diseaseTerms, { count: 1, mean: 3, std: 0 });
+    assert.deepEqual(stats.wordsPerSentence.imageReferencesDiseaseTerms, { sentences: 3, words: 6, wordsPerSentence: 2 });
   } finally {
     ws.close();
   }

@@ -2,7 +2,8 @@
  * The `describe` workspace stage: disease terms (with negation status) in every key-image
  * reference window go to term_hits; the bigram descriptions of every key image go to
  * image_bigrams, with their 512-d targets in artifacts/descriptions/targets.f32 when the
- * workspace has word vectors.
+ * workspace has word vectors. Table 4's disease-term rows are counted from term_hits by the one
+ * Table 4 implementation, src/stats/corpus-stats.ts (`pacsmine stats`).
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -13,8 +14,6 @@ import { loadObo } from '../ontology/obo.js';
 import { builtinOntology, builtinOboText } from '../ontology/builtin.js';
 import { describeWindow, bigramTargets, type DescriptionOptions, type Bigram } from './bigrams.js';
 import { DESCRIPTIONS_SCHEMA } from './schema.js';
-import { wordCountTable, type WordCountTable } from './word-counts.js';
-import { sentenceTexts } from '../embeddings/sentences.js';
 import { loadWorkspaceVectors, workspaceModelPath } from '../embeddings/stage.js';
 import { codeDigest } from '../util/code-digest.js';
 
@@ -37,7 +36,6 @@ export interface DescribeStageResult {
   keyImagesWithBigrams: number;
   bigramRows: number;
   targetsPath?: string;
-  wordCounts?: WordCountTable;
   oboProblems: number;
   /** SHA-256 of the stage's output: the term_hits and image_bigrams rows and the targets (no timings). */
   digest: string;
@@ -121,8 +119,6 @@ export async function runDescribeStage(ws: Workspace, options: DescribeStageOpti
     }
     writeFileSync(targetsPath, Buffer.from(all.buffer, all.byteOffset, all.byteLength));
   }
-  const reportTexts = (ws.db.prepare('SELECT text FROM reports').all() as Array<{ text: string }>).map((r) => r.text);
-  const wordCounts = wordCountTable(reportTexts.flatMap(sentenceTexts), refs.map((r) => ({ sentence: r.sentence, prevSentence: r.prev_sentence, nextSentence: r.next_sentence })), matcher);
   const result: DescribeStageResult = {
     skipped: false,
     refs: refs.length,
@@ -131,7 +127,6 @@ export async function runDescribeStage(ws: Workspace, options: DescribeStageOpti
     keyImagesWithBigrams: withBigrams.size,
     bigramRows,
     ...(targetsPath ? { targetsPath } : {}),
-    wordCounts,
     oboProblems: ontology.problems.length,
     digest: outputDigest(ws, all),
   };

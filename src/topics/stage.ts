@@ -47,6 +47,8 @@ export interface TopicSummary {
   largestTopicImageShare: number;
   chosenK?: number | number[];
   sweep?: SweepResult;
+  /** Second level: the K sweep of each document-level topic that had a model of its own (Figure 2). */
+  sweeps?: Record<string, SweepResult>;
   dropped: Record<string, number>;
   topics: { label: string; numDocs: number; numImages: number; topWords: string[] }[];
   /** sha256 of the level's rows and saved models (not timings): equal for equal runs, resumed or not. */
@@ -77,6 +79,7 @@ export async function runTopicStage(ws: Workspace, o: TopicStageOptions): Promis
   const resumedFrom: Record<string, number> = {};
   let chosenK: number | number[] | undefined;
   let sweep: SweepResult | undefined;
+  const sweeps: Record<string, SweepResult> = {};
   const addDropped = (d: object) => {
     for (const [k, v] of Object.entries(d as Record<string, unknown>)) if (typeof v === 'number') dropped[k] = (dropped[k] ?? 0) + v;
   };
@@ -117,6 +120,7 @@ export async function runTopicStage(ws: Workspace, o: TopicStageOptions): Promis
         continue;
       }
       addDropped(result.dropped);
+      if (result.sweep) sweeps[String(parent)] = result.sweep;
       for (const [id, l] of result.labels) labels.set(id, { ...l, parent });
       keepModel(result.model, parent, `second-${parent}`, result.report.resumedFrom);
       ks.push(result.model.K);
@@ -138,7 +142,7 @@ export async function runTopicStage(ws: Workspace, o: TopicStageOptions): Promis
 
   const summary = writeLabels(ws, o.level, labels, topicRows);
   const out: TopicSummary = {
-    ...summary, level: o.level, numDocs: docs.length, chosenK, dropped, ...(sweep ? { sweep } : {}),
+    ...summary, level: o.level, numDocs: docs.length, chosenK, dropped, ...(sweep ? { sweep } : {}), ...(Object.keys(sweeps).length ? { sweeps } : {}),
     digest: topicStageDigest(ws.db, o.level, ws.dir, modelFiles),
     ...(Object.keys(resumedFrom).length ? { resumedFrom } : {}),
   };

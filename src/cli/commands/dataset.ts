@@ -40,6 +40,7 @@ export function formatDataset(d: LevelDatasetInfo): string {
     `  imbalance: largest class ${im.largest.label} holds ${(100 * im.largest.share).toFixed(1)}% of the training images, smallest ${im.smallest.label} ${im.smallest.images}; ` +
       `ratio ${im.ratio.toFixed(1)}, worth ${im.effectiveClasses.toFixed(1)} equal classes`,
     `  balance: ${d.balance.mode}${d.balance.mode === 'none' ? '' : ` (class weights ∝ n^-${d.balance.power}, from ${Math.min(...Object.values(d.balance.classWeights)).toFixed(2)} to ${Math.max(...Object.values(d.balance.classWeights)).toFixed(2)})`}`,
+    `  review: applied ${d.review.applied} decision${d.review.applied === 1 ? '' : 's'} (${d.review.relabelledImages} images relabelled, ${d.review.rejectedImages} left out with rejected topics)`,
     `  manifest ${d.manifest}`,
     `  digest ${d.digest}`,
   ].join('\n');

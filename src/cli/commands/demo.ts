@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { runDemo } from '../../pipeline/demo.js';
 import { formatCorpusStats } from '../../stats/corpus-stats.js';
+import { writeReport } from '../../report/write-report.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag } from '../numbers.js';
 import { seedOption, waitOption, workspaceOption } from '../flags.js';
@@ -26,9 +27,12 @@ export function registerDemo(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (flags: DemoFlags) => {
       const log = flags.json ? undefined : (line: string) => process.stdout.write(`${line}\n`);
-      const summary = await inWorkspace('demo', flags, 'create', (ws) =>
-        runDemo(ws, { studies: flags.studies, seed: flags.seed, size: flags.size, slices: flags.slices, log }),
-      );
-      printResult(summary, flags.json, (s) => `\n${formatCorpusStats(s.stats)}`);
+      const summary = await inWorkspace('demo', flags, 'create', async (ws) => {
+        const s = await runDemo(ws, { studies: flags.studies, seed: flags.seed, size: flags.size, slices: flags.slices, log });
+        // Last: the HTML report of every result above (src/report), its path the final line `npm start` prints.
+        const { file, bytes } = await writeReport(ws);
+        return { ...s, report: { file, bytes } };
+      });
+      printResult(summary, flags.json, (s) => `\n${formatCorpusStats(s.stats)}\n\nreport: ${s.report.file}`);
     });
 }

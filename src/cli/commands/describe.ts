@@ -32,7 +32,6 @@ export function registerDescribe(program: Command): void {
           force: flags.force ?? false,
         }));
       printResult(result, flags.json, (r) => r.skipped ? 'describe: up to date' :
-        `describe: ${r.termHits} term hits in ${r.refs} reference windows; ${r.keyImagesWithBigrams} of ${r.keyImages} key images have bigrams (${r.bigramRows} targets)` +
-        (r.wordCounts ? `; disease terms per window ${r.wordCounts.imageReferencesDiseaseTerms.mean.toFixed(2)} ± ${r.wordCounts.imageReferencesDiseaseTerms.std.toFixed(2)}` : ''));
+        `describe: ${r.termHits} term hits in ${r.refs} reference windows; ${r.keyImagesWithBigrams} of ${r.keyImages} key images have bigrams (${r.bigramRows} targets); Table 4: \`pacsmine stats\``);
     });
 }

@@ -28,6 +28,8 @@ import { registerDescribe } from './describe.js';
 import { registerRegress } from './regress.js';
 import { registerKeywords } from './keywords.js';
 import { registerSearch } from './search.js';
+import { registerReport } from './report.js';
+import { registerServe } from './serve.js';
 import { registerQueue } from './queue.js';
 
 const COMMANDS: Array<(program: Command) => void> = [
@@ -56,6 +58,8 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerRegress,
   registerKeywords,
   registerSearch,
+  registerReport,
+  registerServe,
   registerQueue,
 ];
 
