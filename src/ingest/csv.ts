@@ -174,8 +174,8 @@ function resolveColumns(header: string[], options: Resolved, location: string): 
     };
     throw new OptionsError(`${location}: the CSV header has ${names.length} column${names.length === 1 ? '' : 's'} and none named ` +
       `${missing.map(alternatives).join(', ')} (compared case-insensitively). The first line is read as the header; its names are ` +
-      'not shown, since in a file without a header row they would be patient data. Name the columns with idColumn / textColumns ' +
-      '(--id-column / --text-columns) or add a header row.');
+      'not shown, since in a file without a header row they would be patient data. Name the columns with option `idColumn` / option `textColumns` ' +
+      'or add a header row.');
   }
   return columns;
 }
