@@ -80,13 +80,13 @@ export interface CollectionIngestSummary {
 
 /** Reads a collection in one of the formats (without touching a workspace). */
 export function readCollection(input: string, o: Pick<CollectionIngestOptions, 'format' | 'imageDir' | 'cases' | 'name' | 'maxReportBytes'>): Collection {
-  if (!COLLECTION_FORMATS.includes(o.format)) throw new OptionsError(`--format must be one of ${COLLECTION_FORMATS.join(', ')}, got '${String(o.format)}'`);
+  if (!COLLECTION_FORMATS.includes(o.format)) throw new OptionsError(`option \`format\` must be one of ${COLLECTION_FORMATS.join(', ')}, got '${String(o.format)}'`);
   if (!existsSync(input)) throw new OptionsError(`${input} does not exist`);
-  if (o.cases !== undefined && o.format !== 'manifest') throw new OptionsError('--cases is for --format manifest only');
+  if (o.cases !== undefined && o.format !== 'manifest') throw new OptionsError('option `cases` is for option `format` manifest only');
   const common = { ...(o.imageDir ? { imageDir: o.imageDir } : {}), ...(o.name ? { name: o.name } : {}) };
   if (o.format === 'medpix') return readMedpix(input, { ...common, ...(o.maxReportBytes ? { maxReportBytes: o.maxReportBytes } : {}) });
   if (o.format === 'iu') return readIndiana(input, common);
-  if (statSync(input).isDirectory()) throw new OptionsError(`--format manifest takes the manifest file (CSV or JSON Lines), not a folder: ${input}`);
+  if (statSync(input).isDirectory()) throw new OptionsError(`option \`format\` manifest takes the manifest file (CSV or JSON Lines), not a folder: ${input}`);
   return readManifest(input, { ...common, ...(o.cases ? { cases: o.cases } : {}) });
 }
 

@@ -101,7 +101,7 @@ export class ImageWriter {
       if (seen.has(im.imageId)) return bad('DUPLICATE_IMAGE', 'image id already listed earlier in this collection');
       seen.add(im.imageId);
       const sop = collectionSopUid(this.collection, im.imageId);
-      if (sopTaken.get(sop)) return bad('DUPLICATE_IMAGE', `image id already ingested from another source of collection '${this.collection}' (give --name)`);
+      if (sopTaken.get(sop)) return bad('DUPLICATE_IMAGE', `image id already ingested from another source of collection '${this.collection}' (give option \`name\`)`);
       if (!im.caseId) return bad('NO_ID', 'image names no case');
       const stored = caseRow.get(im.caseId, this.source) as { patientId: string | null } | undefined;
       if (!stored) return bad('UNKNOWN_CASE', `case '${im.caseId}' has no stored report (no case text, or the case was rejected)`);

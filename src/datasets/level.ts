@@ -89,7 +89,7 @@ function labelledImages(ws: Workspace, level: TopicLevel): Array<{ sop: string; 
 /** Builds (or reuses) the level's dataset and writes its manifest and summary. */
 export function buildLevelDataset(ws: Workspace, options: LevelDatasetOptions): LevelDatasetInfo {
   const level = options.level;
-  if (!TOPIC_LEVELS.includes(level)) throw new OptionsError(`--level must be one of ${TOPIC_LEVELS.join(', ')}, got ${String(level)}`);
+  if (!TOPIC_LEVELS.includes(level)) throw new OptionsError(`option \`level\` must be one of ${TOPIC_LEVELS.join(', ')}, got ${String(level)}`);
   const minTrain = options.minTrain ?? 10;
   if (!(Number.isInteger(minTrain) && minTrain >= 1)) throw new OptionsError(`the minimum training images per class must be an integer ≥ 1, got ${minTrain}`);
   const mode = options.balance ?? DEFAULT_BALANCE;
@@ -112,7 +112,7 @@ export function buildLevelDataset(ws: Workspace, options: LevelDatasetOptions): 
   const labels = [...counts.keys()].sort();
   const kept = labels.filter((l) => counts.get(l)!.train >= minTrain);
   if (kept.length < 2) {
-    throw new OptionsError(`${level} level: ${kept.length} of ${labels.length} classes have at least ${minTrain} training images; a classifier needs 2 (lower --min-train, or label more images)`);
+    throw new OptionsError(`${level} level: ${kept.length} of ${labels.length} classes have at least ${minTrain} training images; a classifier needs 2 (lower option \`minTrain\`, or label more images)`);
   }
   const keptSet = new Set(kept);
   const entries: LevelDatasetEntry[] = [];

@@ -32,7 +32,7 @@ export function checkFractions(f: SplitFractions): SplitFractions {
 /** Parses "85,5,10" or "0.85,0.05,0.1" into fractions. */
 export function parseFractions(text: string): SplitFractions {
   const parts = text.split(',').map((s) => Number(s.trim()));
-  if (parts.length !== 3 || parts.some((v) => !Number.isFinite(v))) throw new OptionsError(`--split must be three numbers train,validation,test (e.g. 85,5,10), got '${text}'`);
+  if (parts.length !== 3 || parts.some((v) => !Number.isFinite(v))) throw new OptionsError(`option \`split\` must be three numbers train,validation,test (e.g. 85,5,10), got '${text}'`);
   const scale = parts.reduce((a, b) => a + b, 0) > 1.5 ? 100 : 1;
   return checkFractions({ train: parts[0]! / scale, validation: parts[1]! / scale, test: parts[2]! / scale });
 }

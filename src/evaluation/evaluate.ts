@@ -112,7 +112,7 @@ export async function evaluateLevel(ws: Workspace, o: EvaluateOptions): Promise<
   const info = readLevelDataset(ws, level);
   if (info === undefined) throw new OptionsError(`no ${level}-level dataset in the workspace: run \`pacsmine dataset --level ${level}\` first`);
   const modelDir = o.modelDir ?? levelModelDir(ws, level);
-  if (!existsSync(path.join(modelDir, 'classes.json'))) throw new OptionsError(`no ${level}-level network in ${modelDir}: run \`pacsmine train --level ${level}\` first (or give --model DIR)`);
+  if (!existsSync(path.join(modelDir, 'classes.json'))) throw new OptionsError(`no ${level}-level network in ${modelDir}: run \`pacsmine train --level ${level}\` first (or give option \`modelDir\`)`);
   const meta = readModelMeta(modelDir);
   const classes = meta.classNames;
   if (meta.head !== 'softmax' || classes.join('\u0001') !== info.classes.keptLabels.join('\u0001')) {

@@ -62,7 +62,7 @@ test('a 6 MB RLE file declaring 20000 x 20000 is rejected by images convert as t
     assert.equal(s.rejected, 1);
     const [reject] = listRejects(ws, 'images-convert');
     assert.equal(reject?.code, 'too-large');
-    assert.match(reject?.reason ?? '', /declares 20000 x 20000 pixels, over the limit of 33554432 \(--max-pixels\)/);
+    assert.match(reject?.reason ?? '', /declares 20000 x 20000 pixels, over the limit of 33554432 \(option `maxPixels`\)/);
     assert.ok(grew < 300 * MB, `peak memory grew by ${(grew / MB).toFixed(0)} MB`);
   } finally {
     ws.close();

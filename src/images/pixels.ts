@@ -73,7 +73,7 @@ async function frameBytes(ds: DataSet, bytes: Uint8Array, frame: number, g: { ro
     const d = declaredFrame(ts, encoded);
     if (!d) throw new HeaderProblem('frame-mismatch', `the ${SUPPORTED_TRANSFER_SYNTAXES.get(ts) ?? ts} frame has no readable frame header`);
     if (d.rows * d.columns > g.maxPixels) {
-      throw new HeaderProblem('too-large', `the compressed frame declares ${d.columns} x ${d.rows} pixels, over the limit of ${g.maxPixels} (--max-pixels)`);
+      throw new HeaderProblem('too-large', `the compressed frame declares ${d.columns} x ${d.rows} pixels, over the limit of ${g.maxPixels} (option \`maxPixels\`)`);
     }
     if (d.rows !== g.rows || d.columns !== g.columns || d.components !== g.samplesPerPixel) {
       throw new HeaderProblem('frame-mismatch', `the compressed frame declares ${d.columns} x ${d.rows} pixels of ${d.components} component(s), ` +
@@ -142,7 +142,7 @@ export async function decodeImage(bytes: Uint8Array, frame = 0, options: DecodeO
   const columns = ds.uint16('x00280011') ?? 0;
   if (rows === 0 || columns === 0) throw new HeaderProblem('no-pixel-data', 'Rows or Columns missing');
   // Only one frame is ever decoded (and held) at a time, so the frame count does not multiply memory.
-  if (rows * columns > maxPixels) throw new HeaderProblem('too-large', `the header declares ${columns} x ${rows} pixels, over the limit of ${maxPixels} (--max-pixels)`);
+  if (rows * columns > maxPixels) throw new HeaderProblem('too-large', `the header declares ${columns} x ${rows} pixels, over the limit of ${maxPixels} (option \`maxPixels\`)`);
   const samplesPerPixel = ds.uint16('x00280002') ?? 1;
   if (samplesPerPixel !== 1 && samplesPerPixel !== 3) throw new HeaderProblem('unsupported-transfer-syntax', `SamplesPerPixel ${samplesPerPixel} is not supported (1 or 3)`);
   const bitsAllocated = ds.uint16('x00280100') ?? 16;

@@ -18,8 +18,13 @@ import type { ResolvedSourceOptions, SourceItem, SourceRecord } from './source.j
 
 type Resolved = ResolvedSourceOptions & { delimiter: string };
 
-/** Header names tried for metadata when the caller names no column (case-insensitive, first present wins). */
+/**
+ * Header names tried when the caller names no column (case-insensitive, first present wins). The
+ * id list covers `report_id`, what `pacsmine sample` writes, so that its archive ingests with no options.
+ */
 export const DEFAULT_META_COLUMNS = {
+  id: ['id', 'report_id', 'reportid'],
+  text: ['text', 'report', 'report_text'],
   accession: ['accession', 'accession_number', 'accessionnumber'],
   patient: ['patient_id', 'patientid', 'patient'],
   modality: ['modality'],
@@ -146,11 +151,14 @@ function resolveColumns(header: string[], options: Resolved, location: string): 
     }
     return -1;
   };
-  const textNames = options.textColumns ?? ['text'];
+  // Unnamed id / text columns: the first default present, else the first default is reported missing.
+  const either = (named: string | undefined, defaults: readonly string[]): string =>
+    named ?? defaults.find((d) => find(d, false) >= 0) ?? defaults[0]!;
+  const textNames = options.textColumns ?? [either(undefined, DEFAULT_META_COLUMNS.text)];
   if (textNames.length === 0) throw new OptionsError('textColumns must name at least one column');
   const columns: Columns = {
     count: names.length,
-    id: find(options.idColumn ?? 'id', true),
+    id: find(either(options.idColumn, DEFAULT_META_COLUMNS.id), true),
     text: textNames.map((t) => find(t, true)),
     textNames,
     accession: meta(options.accessionColumn, DEFAULT_META_COLUMNS.accession),
@@ -159,10 +167,15 @@ function resolveColumns(header: string[], options: Resolved, location: string): 
     date: meta(options.dateColumn, DEFAULT_META_COLUMNS.date),
   };
   if (missing.length > 0) {
+    const alternatives = (m: string): string => {
+      const list = options.idColumn === undefined && m === DEFAULT_META_COLUMNS.id[0] ? DEFAULT_META_COLUMNS.id
+        : options.textColumns === undefined && m === DEFAULT_META_COLUMNS.text[0] ? DEFAULT_META_COLUMNS.text : [m];
+      return list.map((n) => `'${n}'`).join(' or ');
+    };
     throw new OptionsError(`${location}: the CSV header has ${names.length} column${names.length === 1 ? '' : 's'} and none named ` +
-      `${missing.map((m) => `'${m}'`).join(', ')} (compared case-insensitively). The first line is read as the header; its names are ` +
-      'not shown, since in a file without a header row they would be patient data. Name the columns with idColumn / textColumns ' +
-      '(--id-column / --text-columns) or add a header row.');
+      `${missing.map(alternatives).join(', ')} (compared case-insensitively). The first line is read as the header; its names are ` +
+      'not shown, since in a file without a header row they would be patient data. Name the columns with option `idColumn` / option `textColumns` ' +
+      'or add a header row.');
   }
   return columns;
 }

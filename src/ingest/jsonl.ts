@@ -11,8 +11,9 @@ import type { ResolvedSourceOptions, SourceItem, SourceRecord } from './source.j
 
 type Resolved = ResolvedSourceOptions;
 
-/** Field names tried for metadata when the caller names none (first present wins). */
+/** Field names tried when the caller names none (first present wins); `report_id` is what `pacsmine sample` writes. */
 export const DEFAULT_META_FIELDS = {
+  id: ['id', 'report_id', 'reportId'],
   accession: ['accession', 'accession_number', 'accessionNumber'],
   patient: ['patient_id', 'patientId', 'patient'],
   modality: ['modality'],
@@ -21,7 +22,7 @@ export const DEFAULT_META_FIELDS = {
 
 export async function* readJsonl(file: string, options: Resolved): AsyncGenerator<SourceItem> {
   const name = path.basename(file);
-  const idField = options.idColumn ?? 'id';
+  const idField = options.idColumn;
   const textFields = options.textColumns;
   const limit = options.maxRecordBytes;
   for await (const line of readLines(file, limit)) {
@@ -45,7 +46,7 @@ export async function* readJsonl(file: string, options: Resolved): AsyncGenerato
       continue;
     }
     const obj = value as Record<string, unknown>;
-    const recordId = scalar(obj[idField]);
+    const recordId = idField !== undefined ? scalar(obj[idField]) : firstScalar(obj, DEFAULT_META_FIELDS.id);
     if (!utf8) {
       yield reject(recordId, location, 'BAD_UTF8', 'line is not valid UTF-8');
       continue;
@@ -81,15 +82,19 @@ function scalar(v: unknown): string {
   return '';
 }
 
+function firstScalar(obj: Record<string, unknown>, fields: readonly string[]): string {
+  for (const f of fields) {
+    const v = scalar(obj[f]);
+    if (v) return v;
+  }
+  return '';
+}
+
 function textOf(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v : undefined;
 }
 
 function pick(obj: Record<string, unknown>, named: string | undefined, defaults: readonly string[]): string | undefined {
   if (named !== undefined) return scalar(obj[named]) || undefined;
-  for (const f of defaults) {
-    const v = scalar(obj[f]);
-    if (v) return v;
-  }
-  return undefined;
+  return firstScalar(obj, defaults) || undefined;
 }

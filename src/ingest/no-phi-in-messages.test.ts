@@ -55,7 +55,7 @@ function codes(items: SourceItem[]): string[] {
 
 test('CSV: a file without a header row throws naming counts and lines, not its first row', async () => {
   const got = await read(write('headerless.csv', `R1,${C},${C},CT\nR2,${C},${C},MR\n`));
-  assert.match(got.thrown ?? '', /OptionsError: headerless\.csv:line 1: the CSV header has 4 columns and none named 'id', 'text'/);
+  assert.match(got.thrown ?? '', /OptionsError: headerless\.csv:line 1: the CSV header has 4 columns and none named 'id' or 'report_id' or 'reportid', 'text' or 'report' or 'report_text'/);
   assertNoCanary('header-less CSV', got);
   // Named columns that the first row lacks: the same.
   const named = await read(write('headerless2.csv', `${C},${C}\n`), { idColumn: 'uid', textColumns: ['findings', 'impression'], patientColumn: 'mrn' });

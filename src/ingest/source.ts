@@ -50,9 +50,9 @@ export type SourceItem = { ok: true; record: SourceRecord } | { ok: false; rejec
 export interface SourceOptions {
   /** auto (default): by extension, folder or first bytes. */
   format?: ReportFormat | 'auto';
-  /** CSV/JSONL: the id column / field. Default 'id'. */
+  /** CSV/JSONL: the id column / field. Default: the first present of 'id', 'report_id' (what `pacsmine sample` writes). */
   idColumn?: string;
-  /** CSV/JSONL: the text columns / fields. Default ['text'] for CSV; for JSONL the first present of 'report', 'text'. */
+  /** CSV/JSONL: the text columns / fields. Default: for CSV the first present of 'text', 'report', 'report_text'; for JSONL of 'report', 'text'. */
   textColumns?: string[];
   accessionColumn?: string;
   patientColumn?: string;

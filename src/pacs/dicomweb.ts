@@ -126,7 +126,7 @@ export class DicomwebClient {
     if (res.status === 401 || res.status === 403) {
       await res.arrayBuffer();
       throw new AuthError(`the PACS at ${this.displayUrl} refused ${this.#authHeader ? 'the credentials' : 'a request without credentials'} ` +
-        `(${what} answered ${res.status} ${res.statusText}); check --user and $PACSMINE_PACS_PASSWORD`);
+        `(${what} answered ${res.status} ${res.statusText}); check option \`user\` and $PACSMINE_PACS_PASSWORD`);
     }
     return res;
   }

@@ -31,13 +31,13 @@ export function parseRedisUrl(url: string): RedisTarget {
   try {
     parsed = new URL(url);
   } catch {
-    throw new OptionsError(`--redis must be a URL like redis://host:6379, got '${redactUrl(url)}'`);
+    throw new OptionsError(`option \`redis\` must be a URL like redis://host:6379, got '${redactUrl(url)}'`);
   }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new OptionsError(`--redis must start with redis:// or rediss://, got '${redactUrl(url)}'`);
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new OptionsError(`option \`redis\` must start with redis:// or rediss://, got '${redactUrl(url)}'`);
   const port = parsed.port === '' ? 6379 : Number(parsed.port);
   const dbText = parsed.pathname.replace(/^\//, '');
   const db = dbText === '' ? undefined : Number(dbText);
-  if (db !== undefined && !(Number.isInteger(db) && db >= 0)) throw new OptionsError(`--redis database must be a number, got '${redactUrl(url)}'`);
+  if (db !== undefined && !(Number.isInteger(db) && db >= 0)) throw new OptionsError(`option \`redis\` database must be a number, got '${redactUrl(url)}'`);
   const connection: RedisConnectionOptions = {
     host: parsed.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
     port,

@@ -16,6 +16,7 @@ import { InputError } from '../util/errors.js';
 import { Rejects } from '../store/rejects.js';
 import { packageVersion } from '../util/version.js';
 import { codeDigest } from '../util/code-digest.js';
+import { ingestOutputDigest } from './ingest-digest.js';
 
 /** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
 const CODE = (): string => codeDigest('ingest', 'refs', 'reports', 'store', 'util');
@@ -51,6 +52,8 @@ export interface IngestSummary extends IngestProgress {
   seconds: number;
   /** True when the workspace already held this exact ingest, so nothing was redone. */
   upToDate: boolean;
+  /** SHA-256 of the rows this source stored (reports, references, key images, rejects), never of timings: see ingest-digest.ts. */
+  digest: string;
 }
 
 const STAGE_PREFIX = 'ingest:';
@@ -63,7 +66,8 @@ export async function ingestReports(ws: Workspace, file: string, options: Ingest
   const stage = STAGE_PREFIX + source;
   if (!options.force && ws.isUpToDate(stage, params, digest, CODE())) {
     const prev = ws.stageRecord(stage)?.summary as IngestSummary;
-    return { ...prev, upToDate: true };
+    // Recomputed, not read back: records written before the digest existed lack it.
+    return { ...prev, upToDate: true, digest: ingestOutputDigest(ws, source, options.rejectStage ?? 'ingest') };
   }
   const summary = await ingestItems(ws, source, readReports(file, options), options);
   ws.recordStage(stage, params, digest, CODE(), summary);
@@ -141,7 +145,8 @@ export async function ingestItems(ws: Workspace, source: string, items: AsyncIte
   } finally {
     await pool?.close();
   }
-  return { ...writer.summary(), source, seconds: (performance.now() - started) / 1000, upToDate: false };
+  const digest = ingestOutputDigest(ws, source, options.rejectStage ?? 'ingest');
+  return { ...writer.summary(), source, seconds: (performance.now() - started) / 1000, upToDate: false, digest };
 }
 
 /** Writes processed batches to the store; owns the prepared statements and the counts. */
@@ -247,7 +252,7 @@ class ReportWriter {
     return { seen: this.seen, ingested: this.ingested, rejected: this.rejected };
   }
 
-  summary(): Omit<IngestSummary, 'source' | 'seconds' | 'upToDate'> {
+  summary(): Omit<IngestSummary, 'source' | 'seconds' | 'upToDate' | 'digest'> {
     return {
       ...this.progress(),
       references: this.references,

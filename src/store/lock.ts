@@ -79,5 +79,5 @@ function busyMessage(dir: string, waitMs: number): string {
   const who = h ? `${h.command} (pid ${h.pid} on ${h.host}, since ${h.since})` : 'another process';
   const waited = waitMs > 0 ? ` and did not finish within ${waitMs / 1000} s` : '';
   return `the workspace ${dir} is in use by ${who}${waited}: one process writes to a workspace at a time. ` +
-    'Wait for it to finish, or pass --wait SECONDS (waitMs in the library) to queue behind it';
+    'Wait for it to finish, or give option `waitMs` to queue behind it';
 }

@@ -71,7 +71,7 @@ export class Workspace {
     const write = (options.access ?? 'write') === 'write';
     if (!isWorkspace(abs)) {
       if (!(options.create ?? true)) {
-        throw new OptionsError(`no workspace at ${abs}: check -w/--workspace (or $PACSMINE_WORKSPACE), ` +
+        throw new OptionsError(`no workspace at ${abs}: check option \`workspace\` (or $PACSMINE_WORKSPACE), ` +
           'or create one with `pacsmine init DIR` or a first stage (`pacsmine ingest`, `pacsmine images index`, `pacsmine demo`)');
       }
       if (!write) throw new OptionsError(`no workspace at ${abs} to read`);
@@ -205,7 +205,7 @@ function createWorkspaceDir(dir: string): void {
   const parent = path.dirname(dir);
   const up = statOrCode(parent);
   const cannot = `cannot create the workspace ${dir}`;
-  if (up === 'ENOENT') throw new OptionsError(`${cannot}: its parent folder ${parent} does not exist (create it first, or check -w/--workspace)`);
+  if (up === 'ENOENT') throw new OptionsError(`${cannot}: its parent folder ${parent} does not exist (create it first, or check option \`workspace\`)`);
   if (up === 'ENOTDIR' || (typeof up !== 'string' && !up.isDirectory())) throw new OptionsError(`${cannot}: ${parent} is not a folder`);
   if (typeof up === 'string') throw new OptionsError(`${cannot}: cannot read ${parent} (${up})`);
   try {

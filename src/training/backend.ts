@@ -98,11 +98,11 @@ export async function useDevice(device: Device = 'auto'): Promise<BackendChoice>
   if (device === 'cpu') choice = (await tryTfjsNode(false)) ?? (await useWasm());
   else if (device === 'gpu') {
     choice = (await tryTfjsNode(true)) ?? (await tryWebGpu());
-    if (choice === undefined) throw new PacsmineError('UNSUPPORTED', 'no GPU backend: install @tensorflow/tfjs-node-gpu, or make a Vulkan GPU visible to the `webgpu` package; or use --device cpu');
+    if (choice === undefined) throw new PacsmineError('UNSUPPORTED', 'no GPU backend: install @tensorflow/tfjs-node-gpu, or make a Vulkan GPU visible to the `webgpu` package; or use option `device` cpu');
   } else if (device === 'auto') {
     choice = (await tryTfjsNode(true)) ?? (vulkanLoaderPresent() ? await tryWebGpu() : undefined) ?? (await tryTfjsNode(false)) ?? (await useWasm());
     if (choice.device === 'cpu') choice = { ...choice, description: `${choice.description}; auto: no GPU backend available` };
-  } else throw new OptionsError(`--device must be cpu, gpu or auto, got '${String(device)}'`);
+  } else throw new OptionsError(`option \`device\` must be cpu, gpu or auto, got '${String(device)}'`);
   current = choice;
   return choice;
 }

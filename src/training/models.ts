@@ -35,7 +35,7 @@ function pool(name: string, size = 2, strides = 2): L {
 }
 
 /**
- * The benchmark network of docs/gpu-from-node.md: 4 × [conv3x3 'same' + ReLU + maxpool 2]
+ * The benchmark network of docs/gpu.md: 4 × [conv3x3 'same' + ReLU + maxpool 2]
  * with 16/32/64/128 channels, flatten, dense to numOutputs. bench/train.bench.ts builds the
  * same network in PyTorch.
  */

@@ -101,7 +101,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
       if (m.data.numImages < 2) throw new OptionsError(`only ${m.data.numImages} usable images`);
       ({ train, validation } = splitDataset(m.data, o.validationFraction, o.seed));
     }
-  } else throw new OptionsError('give a dataset manifest (--manifest FILE) or --synthetic');
+  } else throw new OptionsError('give a dataset manifest (option `manifest`) or option `synthetic`');
   if (train.numImages < 1) throw new OptionsError('no usable training images');
   const numOutputs = o.head === 'softmax' ? classNames.length : train.targetDim!;
   const inputShape: [number, number, number] = [o.cropSize, o.cropSize, o.channels];
