@@ -31,7 +31,7 @@ test('regress → keywords → search: R@K beside the baselines, three keywords 
     assert.equal(run(['dataset', '-w', wsDir, '--min-train', '3']).status, 0);
     const k0 = run(['keywords', images[0]!.path, '-w', wsDir]);
     assert.equal(k0.status, 2, 'keywords before training is a usage error');
-    assert.match(k0.stderr, /train --chain/);
+    assert.match(k0.stderr, /train the three-level classifier chain first/);
     const c = run(['train', '--chain', '-w', wsDir, '--size', '24', '--crop', '20', '--epochs', '6', '--batch', '16', '--lr', '0.02', '--device', 'cpu', '--workers', '0', '--no-evaluate', '--json']);
     assert.equal(c.status, 0, c.stderr);
     assert.equal(run(['search', 'lung', '-w', wsDir]).status, 2, 'search before regress is a usage error');

@@ -118,7 +118,7 @@ async function loadFor(meta: ClassesFile, entries: ManifestEntry[]) {
 /** Each image's topic at every level with a trained classifier (undefined where its file could not be read). */
 export async function predictTopics(ws: Workspace, files: readonly string[], options: { threads?: number } = {}): Promise<{ levels: TopicLevel[]; topics: Array<Partial<Record<TopicLevel, string>>>; rejected: Map<number, string> }> {
   const networks = levelNetworks(ws);
-  if (networks.length === 0) throw new OptionsError('no trained topic classifiers in the workspace: run `pacsmine train --chain` first');
+  if (networks.length === 0) throw new OptionsError('no trained topic classifiers in the workspace: train the three-level classifier chain first (the train stage)');
   const entries = files.map((f) => ({ path: path.resolve(f) }));
   const topics: Array<Partial<Record<TopicLevel, string>>> = files.map(() => ({}));
   const rejected = new Map<number, string>();

@@ -23,9 +23,9 @@ test('the regression CNN: fine-tuned from the document classifier on training ro
   const ws = Workspace.open(path.join(dir, 'ws'));
   try {
     const { images, vectors } = await writeKeywordFixture(ws, { cases: 36, imagesPerCase: 3, size: 24, seed: 3 });
-    await assert.rejects(trainRegression(ws, {}), /no split yet|train --level document/);
+    await assert.rejects(trainRegression(ws, {}), /no split yet|train it first/);
     buildLevelDataset(ws, { level: 'document', minTrain: 3, seed: 1 });
-    await assert.rejects(trainRegression(ws, {}), /train --level document/, 'needs the classifier to fine-tune');
+    await assert.rejects(trainRegression(ws, {}), /fine-tuned from the document-level classifier: train it first/, 'needs the classifier to fine-tune');
     const doc = await trainLevel(ws, { level: 'document', ...TINY, epochs: 6, learningRate: 0.02, seed: 1 });
 
     const r = await trainRegression(ws, { epochs: 12, batchSize: 16, learningRate: 0.01, seed: 1 });

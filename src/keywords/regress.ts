@@ -137,7 +137,7 @@ async function decodeAll(images: Array<{ id: string; path: string }>, meta: Clas
 /** Trains (or reuses) the regression network and writes every key image's output. */
 export async function trainRegression(ws: Workspace, o: RegressionOptions = {}): Promise<RegressionResult> {
   const from = o.from ?? trainedModelDir(ws, 'document');
-  if (from === undefined) throw new OptionsError('the regression CNN is fine-tuned from the document-level classifier: run `pacsmine train --level document` first (or give --from DIR)');
+  if (from === undefined) throw new OptionsError('the regression CNN is fine-tuned from the document-level classifier: train it first (the train stage at the document level), or give option `from`');
   const parentDir = from.endsWith('.json') ? path.dirname(from) : from;
   const parent = readModelMeta(parentDir);
   const vectors = loadWorkspaceVectors(ws);

@@ -130,7 +130,7 @@ export function regressionManifest(ws: Workspace, vectors: WordVectors, options:
   const scale = options.scale === undefined || options.scale === 'auto' ? autoScale(vectors) : options.scale;
   if (!(Number.isFinite(scale) && scale > 0)) throw new OptionsError(`the target scale must be a number > 0 or 'auto', got ${String(options.scale)}`);
   const split = readSplit(ws);
-  if (split.size === 0) throw new OptionsError('the workspace has no split yet: run `pacsmine dataset --level document` first (the regression uses the classifiers\' split)');
+  if (split.size === 0) throw new OptionsError('the workspace has no split yet: build the document-level dataset first (the dataset stage; the regression uses the classifiers\' split)');
   const { images, bigrams } = imageBigrams(ws);
   const D = vectors.vectorSize;
   const counts: RegressionCounts = { images: zero(), imagesWithBigrams: zero(), imagesWithoutBigrams: zero(), rows: zero(), bigramsWithoutVectors: 0, bigramsPerImage: 0 };

@@ -131,9 +131,15 @@ test('every number of the report equals the stage\'s own --json output, and is o
       assert.ok(data.descriptions.examples.length > 0 && data.descriptions.examples.every((e) => e.bigrams.length > 0));
       assert.ok(sectionOf(page, 'figures-7-8').includes(formatCount(d.termHits)));
     }
-    // The keyword stage has not run in the demo: shown as such.
-    assert.equal(data.keywords.status, 'not run');
-    assert.match(sectionOf(page, 'figures-7-8'), /Not run: no predicted keywords: run `pacsmine regress`/);
+    // Figure 8 and R@K: what the keyword stage wrote (artifacts/keywords/evaluation.json, summarised by `regress --json`).
+    assert.equal(data.keywords.status, 'ok');
+    if (data.keywords.status === 'ok') {
+      const e = JSON.parse(readFileSync(ws.artifactPath('keywords', 'evaluation.json'), 'utf8')) as { sentences: { recall: Record<string, number> }; search: { recallAt10: number; mrr: number } };
+      assert.deepEqual(data.keywords.recall, e.sentences.recall);
+      assert.deepEqual([data.keywords.search['recallAt10'], data.keywords.search['mrr']], [e.search.recallAt10, e.search.mrr]);
+      assert.equal(data.keywords.digest, (ws.stageRecord('keywords')!.summary as { digest: string }).digest);
+      assert.ok(sectionOf(page, 'figures-7-8').includes(formatNumber(e.sentences.recall['1']!)));
+    }
     // Header: data, settings, seed, version.
     assert.equal(data.header.seeds['topics:document'], TINY_DEMO.seed);
     assert.match(page, /pacsmine 0\.\d+\.\d+/);

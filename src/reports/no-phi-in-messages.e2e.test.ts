@@ -46,7 +46,7 @@ test('pacsmine ingest and rejects never print report contents, in any format', (
     // CSV without a header row: a usage error that names counts and line, not the first row.
     const headerless = pacsmine(['ingest', put('headerless.csv', `R1,${C},${C}\nR2,${C},${C}\n`), '--workspace', path.join(dir, 'ws-h')]);
     assert.equal(headerless.status, 2, headerless.out);
-    assert.match(headerless.out, /headerless\.csv:line 1: the CSV header has 3 columns and none named 'id', 'text'/);
+    assert.match(headerless.out, /headerless\.csv:line 1: the CSV header has 3 columns and none named 'id' or 'report_id'/);
     assertClean('ingest of a header-less CSV', headerless.out);
     const named = pacsmine(['ingest', path.join(dir, 'headerless.csv'), '--workspace', path.join(dir, 'ws-h'), '--id-column', 'uid', '--text-columns', 'findings,impression']);
     assert.equal(named.status, 2, named.out);
