@@ -4,18 +4,11 @@
  * paths or timings. Two runs on the same input give the same digest, however many workers they
  * used and whether or not an interrupted run came first.
  */
-import { createHash } from 'node:crypto';
+import { rowDigest } from '../store/row-digest.js';
 import type { Workspace } from '../store/workspace.js';
 
 export function collectionOutputDigest(ws: Workspace, source: string, stages: readonly string[]): string {
-  const h = createHash('sha256');
-  const rows = (sql: string, ...args: unknown[]): void => {
-    for (const row of ws.db.prepare(sql).raw().iterate(...args) as Iterable<unknown[]>) {
-      for (const v of row) h.update(v === null ? '\u0001' : String(v)).update('\u0000');
-      h.update('\u0002');
-    }
-    h.update('\u0003');
-  };
+  const { rows, digest } = rowDigest(ws);
   rows('SELECT report_id, patient_id, modality, text, num_sentences, num_tokens, num_refs FROM reports WHERE source = ? ORDER BY report_id', source);
   rows(`SELECT f.report_id, f.sentence_index, f.section, f.start, f.end, f.text, f.series, f.instances, f.sentence, f.prev_sentence, f.next_sentence
     FROM refs f JOIN reports r ON r.report_id = f.report_id WHERE r.source = ?
@@ -33,5 +26,5 @@ export function collectionOutputDigest(ws: Workspace, source: string, stages: re
   for (const stage of stages) {
     rows('SELECT record_id, code, reason FROM rejects WHERE stage = ? AND source = ? ORDER BY record_id, code, reason', stage, source);
   }
-  return h.digest('hex');
+  return digest();
 }

@@ -4,18 +4,11 @@
  * only, never row ids, paths or timings. Two runs on the same input give the same digest however
  * many workers they used, and so does a run that follows one killed part way.
  */
-import { createHash } from 'node:crypto';
+import { rowDigest } from '../store/row-digest.js';
 import type { Workspace } from '../store/workspace.js';
 
 export function ingestOutputDigest(ws: Workspace, source: string, rejectStage: string): string {
-  const h = createHash('sha256');
-  const rows = (sql: string, ...args: unknown[]): void => {
-    for (const row of ws.db.prepare(sql).raw().iterate(...args) as Iterable<unknown[]>) {
-      for (const v of row) h.update(v === null ? '\u0001' : String(v)).update('\u0000');
-      h.update('\u0002');
-    }
-    h.update('\u0003');
-  };
+  const { rows, digest } = rowDigest(ws);
   rows(`SELECT report_id, accession, patient_id, modality, exam_date, text, num_sentences, num_tokens, num_refs
     FROM reports WHERE source = ? ORDER BY report_id`, source);
   rows(`SELECT f.report_id, f.sentence_index, f.section, f.start, f.end, f.text, f.series, f.series_text, f.instances,
@@ -25,5 +18,5 @@ export function ingestOutputDigest(ws: Workspace, source: string, rejectStage: s
   rows(`SELECT k.report_id, k.origin, k.series_number, k.instance_number FROM key_images k JOIN reports r ON r.report_id = k.report_id
     WHERE r.source = ? ORDER BY k.report_id, k.origin, k.series_number, k.instance_number`, source);
   rows('SELECT record_id, code, reason FROM rejects WHERE stage = ? AND source = ? ORDER BY record_id, code, reason', rejectStage, source);
-  return h.digest('hex');
+  return digest();
 }
