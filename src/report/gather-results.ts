@@ -11,21 +11,14 @@ import type { Workspace } from '../store/workspace.js';
 import type { TopicLevel } from '../topics/stage.js';
 import type { Baselines } from '../evaluation/baselines.js';
 import type { TruthScore } from '../evaluation/evaluate.js';
-import type { PerClassScore } from '../evaluation/metrics.js';
+import type { ClassificationMetrics } from '../evaluation/metrics.js';
 import type { LevelDatasetInfo } from '../datasets/level.js';
 import type { EpochRecord } from '../training/trainer.js';
 import { notRun, type Section } from './section.js';
 
-export interface ClassificationReport {
+/** What `pacsmine evaluate` measured on a level's test split, with what the report adds beside it. */
+export interface ClassificationReport extends ClassificationMetrics {
   level: TopicLevel;
-  images: number;
-  classes: string[];
-  top1: number;
-  top5: number;
-  macroF1: number;
-  perClass: PerClassScore[];
-  /** confusion[t][p]: test images of class t predicted as p. */
-  confusion: number[][];
   baselines: Baselines;
   truth: TruthScore | null;
   /** The level's dataset: classes kept of all, images per split. */
