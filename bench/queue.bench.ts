@@ -63,7 +63,7 @@ try {
     while ((await queueStatus(redis.url)).workers < n) await new Promise((r) => setTimeout(r, 50));
     ws = workspace(`workers-${n}`);
     t = performance.now();
-    const s = await enqueueConvert(ws, { redis: redis.url, all: true, size: 256, pollMs: 20 });
+    const s = await enqueueConvert(ws, { redis: redis.url, all: true, size: 256 });
     const seconds = (performance.now() - t) / 1000;
     ws.close();
     if (s.digest !== base.digest) throw new Error(`workers ${n}: the queue's output differs from the in-process run`);

@@ -3,7 +3,7 @@
  * -w/--workspace and --wait on every command that uses a workspace, --workers and --seed with
  * one meaning and one range. Numeric values all go through ./numbers.ts.
  */
-import { Option } from 'commander';
+import { Option, type Command } from 'commander';
 import { maxWorkerCount } from '../util/pool.js';
 import { integerFlag, numberFlag, SEED_RANGE } from './numbers.js';
 
@@ -30,4 +30,16 @@ export function workersOption(what: string, defaultText: string): Option {
 /** --seed <n>: an unsigned 32-bit integer; the same seed gives the same result. */
 export function seedOption(defaultSeed = 1): Option {
   return new Option('--seed <n>', 'random seed (same seed, same result)').argParser(integerFlag('seed', SEED_RANGE)).default(defaultSeed);
+}
+
+/**
+ * --queue <redis-url> and --redis-timeout <seconds>: a stage that can run as jobs on the Redis queue
+ * (docs/queue.md). The coordinator waits out a Redis restart; one gone longer than the timeout
+ * stops the run (exit 1) with a message that names Redis without its password, and the same
+ * command run again resumes.
+ */
+export function addQueueOptions(command: Command, what: string): Command {
+  return command.addOption(
+    new Option('--queue <redis-url>', `run ${what} as jobs on a Redis queue, done by \`pacsmine worker\` processes (docs/queue.md)`)).addOption(
+    new Option('--redis-timeout <seconds>', 'with --queue: stop (resumable) when Redis has not answered for this long').argParser(numberFlag('redis-timeout', { min: 0.1, max: 86_400 })).default(120));
 }

@@ -4,7 +4,7 @@ import { convertKeyImages } from '../../images/convert.js';
 import { OptionsError } from '../../util/errors.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag, parseNumber } from '../numbers.js';
-import { waitOption, workspaceOption } from '../flags.js';
+import { addQueueOptions, waitOption, workspaceOption } from '../flags.js';
 import { pacsClient } from './pacs.js';
 import { DEFAULT_MAX_PIXELS } from '../../images/pixels.js';
 import { enqueueConvert } from '../../queue/coordinator.js';
@@ -22,6 +22,7 @@ interface ConvertFlags extends WorkspaceFlags {
   user?: string;
   json?: boolean;
   queue?: string;
+  redisTimeout: number;
   out?: string;
   progress?: boolean;
 }
@@ -50,8 +51,8 @@ export function registerImages(program: Command): void {
         `${Object.keys(s.rejectCodes).length ? `: ${Object.entries(s.rejectCodes).map(([k, n]) => `${k} ${n}`).join(', ')}` : ''}); see the rejects table` +
         `${s.keyObjects ? `; ${s.keyObjects} key object selection documents flag ${s.flaggedKeyImages} key images` : ''}`);
     });
-  images
-    .command('convert')
+  addQueueOptions(images
+    .command('convert'), 'the conversion')
     .description('render the linked key images as PNG (256x256) into the workspace (artifacts/key-images)')
     .addOption(workspaceOption())
     .addOption(waitOption())
@@ -61,7 +62,6 @@ export function registerImages(program: Command): void {
     .option('--max-pixels <n>', `refuse images whose frames declare more pixels (rows x columns), before decoding`, parseMaxPixels, DEFAULT_MAX_PIXELS)
     .option('--url <dicomweb>', 'DICOMweb root for images that live on a PACS')
     .option('--user <user>', 'PACS user (or $PACSMINE_PACS_USER)')
-    .option('--queue <redis-url>', 'run the conversion as jobs on a Redis queue, done by `pacsmine worker` processes (docs/queue.md)')
     .option('--out <dir>', 'with --queue: the output folder the workers share (default: the workspace\'s artifacts/key-images)')
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print JSON')
@@ -73,7 +73,7 @@ export function registerImages(program: Command): void {
         const reporter = progressReporter(opts.progress !== false && !opts.json);
         try {
           const summary = await inWorkspace('images convert', opts, 'update', (ws) =>
-            enqueueConvert(ws, { redis, all: opts.all ?? false, size: opts.size, maxPixels: opts.maxPixels, ...(window !== undefined ? { window } : {}), ...(opts.out ? { outDir: opts.out } : {}), onProgress: reporter.onProgress }));
+            enqueueConvert(ws, { redis, redisTimeoutMs: opts.redisTimeout * 1000, all: opts.all ?? false, size: opts.size, maxPixels: opts.maxPixels, ...(window !== undefined ? { window } : {}), ...(opts.out ? { outDir: opts.out } : {}), onProgress: reporter.onProgress }));
           reporter.stop();
           printResult(summary, opts.json, (s) => `converted ${s.converted} of ${s.images} images into ${s.outDir} (${s.rejected} rejected) on the queue`);
         } finally {
