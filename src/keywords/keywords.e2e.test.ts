@@ -98,13 +98,16 @@ test('regress → keywords → search: R@K beside the baselines, three keywords 
     ws.close();
     const k = run(['keywords', sick[0]!.path, '-w', wsDir, '--json']);
     assert.equal(k.status, 0, k.stderr);
-    const entries = JSON.parse(k.stdout) as Array<{ level: string; topic: string; keyword: string; cosine: number }>;
+    const [line, summaryLine] = k.stdout.trim().split('\n');
+    assert.deepEqual(Object.keys(JSON.parse(summaryLine!) as object), ['images', 'rejected', 'digest'], 'the last line sums up the run');
+    const entries = JSON.parse(line!) as Array<{ level: string; topic: string; keyword: string; cosine: number }>;
     assert.deepEqual(entries.map((x) => x.level), ['document', 'second', 'sentence']);
     assert.deepEqual(Object.keys(entries[0]!), ['level', 'topic', 'keyword', 'cosine']);
     assert.ok(entries.every((x) => typeof x.cosine === 'number' && x.cosine >= -1 && x.cosine <= 1));
     const two = run(['keywords', sick[0]!.path, bad, '-w', wsDir, '--json']);
     assert.equal(two.status, 0);
-    assert.equal(two.stdout.trim().split('\n').length, 1);
+    assert.equal(two.stdout.trim().split('\n').length, 2, 'one image line and the summary');
+    assert.match(two.stdout, /"images":1,"rejected":1,/);
     assert.match(two.stderr, /not-an-image\.png: no keywords \(/);
     assert.equal(run(['keywords', bad, '-w', wsDir]).status, 1, 'no readable image: exit 1');
 

@@ -8,6 +8,7 @@
  * The regression output compared is the network's logits ẑ: the network learns g(ẑ) ≈ g(Z), so ẑ
  * estimates the word vectors Z themselves (targets.ts).
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Workspace } from '../store/workspace.js';
 import type { WordVectors } from '../embeddings/vectors.js';
@@ -100,6 +101,8 @@ export interface KeywordsResult {
   images: ImageKeywords[];
   rejected: Array<{ image: string; reason: string }>;
   levels: TopicLevel[];
+  /** Hash of the images' keywords and the rejects: equal for equal output, in process or on the queue. */
+  digest: string;
 }
 
 /** The trained classifier networks of the workspace, with their metadata. */
@@ -117,26 +120,48 @@ async function loadFor(meta: ClassesFile, entries: ManifestEntry[]) {
 
 /** Each image's topic at every level with a trained classifier (undefined where its file could not be read). */
 export async function predictTopics(ws: Workspace, files: readonly string[], options: { threads?: number } = {}): Promise<{ levels: TopicLevel[]; topics: Array<Partial<Record<TopicLevel, string>>>; rejected: Map<number, string> }> {
-  const networks = levelNetworks(ws);
+  const networks = topicNetworks(ws);
+  return { levels: networks.map((n) => n.level), ...(await predictTopicsWith(networks, files, options)) };
+}
+
+/** The workspace's topic classifiers (folders); an error when there is none. */
+export function topicNetworks(ws: Workspace): Array<{ level: TopicLevel; dir: string }> {
+  const networks = levelNetworks(ws).map(({ level, dir }) => ({ level, dir }));
   if (networks.length === 0) throw new OptionsError('no trained topic classifiers in the workspace: train the three-level classifier chain first (the train stage)');
+  return networks;
+}
+
+/** Each image's topic through these classifier folders: needs the networks, not the workspace (a queue worker runs it). */
+export async function predictTopicsWith(networks: ReadonlyArray<{ level: TopicLevel; dir: string }>, files: readonly string[], options: { threads?: number } = {}): Promise<{ topics: Array<Partial<Record<TopicLevel, string>>>; rejected: Map<number, string> }> {
   const entries = files.map((f) => ({ path: path.resolve(f) }));
   const topics: Array<Partial<Record<TopicLevel, string>>> = files.map(() => ({}));
   const rejected = new Map<number, string>();
   for (const n of networks) {
-    const loaded = await loadFor(n.meta, entries);
+    const meta = readModelMeta(n.dir);
+    const loaded = await loadFor(meta, entries);
     for (const r of loaded.rejects) rejected.set(r.index, r.reason);
     if (loaded.data.numImages === 0) continue;
-    const K = n.meta.classNames.length;
-    const logits = await modelOutputs(n.dir, n.meta, loaded.data, options.threads !== undefined ? { threads: options.threads } : {});
-    loaded.kept.forEach((index, i) => { topics[index]![n.level] = n.meta.classNames[argmax(logits.subarray(i * K, (i + 1) * K))]!; });
+    const K = meta.classNames.length;
+    const logits = await modelOutputs(n.dir, meta, loaded.data, options.threads !== undefined ? { threads: options.threads } : {});
+    loaded.kept.forEach((index, i) => { topics[index]![n.level] = meta.classNames[argmax(logits.subarray(i * K, (i + 1) * K))]!; });
   }
-  return { levels: networks.map((n) => n.level), topics, rejected };
+  return { topics, rejected };
+}
+
+/** The workspace's regression network folder; an error when there is none. */
+export function regressionNetwork(ws: Workspace): string {
+  const dir = regressionModelDir(ws);
+  if (!existsSync(path.join(dir, 'model.onnx'))) throw new OptionsError('no regression network in the workspace: run `pacsmine regress` first');
+  return dir;
 }
 
 /** Regression outputs (logits) for image files, through the workspace's regression network. */
 export async function regressionOutputsFor(ws: Workspace, files: readonly string[], options: { threads?: number } = {}): Promise<{ outputs: Array<Float32Array | undefined>; dim: number; rejected: Map<number, string> }> {
-  const dir = regressionModelDir(ws);
-  if (!existsSync(path.join(dir, 'model.onnx'))) throw new OptionsError('no regression network in the workspace: run `pacsmine regress` first');
+  return regressionOutputsWith(regressionNetwork(ws), files, options);
+}
+
+/** Regression outputs through this network folder (no workspace: a queue worker runs it). */
+export async function regressionOutputsWith(dir: string, files: readonly string[], options: { threads?: number } = {}): Promise<{ outputs: Array<Float32Array | undefined>; dim: number; rejected: Map<number, string> }> {
   const meta = readModelMeta(dir) as ClassesFile & { targetDim: number };
   const loaded = await loadFor(meta, files.map((f) => ({ path: path.resolve(f) })));
   const rejected = new Map(loaded.rejects.map((r) => [r.index, r.reason]));
@@ -187,6 +212,41 @@ export class KeywordMatcher {
   }
 }
 
+/** What the networks give for image files, by index: topics, regression outputs, unreadable images. */
+export interface KeywordInputs {
+  topics: Array<Partial<Record<TopicLevel, string>>>;
+  outputs: Array<ArrayLike<number> | undefined>;
+  rejected: Map<number, string>;
+}
+
+/** The networks' part of keyword prediction: needs their folders, not the workspace (a queue worker runs it). */
+export async function keywordInputs(networks: ReadonlyArray<{ level: TopicLevel; dir: string }>, regressionDir: string, files: readonly string[], options: { threads?: number } = {}): Promise<KeywordInputs> {
+  const { topics, rejected } = await predictTopicsWith(networks, files, options);
+  const reg = await regressionOutputsWith(regressionDir, files, options);
+  for (const [i, reason] of reg.rejected) rejected.set(i, reason);
+  return { topics, outputs: reg.outputs, rejected };
+}
+
+/** The regression network's output size must be two word vectors. */
+export function checkRegressionDim(regressionDir: string, matcher: KeywordMatcher): void {
+  const dim = (readModelMeta(regressionDir) as ClassesFile & { targetDim: number }).targetDim;
+  if (dim !== 2 * matcher.vectors.vectorSize) {
+    throw new OptionsError(`the regression network gives ${dim} values, the word vectors need ${2 * matcher.vectors.vectorSize}: run \`pacsmine regress\` again`);
+  }
+}
+
+/** The keywords from the networks' outputs, the rejects in input order, and the digest (no timings: a queue run and an in-process run compare). */
+export function keywordsResult(matcher: KeywordMatcher, levels: TopicLevel[], files: readonly string[], inputs: KeywordInputs): KeywordsResult {
+  const images: ImageKeywords[] = [];
+  files.forEach((image, i) => {
+    const output = inputs.outputs[i];
+    if (inputs.rejected.has(i) || output === undefined) return;
+    images.push({ image, keywords: matcher.keywords(inputs.topics[i]!, output) });
+  });
+  const rejected = [...inputs.rejected].sort(([a], [b]) => a - b).map(([i, reason]) => ({ image: files[i]!, reason: describeError(reason) }));
+  return { images, rejected, levels, digest: createHash('sha256').update(JSON.stringify([images, rejected, levels])).digest('hex') };
+}
+
 /**
  * `pacsmine keywords IMAGE...`: each image's three keywords (one per level), with their topics and
  * cosines. An unreadable image is listed with the reason; the others go on.
@@ -194,21 +254,8 @@ export class KeywordMatcher {
 export async function predictKeywords(ws: Workspace, files: readonly string[], options: { threads?: number } = {}): Promise<KeywordsResult> {
   if (files.length === 0) throw new OptionsError('no images given');
   const matcher = KeywordMatcher.fromWorkspace(ws);
-  const { levels, topics, rejected } = await predictTopics(ws, files, options);
-  const reg = await regressionOutputsFor(ws, files, options);
-  if (reg.dim !== 2 * matcher.vectors.vectorSize) {
-    throw new OptionsError(`the regression network gives ${reg.dim} values, the word vectors need ${2 * matcher.vectors.vectorSize}: run \`pacsmine regress\` again`);
-  }
-  for (const [i, reason] of reg.rejected) rejected.set(i, reason);
-  const images: ImageKeywords[] = [];
-  files.forEach((image, i) => {
-    const output = reg.outputs[i];
-    if (rejected.has(i) || output === undefined) return;
-    images.push({ image, keywords: matcher.keywords(topics[i]!, output) });
-  });
-  return {
-    images,
-    rejected: [...rejected].sort(([a], [b]) => a - b).map(([i, reason]) => ({ image: files[i]!, reason: describeError(reason) })),
-    levels,
-  };
+  const networks = topicNetworks(ws);
+  const regression = regressionNetwork(ws);
+  checkRegressionDim(regression, matcher);
+  return keywordsResult(matcher, networks.map((n) => n.level), files, await keywordInputs(networks, regression, files, options));
 }

@@ -1,21 +1,26 @@
 /**
- * A queue worker: takes conversion jobs from Redis and runs them (convertOneImage) until told to
- * stop. It never opens a workspace: a job's input is a DICOM path (or PACS location) and its
- * output a PNG in the shared folder plus the row, returned to the coordinator through Redis.
+ * A queue worker: takes jobs from Redis and runs them until told to stop: conversions
+ * (convertOneImage) and inference batches (runInferJob). It never opens a workspace: a conversion's
+ * input is a DICOM path (or PACS location) and its output a PNG in the shared folder plus the row;
+ * an inference batch reads images and the networks' folders (a shared mount) and returns outputs.
+ * Results go back to the coordinator through Redis.
  * A worker that dies mid-job holds a lock that expires after `lockDurationMs`; another worker's
  * stalled-job check then puts the job back, so nothing is lost.
  */
-import { Worker, type Job } from 'bullmq';
+import { Worker, type Job, type Processor } from 'bullmq';
 import { convertOneImage } from '../images/convert-one.js';
 import type { DicomwebClient } from '../pacs/dicomweb.js';
 import { parseRedisUrl } from './connection.js';
 import { CONVERT_QUEUE, QUEUE_PREFIX, type ConvertJob, type ConvertJobResult } from './jobs.js';
+import { INFER_QUEUE, runInferJob, type InferJob, type InferResult } from './infer-jobs.js';
 
 export interface QueueWorkerOptions {
   /** redis://[user:password@]host:port */
   redis: string;
-  /** Jobs run at once in this process (default 4: sharp overlaps well). */
+  /** Conversion jobs run at once in this process (default 4: sharp overlaps well). */
   concurrency?: number;
+  /** Inference batches run at once (default 1: onnxruntime already uses every core). */
+  inferConcurrency?: number;
   /** How long a job's lock lasts without renewal: a dead worker's job is taken back after about this long (default 30 s). */
   lockDurationMs?: number;
   /** How often workers look for stalled jobs (default 30 s). */
@@ -44,22 +49,31 @@ export function runQueueWorker(options: QueueWorkerOptions): QueueWorkerHandle {
     const { image, outDir, options: png } = job.data;
     return convertOneImage(image, outDir, { ...png, ...(options.client ? { client: options.client } : {}) });
   };
-  const worker = new Worker<ConvertJob, ConvertJobResult>(CONVERT_QUEUE, processor, {
+  const common = {
     connection,
     prefix: QUEUE_PREFIX,
-    concurrency: Math.max(1, options.concurrency ?? 4),
     lockDuration: options.lockDurationMs ?? 30_000,
     stalledInterval: options.stalledIntervalMs ?? 30_000,
     // A job whose worker died twice is failed (and listed as a reject) rather than tried forever.
     maxStalledCount: 2,
-  });
-  worker.on('completed', (job) => options.onJob?.({ id: job.id ?? '', ok: true }));
-  worker.on('failed', (job, error) => options.onJob?.({ id: job?.id ?? '', ok: false, error: error.message }));
-  // Connection errors (a Redis restart) are retried by ioredis; without a listener they would crash the process.
-  worker.on('error', () => undefined);
+  };
+  const infer = async (job: Job<InferJob, InferResult>): Promise<InferResult> => {
+    if (options.jobDelayMs) await new Promise((r) => setTimeout(r, options.jobDelayMs));
+    return runInferJob(job.data);
+  };
+  const workers = [
+    new Worker<ConvertJob, ConvertJobResult>(CONVERT_QUEUE, processor, { ...common, concurrency: Math.max(1, options.concurrency ?? 4) }),
+    new Worker<InferJob, InferResult>(INFER_QUEUE, infer as Processor<InferJob, InferResult>, { ...common, concurrency: Math.max(1, options.inferConcurrency ?? 1) }),
+  ];
+  for (const worker of workers as Array<Worker>) {
+    worker.on('completed', (job) => options.onJob?.({ id: job.id ?? '', ok: true }));
+    worker.on('failed', (job, error) => options.onJob?.({ id: job?.id ?? '', ok: false, error: error.message }));
+    // Connection errors (a Redis restart) are retried by ioredis; without a listener they would crash the process.
+    worker.on('error', () => undefined);
+  }
   return {
     label,
-    ready: () => worker.waitUntilReady().then(() => undefined),
-    close: () => worker.close(),
+    ready: () => Promise.all(workers.map((w) => w.waitUntilReady())).then(() => undefined),
+    close: () => Promise.all(workers.map((w) => w.close())).then(() => undefined),
   };
 }

@@ -4,6 +4,7 @@
  * Figures 3 and 4 show a topic by its words. Images are fitted as in training (padded) and
  * centre-cropped as in validation. An unreadable image is listed with the reason; the others go on.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Workspace } from '../store/workspace.js';
 import { TOPIC_LEVELS, type TopicLevel } from '../topics/stage.js';
@@ -28,6 +29,8 @@ export interface ClassifyResult {
   images: ImageClassification[];
   rejected: Array<{ image: string; reason: string }>;
   levels: TopicLevel[];
+  /** Hash of the images' guesses and the rejects: equal for equal output, in process or on the queue. */
+  digest: string;
 }
 
 function keywordsOf(ws: Workspace, level: TopicLevel, count: number): Map<string, string[]> {
@@ -37,30 +40,71 @@ function keywordsOf(ws: Workspace, level: TopicLevel, count: number): Map<string
   return new Map(rows.map((r) => [r.label, (JSON.parse(r.top_words) as string[]).slice(0, count)]));
 }
 
-export async function classifyImages(ws: Workspace, files: readonly string[], options: { top?: number; keywords?: number; threads?: number } = {}): Promise<ClassifyResult> {
-  const top = options.top ?? 5;
+/** A level's trained network: its folder (model.onnx, classes.json), readable by whoever runs it. */
+export interface LevelNetwork {
+  level: TopicLevel;
+  dir: string;
+}
+
+/** The workspace's trained level networks (a queue worker gets these folders, not the workspace). */
+export function classifierNetworks(ws: Workspace): LevelNetwork[] {
   const levels = TOPIC_LEVELS.filter((l) => trainedModelDir(ws, l) !== undefined);
   if (levels.length === 0) throw new OptionsError('no trained level networks in the workspace: run `pacsmine train --chain` first');
-  const images: ImageClassification[] = files.map((f) => ({ image: f, levels: {} }));
+  return levels.map((level) => ({ level, dir: trainedModelDir(ws, level)! }));
+}
+
+/** Top guesses per level for image files, by index, without the topics' keywords: the part that needs only the networks. */
+export interface FileGuesses {
+  guesses: Array<Partial<Record<TopicLevel, Array<{ label: string; probability: number }>>>>;
+  /** Unreadable images by index (the loader's reason). */
+  rejected: Map<number, string>;
+}
+
+/** Runs each level's network over the files (absolute paths): the work a queue worker does for a batch. */
+export async function guessTopics(networks: readonly LevelNetwork[], files: readonly string[], options: { top?: number; threads?: number } = {}): Promise<FileGuesses> {
+  const top = options.top ?? 5;
+  const guesses: FileGuesses['guesses'] = files.map(() => ({}));
   const rejected = new Map<number, string>();
   const entries = files.map((f) => ({ path: path.resolve(f) }));
-  for (const level of levels) {
-    const dir = trainedModelDir(ws, level)!;
+  for (const { level, dir } of networks) {
     const meta = readModelMeta(dir);
     const loaded = await loadManifestEntries(entries, process.cwd(), { size: meta.imageSize, channels: meta.inputShape[2] === 3 ? 3 : 1, unlabelled: true, fit: meta.fit ?? 'stretch' });
     for (const r of loaded.rejects) rejected.set(r.index, r.reason);
     if (loaded.data.numImages === 0) continue;
     const K = meta.classNames.length;
     const probs = softmaxRows(await modelOutputs(dir, meta, loaded.data, options.threads !== undefined ? { threads: options.threads } : {}), K);
-    const words = keywordsOf(ws, level, options.keywords ?? 10);
     loaded.kept.forEach((index, i) => {
       const row = probs.subarray(i * K, (i + 1) * K);
-      images[index]!.levels[level] = topK(row, Math.min(top, K)).map((j) => ({ label: meta.classNames[j]!, probability: row[j]!, keywords: words.get(meta.classNames[j]!) ?? [] }));
+      guesses[index]![level] = topK(row, Math.min(top, K)).map((j) => ({ label: meta.classNames[j]!, probability: row[j]! }));
     });
   }
-  return {
-    images: images.filter((_, i) => !rejected.has(i)),
-    rejected: [...rejected].sort(([a], [b]) => a - b).map(([i, reason]) => ({ image: files[i]!, reason: describeError(reason) })),
-    levels,
-  };
+  return { guesses, rejected };
+}
+
+/**
+ * The result from the networks' guesses: each topic's keywords (from the workspace's topics), the
+ * rejects in input order, and the digest (of images, guesses and rejects: no timings, so a queue
+ * run and an in-process run compare).
+ */
+export function classifyResult(ws: Workspace, networks: readonly LevelNetwork[], files: readonly string[], g: FileGuesses, keywords = 10): ClassifyResult {
+  const words = new Map(networks.map((n) => [n.level, keywordsOf(ws, n.level, keywords)]));
+  const images: ImageClassification[] = [];
+  files.forEach((image, i) => {
+    if (g.rejected.has(i)) return;
+    const levels: ImageClassification['levels'] = {};
+    for (const n of networks) {
+      const guesses = g.guesses[i]?.[n.level];
+      if (guesses) levels[n.level] = guesses.map((x) => ({ ...x, keywords: words.get(n.level)?.get(x.label) ?? [] }));
+    }
+    images.push({ image, levels });
+  });
+  const rejected = [...g.rejected].sort(([a], [b]) => a - b).map(([i, reason]) => ({ image: files[i]!, reason: describeError(reason) }));
+  const levels = networks.map((n) => n.level);
+  return { images, rejected, levels, digest: createHash('sha256').update(JSON.stringify([images, rejected, levels])).digest('hex') };
+}
+
+export async function classifyImages(ws: Workspace, files: readonly string[], options: { top?: number; keywords?: number; threads?: number } = {}): Promise<ClassifyResult> {
+  const networks = classifierNetworks(ws);
+  const g = await guessTopics(networks, files, options);
+  return classifyResult(ws, networks, files, g, options.keywords ?? 10);
 }

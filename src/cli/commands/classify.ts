@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { ClassifyResult } from '../../training/classify.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag } from '../numbers.js';
-import { workspaceOption } from '../flags.js';
+import { addQueueOptions, workspaceOption } from '../flags.js';
+import { progressReporter } from '../progress.js';
 import { maxWorkerCount } from '../../util/pool.js';
 
 interface ClassifyFlags extends WorkspaceFlags {
@@ -10,6 +11,10 @@ interface ClassifyFlags extends WorkspaceFlags {
   keywords: number;
   threads?: number;
   json?: boolean;
+  queue?: string;
+  redisTimeout: number;
+  batch: number;
+  progress?: boolean;
 }
 
 function format(r: ClassifyResult): string {
@@ -28,18 +33,32 @@ function format(r: ClassifyResult): string {
 }
 
 export function registerClassify(program: Command): void {
-  program
-    .command('classify')
+  addQueueOptions(program
+    .command('classify'), 'the networks')
     .description('each image\'s top topics at every trained level, with the topics\' keywords')
     .argument('<images...>', 'image files (any format sharp reads)')
     .addOption(workspaceOption())
     .option('--top <n>', 'topics per level', integerFlag('top', { min: 1, max: 1000 }), 5)
     .option('--keywords <n>', 'keywords per topic', integerFlag('keywords', { min: 0, max: 50 }), 10)
     .option('--threads <n>', `onnxruntime threads, at most ${maxWorkerCount()} (default: all cores)`, integerFlag('threads', { min: 1, max: maxWorkerCount() }))
+    .option('--batch <n>', 'with --queue: images per job', integerFlag('batch', { min: 1, max: 100_000 }), 256)
+    .option('--no-progress', 'no progress bar (with --queue)')
     .option('--json', 'print JSON')
     .action(async (images: string[], f: ClassifyFlags) => {
-      const { classifyImages } = await import('../../training/classify.js');
-      const r = await inWorkspace('classify', f, 'read', (ws) => classifyImages(ws, images, { top: f.top, keywords: f.keywords, ...(f.threads !== undefined ? { threads: f.threads } : {}) }));
+      const options = { top: f.top, keywords: f.keywords, ...(f.threads !== undefined ? { threads: f.threads } : {}) };
+      let r: ClassifyResult;
+      if (f.queue !== undefined) {
+        const { enqueueClassify } = await import('../../queue/infer-coordinator.js');
+        const reporter = progressReporter(f.progress !== false && !f.json);
+        try {
+          r = await inWorkspace('classify', f, 'read', (ws) => enqueueClassify(ws, images, { ...options, redis: f.queue!, redisTimeoutMs: f.redisTimeout * 1000, batch: f.batch, onProgress: reporter.onProgress }));
+        } finally {
+          reporter.stop();
+        }
+      } else {
+        const { classifyImages } = await import('../../training/classify.js');
+        r = await inWorkspace('classify', f, 'read', (ws) => classifyImages(ws, images, options));
+      }
       printResult(r, f.json, format);
       if (r.images.length === 0) process.exitCode = 1;
     });

@@ -2,12 +2,17 @@ import type { Command } from 'commander';
 import type { KeywordsResult } from '../../keywords/predict-keywords.js';
 import { inWorkspace, type WorkspaceFlags } from '../output.js';
 import { integerFlag } from '../numbers.js';
-import { workspaceOption } from '../flags.js';
+import { addQueueOptions, workspaceOption } from '../flags.js';
+import { progressReporter } from '../progress.js';
 import { maxWorkerCount } from '../../util/pool.js';
 
 interface KeywordsFlags extends WorkspaceFlags {
   threads?: number;
   json?: boolean;
+  queue?: string;
+  redisTimeout: number;
+  batch: number;
+  progress?: boolean;
 }
 
 function format(r: KeywordsResult): string {
@@ -20,17 +25,34 @@ function format(r: KeywordsResult): string {
 }
 
 export function registerKeywords(program: Command): void {
-  program
-    .command('keywords')
+  addQueueOptions(program
+    .command('keywords'), 'the networks')
     .description('each image\'s keyword at every topic level: its topic\'s top words matched against the regression CNN\'s bigram output (Section 5.4)')
     .argument('<images...>', 'image files (any format sharp reads)')
     .addOption(workspaceOption())
     .option('--threads <n>', `onnxruntime threads, at most ${maxWorkerCount()} (default: all cores)`, integerFlag('threads', { min: 1, max: maxWorkerCount() }))
-    .option('--json', 'print one JSON line per image: [{"level","topic","keyword","cosine"}, ...]')
+    .option('--batch <n>', 'with --queue: images per job', integerFlag('batch', { min: 1, max: 100_000 }), 256)
+    .option('--no-progress', 'no progress bar (with --queue)')
+    .option('--json', 'print one JSON line per image: [{"level","topic","keyword","cosine"}, ...], then {"images","rejected","digest"}')
     .action(async (images: string[], f: KeywordsFlags) => {
-      const { predictKeywords } = await import('../../keywords/predict-keywords.js');
-      const r = await inWorkspace('keywords', f, 'read', (ws) => predictKeywords(ws, images, f.threads !== undefined ? { threads: f.threads } : {}));
-      if (f.json) for (const img of r.images) process.stdout.write(`${JSON.stringify(img.keywords)}\n`);
+      const threads = f.threads !== undefined ? { threads: f.threads } : {};
+      let r: KeywordsResult;
+      if (f.queue !== undefined) {
+        const { enqueueKeywords } = await import('../../queue/infer-coordinator.js');
+        const reporter = progressReporter(f.progress !== false && !f.json);
+        try {
+          r = await inWorkspace('keywords', f, 'read', (ws) => enqueueKeywords(ws, images, { ...threads, redis: f.queue!, redisTimeoutMs: f.redisTimeout * 1000, batch: f.batch, onProgress: reporter.onProgress }));
+        } finally {
+          reporter.stop();
+        }
+      } else {
+        const { predictKeywords } = await import('../../keywords/predict-keywords.js');
+        r = await inWorkspace('keywords', f, 'read', (ws) => predictKeywords(ws, images, threads));
+      }
+      if (f.json) {
+        for (const img of r.images) process.stdout.write(`${JSON.stringify(img.keywords)}\n`);
+        process.stdout.write(`${JSON.stringify({ images: r.images.length, rejected: r.rejected.length, digest: r.digest })}\n`);
+      }
       else if (r.images.length) process.stdout.write(`${format(r)}\n`);
       for (const x of r.rejected) process.stderr.write(`${x.image}: no keywords (${x.reason})\n`);
       if (r.images.length === 0) process.exitCode = 1;

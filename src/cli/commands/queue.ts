@@ -26,7 +26,7 @@ const testDelay = (): number | undefined => {
 export function registerQueue(program: Command): void {
   program
     .command('worker')
-    .description('take conversion jobs from the Redis queue and run them until SIGTERM (see docs/queue.md)')
+    .description('take jobs (image conversion, inference batches) from the Redis queue and run them until SIGTERM (see docs/queue.md)')
     .option('--redis <url>', 'redis://[user:password@]host:port (or $PACSMINE_REDIS_URL)')
     .option('--concurrency <n>', 'jobs run at once', integerFlag('concurrency', { min: 1, max: 256 }), 4)
     .option('--lock-duration <n>', 'ms a job stays locked without renewal: a dead worker\'s job is taken back after about this long', integerFlag('lock-duration', { min: 100, max: 3_600_000 }), 30_000)
