@@ -2,6 +2,7 @@
  * Test support: a private redis-server on 127.0.0.1, a free port and a temp folder, stopped (and
  * the folder removed) by `stop()`. `restart()` stops it and starts it again on the same port and
  * folder, as an operator restarting Redis would; with `appendonly` its jobs survive that.
+ * `pause()` and `resume()` do the same with time between (Redis gone for a while).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,6 +17,9 @@ export interface TestRedis {
   url: string;
   port: number;
   restart(): Promise<void>;
+  /** Stops the server but keeps its port and folder (Redis gone); `resume` starts it again there. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -71,6 +75,8 @@ export async function startRedis(options: { password?: string; appendonly?: bool
       await halt();
       await start();
     },
+    pause: halt,
+    resume: start,
     stop: async () => {
       await halt();
       rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
  * The password goes into the connection options and nowhere else: every place that names the
  * server (messages, status output, logs) uses `label`, which has the credentials redacted.
  */
-import { OptionsError } from '../util/errors.js';
+import { OptionsError, UnreachableError } from '../util/errors.js';
 import { redactUrl } from '../util/redact.js';
 
 export interface RedisConnectionOptions {
@@ -49,4 +49,38 @@ export function parseRedisUrl(url: string): RedisTarget {
   if (db !== undefined) connection.db = db;
   if (parsed.protocol === 'rediss:') connection.tls = {};
   return { connection, label: redactUrl(url) };
+}
+
+/**
+ * Fails fast, with a message naming the server by its label, when Redis cannot be reached now:
+ * the long-lived connections (which wait out a restart) would otherwise wait for a server that
+ * was never there. The probe does not reconnect, so it leaves nothing behind.
+ */
+export async function checkReachable(target: RedisTarget, timeoutMs: number): Promise<void> {
+  const { Queue } = await import('bullmq');
+  const probe = new Queue('pacsmine-probe', { connection: { ...target.connection, maxRetriesPerRequest: 1, retryStrategy: () => null as unknown as number }, prefix: 'pacsmine' });
+  probe.on('error', () => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      probe.waitUntilReady(),
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('no answer')), timeoutMs); }),
+    ]);
+  } catch (error) {
+    throw new UnreachableError(`Redis at ${target.label} cannot be reached (${redactUrl(error instanceof Error ? error.message : String(error))}): start it, or check the address`);
+  } finally {
+    clearTimeout(timer);
+    await closeQuietly([probe]);
+  }
+}
+
+/**
+ * Closes BullMQ objects without hanging on a Redis that is gone: a graceful close has `ms` to
+ * finish, then the connections are dropped (they would otherwise reconnect forever and keep the
+ * process alive).
+ */
+export async function closeQuietly(items: ReadonlyArray<{ close(): Promise<void>; disconnect(): Promise<void> }>, ms = 2_000): Promise<void> {
+  const wait = (t: number) => new Promise((r) => setTimeout(r, t).unref());
+  await Promise.race([Promise.allSettled(items.map((i) => i.close())), wait(ms)]);
+  await Promise.race([Promise.allSettled(items.map((i) => i.disconnect())), wait(ms)]);
 }

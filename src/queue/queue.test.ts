@@ -9,6 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { needsExecutable, repoRoot } from '../../testing/requirements.js';
 import { REDIS_SERVER, startRedis, type TestRedis } from '../../testing/redis.js';
 import { withWorkspace } from '../store/workspace.js';
@@ -63,6 +64,18 @@ async function checkWorkspace(ws: string): Promise<void> {
     assert.deepEqual(rows, { n: expected.images, d: expected.images });
     assert.deepEqual(listRejects(w, 'images-convert'), []);
   }, { access: 'read' });
+}
+
+/** Jobs the coordinator has committed so far (read beside it, as a second reader of the SQLite file). */
+function committedIn(ws: string): number {
+  const db = new Database(path.join(ws, 'workspace.db'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT COUNT(*) FROM queue_commits').pluck().get() as number;
+  } catch {
+    return 0;
+  } finally {
+    db.close();
+  }
 }
 
 before(() => {
@@ -162,6 +175,40 @@ test('Redis restarted mid-run: workers and coordinator reconnect and the run com
     const summary = JSON.parse(coordinator.out().trim().split('\n').at(-1) as string) as typeof expected;
     assert.equal(summary.digest, expected.digest);
     await checkWorkspace(ws);
+  } finally {
+    await stopAll(procs);
+    await redis.stop();
+  }
+});
+
+test('Redis gone mid-run: the coordinator stops after --redis-timeout with a message (exit 1, no password); Redis back empty, the rerun does only the rest and records every image once', { skip, timeout: 90_000 }, async () => {
+  const password = 'pw-gone-4k';
+  const redis = await startRedis({ password }); // no persistence: what Redis held is lost
+  const slow = ['--concurrency', '1'];
+  const procs = [worker(redis.url, slow, { PACSMINE_QUEUE_JOB_DELAY_MS: '600' }), worker(redis.url, slow, { PACSMINE_QUEUE_JOB_DELAY_MS: '600' })];
+  try {
+    const ws = workspace();
+    const args = ['images', 'convert', '--all', '-w', ws, '--queue', redis.url, '--json', '--redis-timeout', '2'];
+    const first = start(args);
+    procs.push(first);
+    // Some results committed, more to do.
+    await until('some results to be committed', async () => committedIn(ws) >= 1);
+    await redis.pause();
+    const code = await first.done;
+    assert.equal(code, 1, first.out());
+    assert.match(first.out(), /Redis at redis:\/\/\*\*\*@127\.0\.0\.1:\d+ has not answered for 2 s while [a-z ]+; the results committed so far are kept: run the same command again/);
+    assert.ok(!first.out().includes(password), 'the message names Redis without its password');
+    const committed = committedIn(ws);
+    assert.ok(committed > 0 && committed < expected.images, `${committed} of ${expected.images} committed before Redis went`);
+    await redis.resume();
+    const second = start(args);
+    procs.push(second);
+    assert.equal(await second.done, 0, second.out());
+    const summary = JSON.parse(second.out().trim().split('\n').at(-1) as string) as typeof expected & { converted: number };
+    assert.equal(summary.converted, expected.images);
+    assert.equal(summary.digest, expected.digest);
+    await checkWorkspace(ws);
+    await withWorkspace(ws, (w) => assert.equal(w.db.prepare('SELECT COUNT(*) FROM queue_commits').pluck().get(), 0, 'the marks go with the stage record'), { access: 'read' });
   } finally {
     await stopAll(procs);
     await redis.stop();

@@ -17,7 +17,7 @@ import { Job, Queue, QueueEvents } from 'bullmq';
 import { UnreachableError } from '../util/errors.js';
 import { throwIfCancelled, type RunControl } from '../util/progress.js';
 import { redactSecrets } from '../util/redact.js';
-import { parseRedisUrl } from './connection.js';
+import { checkReachable, closeQuietly, parseRedisUrl } from './connection.js';
 import { QUEUE_PREFIX } from './jobs.js';
 
 export interface QueuedJob<D> {
@@ -72,7 +72,8 @@ const chunks = <T>(items: readonly T[], size: number): T[][] => {
 
 /** Runs the jobs on the queue's workers and commits their results; resolves once every job is committed. */
 export async function runJobs<D, R>(o: RunJobsOptions<D, R>): Promise<void> {
-  const { connection, label } = parseRedisUrl(o.redis);
+  const target = parseRedisUrl(o.redis);
+  const { connection, label } = target;
   const timeoutMs = o.redisTimeoutMs ?? 120_000;
   const pageSize = Math.max(1, o.pageSize ?? 500);
   const commitBatch = Math.max(1, o.commitBatch ?? 500);
@@ -84,8 +85,8 @@ export async function runJobs<D, R>(o: RunJobsOptions<D, R>): Promise<void> {
   const withTimeout = async <T>(what: string, p: Promise<T>): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;
     const limit = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new UnreachableError(`Redis at ${label} has not answered for ${Math.round(timeoutMs / 1000)} s while ${what}; ` +
-        'finished jobs are kept there: run the same command again once Redis is back to resume')), timeoutMs);
+      timer = setTimeout(() => reject(new UnreachableError(`Redis at ${label} has not answered for ${+(timeoutMs / 1000).toFixed(1)} s while ${what}; ` +
+        'the results committed so far are kept: run the same command again once Redis is back, and it does only the rest')), timeoutMs);
     });
     try {
       return await Promise.race([p, limit]);
@@ -94,6 +95,7 @@ export async function runJobs<D, R>(o: RunJobsOptions<D, R>): Promise<void> {
     }
   };
 
+  await checkReachable(target, Math.min(timeoutMs, 10_000));
   // Untyped here (BullMQ's generics fight a generic caller): data goes in as D, results come out as R.
   const queue = new Queue(o.queue, { connection, prefix: QUEUE_PREFIX });
   const events = new QueueEvents(o.queue, { connection, prefix: QUEUE_PREFIX });
@@ -221,9 +223,12 @@ export async function runJobs<D, R>(o: RunJobsOptions<D, R>): Promise<void> {
     await flush();
     await o.finish?.();
     if (committedIds.length) await removeJobs(committedIds);
+  } catch (error) {
+    // Redis gone (or the run cancelled): results already read are committed, so a rerun need not redo them.
+    if (buffer.length && !o.keepUntilEnd) await o.commit(buffer.splice(0));
+    throw error;
   } finally {
-    // close() waits for Redis; a Redis that is gone must not hold the process.
-    await Promise.race([Promise.allSettled([events.close(), queue.close()]), new Promise((r) => setTimeout(r, 2_000).unref())]);
-    await Promise.allSettled([events.disconnect(), queue.disconnect()]);
+    // A Redis that is gone must not hold the process.
+    await closeQuietly([events, queue]);
   }
 }
