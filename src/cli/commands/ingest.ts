@@ -38,7 +38,7 @@ export function registerIngest(program: Command): void {
     .option('--date-column <name>', 'CSV/JSONL exam date column')
     .option('--delimiter <char>', 'CSV delimiter')
     .option('--max-report-bytes <n>', 'reject reports larger than this', integerFlag('max-report-bytes', { min: 1, max: 2 ** 31 - 1 }))
-    .addOption(workersOption('worker threads for de-identification, sentences and references', 'cores - 1'))
+    .addOption(workersOption('worker threads for de-identification, sentences and references', 'one per core'))
     .option('--strict', 'stop at the first rejected record')
     .option('--force', 're-ingest even when up to date')
     .option('--json', 'print one JSON object')
