@@ -64,7 +64,7 @@ export function registerIngest(program: Command): void {
       bar.stop();
       printResult(summary, flags.json, (s) =>
         [
-          `${s.upToDate ? 'up to date: ' : ''}${s.seen} records: ${s.ingested} ingested, ${s.rejected} rejected` +
+          `${s.upToDate ? 'up to date: ' : ''}${s.resumedFrom ? `resumed after ${s.resumedFrom} records an interrupted run had committed; ` : ''}${s.seen} records: ${s.ingested} ingested, ${s.rejected} rejected` +
             (s.rejected ? ` (${Object.entries(s.rejectsByCode).map(([c, n]) => `${c} ${n}`).join(', ')}; see 'pacsmine rejects')` : ''),
           `${s.references} key-image references, ${s.keyImages} key images, ${s.phiReplaced} identifiers replaced, ` +
             `${s.controlCharsReplaced ? `${s.controlCharsReplaced} control characters replaced, ` : ''}${s.seconds.toFixed(1)} s`,
