@@ -59,7 +59,7 @@ export type { LinkOptions, LinkSummary, LinkedKeyImage } from './linking/link.js
 // The main job on built-in sample data, and shared plumbing
 export { runDemo } from './pipeline/demo.js';
 export type { DemoOptions, DemoSummary } from './pipeline/demo.js';
-export { WorkerPool, defaultWorkerCount, maxWorkerCount, checkWorkerCount } from './util/pool.js';
+export { defaultWorkerCount, maxWorkerCount, checkWorkerCount } from './util/worker-count.js';
 // Ingest: streaming report sources (CSV, JSON Lines, .txt folder, FHIR DiagnosticReport, HL7 ORU^R01)
 export { readReports, REJECT_CODES, DEFAULT_MAX_REPORT_BYTES } from './ingest/source.js';
 export type { ReportFormat, SourceRecord, Rejected, SourceItem, SourceOptions, ResolvedSourceOptions, RejectCode } from './ingest/source.js';
@@ -111,14 +111,16 @@ export type { ReferenceQuery, ResolvedImage, UnresolvedImage, LinkSummary as Dic
 // Training (CNN on key images): backends, kernels, models, the training loop, transfer, ONNX inference.
 export { useDevice, type Device, type BackendChoice } from './training/backend.js';
 export { registerTrainingKernels, trainingKernelsFor } from './training/kernels/register.js';
-export { buildModel, ARCHITECTURES, type Architecture, type ModelSpec } from './training/models.js';
+export { ARCHITECTURES, type Architecture } from './training/architectures.js';
+export { ImageClassifier, type ImageClassifierOptions, type ClassGuess } from './training/image-classifier.js';
+export { ImageRegressor, type ImageRegressorOptions } from './training/image-regressor.js';
+export type { ImageModel, ImageModelOptions, ImageTrainControl, ImageTrainReport, OutputOptions } from './training/image-model.js';
+export type { ImageModelDescription } from './training/image-model-file.js';
 export { syntheticDataset, splitDataset, subset, BatchAssembler, type ImageDataset, type Batch } from './training/data.js';
 export { loadManifestDataset, type ManifestEntry, type ManifestDataset } from './training/manifest.js';
-export { trainModel, evaluate, type TrainOptions, type TrainReport, type EpochRecord } from './training/trainer.js';
+export type { EpochRecord } from './training/trainer.js';
 export type { Head } from './training/losses.js';
-export { saveLayersModel, loadLayersModel, replaceHead, type ReplaceHeadOptions } from './training/model-io.js';
 export { exportOnnx } from './training/onnx-export.js';
-export { OnnxPredictor, type OnnxPredictorOptions } from './training/inference.js';
 export { runTraining, type TrainRunOptions, type TrainRunResult } from './training/run.js';
 export { predictManifest, type Prediction } from './training/predict.js';
 export { rawFileDataset, type RawFileDataset } from './training/raw-file.js';

@@ -18,7 +18,10 @@ import { OptionsError, describeError } from '../util/errors.js';
 import { levelModelDir } from '../evaluation/evaluate.js';
 import { argmax } from '../evaluation/metrics.js';
 import { loadManifestEntries, type ManifestEntry } from '../training/manifest.js';
-import { modelOutputs, readModelMeta, type ClassesFile } from '../training/predict.js';
+import { ImageClassifier } from '../training/image-classifier.js';
+import { ImageRegressor } from '../training/image-regressor.js';
+import type { ImageModel } from '../training/image-model.js';
+import { CLASSIFIER_KIND, IMAGE_MODEL_FILE, readImageModelDescription, type ImageModelDescription } from '../training/image-model-file.js';
 import { existsSync } from 'node:fs';
 import { regressionModelDir } from './regress.js';
 
@@ -105,17 +108,27 @@ export interface KeywordsResult {
   digest: string;
 }
 
-/** The trained classifier networks of the workspace, with their metadata. */
-export function levelNetworks(ws: Workspace): Array<{ level: TopicLevel; dir: string; meta: ClassesFile }> {
+/** The trained classifier networks of the workspace, with their descriptions. */
+export function levelNetworks(ws: Workspace): Array<{ level: TopicLevel; dir: string; meta: ImageModelDescription }> {
   return TOPIC_LEVELS.map((level) => ({ level, dir: levelModelDir(ws, level) }))
-    .filter((n) => existsSync(path.join(n.dir, 'model.onnx')) && existsSync(path.join(n.dir, 'classes.json')))
-    .map((n) => ({ ...n, meta: readModelMeta(n.dir) }))
-    .filter((n) => n.meta.head === 'softmax');
+    .filter((n) => existsSync(path.join(n.dir, IMAGE_MODEL_FILE)))
+    .map((n) => ({ ...n, ...readImageModelDescription(n.dir) }))
+    .filter((n) => n.kind === CLASSIFIER_KIND)
+    .map(({ level, dir, description }) => ({ level, dir, meta: description }));
 }
 
 /** Loads images as a network expects them; unreadable ones are reported by index. */
-async function loadFor(meta: ClassesFile, entries: ManifestEntry[]) {
-  return loadManifestEntries(entries, process.cwd(), { size: meta.imageSize, channels: meta.inputShape[2] === 3 ? 3 : 1, unlabelled: true, fit: meta.fit ?? 'pad' });
+async function loadFor(meta: ImageModelDescription, entries: ManifestEntry[]) {
+  return loadManifestEntries(entries, process.cwd(), { size: meta.imageSize, channels: meta.inputShape[2] === 3 ? 3 : 1, unlabelled: true, fit: meta.fit });
+}
+
+/** A saved model's outputs for `data`; the model is freed afterwards. */
+async function outputsOf(model: ImageModel, data: Parameters<ImageModel['outputs']>[0], threads: number | undefined): Promise<Float32Array> {
+  try {
+    return await model.outputs(data, threads !== undefined ? { threads } : {});
+  } finally {
+    model.dispose();
+  }
 }
 
 /** Each image's topic at every level with a trained classifier (undefined where its file could not be read). */
@@ -137,12 +150,12 @@ export async function predictTopicsWith(networks: ReadonlyArray<{ level: TopicLe
   const topics: Array<Partial<Record<TopicLevel, string>>> = files.map(() => ({}));
   const rejected = new Map<number, string>();
   for (const n of networks) {
-    const meta = readModelMeta(n.dir);
+    const meta = readImageModelDescription(n.dir).description;
     const loaded = await loadFor(meta, entries);
     for (const r of loaded.rejects) rejected.set(r.index, r.reason);
     if (loaded.data.numImages === 0) continue;
     const K = meta.classNames.length;
-    const logits = await modelOutputs(n.dir, meta, loaded.data, options.threads !== undefined ? { threads: options.threads } : {});
+    const logits = await outputsOf(await ImageClassifier.load(n.dir), loaded.data, options.threads);
     loaded.kept.forEach((index, i) => { topics[index]![n.level] = meta.classNames[argmax(logits.subarray(i * K, (i + 1) * K))]!; });
   }
   return { topics, rejected };
@@ -151,7 +164,7 @@ export async function predictTopicsWith(networks: ReadonlyArray<{ level: TopicLe
 /** The workspace's regression network folder; an error when there is none. */
 export function regressionNetwork(ws: Workspace): string {
   const dir = regressionModelDir(ws);
-  if (!existsSync(path.join(dir, 'model.onnx'))) throw new OptionsError('no regression network in the workspace: run `pacsmine regress` first');
+  if (!existsSync(path.join(dir, IMAGE_MODEL_FILE))) throw new OptionsError('no regression network in the workspace: run `pacsmine regress` first');
   return dir;
 }
 
@@ -162,16 +175,16 @@ export async function regressionOutputsFor(ws: Workspace, files: readonly string
 
 /** Regression outputs through this network folder (no workspace: a queue worker runs it). */
 export async function regressionOutputsWith(dir: string, files: readonly string[], options: { threads?: number } = {}): Promise<{ outputs: Array<Float32Array | undefined>; dim: number; rejected: Map<number, string> }> {
-  const meta = readModelMeta(dir) as ClassesFile & { targetDim: number };
+  const meta = readImageModelDescription(dir).description;
   const loaded = await loadFor(meta, files.map((f) => ({ path: path.resolve(f) })));
   const rejected = new Map(loaded.rejects.map((r) => [r.index, r.reason]));
   const outputs: Array<Float32Array | undefined> = files.map(() => undefined);
   if (loaded.data.numImages > 0) {
-    const all = await modelOutputs(dir, meta, loaded.data, options.threads !== undefined ? { threads: options.threads } : {});
+    const all = await outputsOf(await ImageRegressor.load(dir), loaded.data, options.threads);
     const dim = all.length / loaded.data.numImages;
     loaded.kept.forEach((index, i) => { outputs[index] = all.slice(i * dim, (i + 1) * dim); });
   }
-  return { outputs, dim: meta.targetDim, rejected };
+  return { outputs, dim: meta.numOutputs, rejected };
 }
 
 /** Matches topic words against regression outputs: the keyword step alone, for outputs already computed. */
@@ -229,7 +242,7 @@ export async function keywordInputs(networks: ReadonlyArray<{ level: TopicLevel;
 
 /** The regression network's output size must be two word vectors. */
 export function checkRegressionDim(regressionDir: string, matcher: KeywordMatcher): void {
-  const dim = (readModelMeta(regressionDir) as ClassesFile & { targetDim: number }).targetDim;
+  const dim = readImageModelDescription(regressionDir).description.numOutputs;
   if (dim !== 2 * matcher.vectors.vectorSize) {
     throw new OptionsError(`the regression network gives ${dim} values, the word vectors need ${2 * matcher.vectors.vectorSize}: run \`pacsmine regress\` again`);
   }

@@ -7,7 +7,7 @@
  * vectors, the matching) stays with the coordinator.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { TopicLevel } from '../topics/stage.js';
 import { guessTopics, type FileGuesses } from '../training/classify.js';
@@ -38,19 +38,14 @@ export type InferResult =
   | { kind: 'classify'; guesses: FileGuesses['guesses']; rejected: Array<[number, string]> }
   | { kind: 'keywords'; topics: Array<Partial<Record<TopicLevel, string>>>; outputs: Array<number[] | null>; rejected: Array<[number, string]> };
 
-/** A stamp of model folders: each classes.json's bytes and model.onnx's size and time. */
+/** A stamp of model folders: each file's name, size and time (so a retrained network makes new jobs). */
 export function modelStamp(dirs: readonly string[]): string {
   const h = createHash('sha256');
   for (const dir of dirs) {
     h.update(dir);
-    h.update(readFileSync(path.join(dir, 'classes.json')));
-    for (const f of ['model.onnx', 'model.json']) {
-      try {
-        const s = statSync(path.join(dir, f));
-        h.update(`${f}:${s.size}:${s.mtimeMs}`);
-      } catch {
-        // a folder holds one of the two formats
-      }
+    for (const f of readdirSync(dir).sort()) {
+      const s = statSync(path.join(dir, f));
+      if (s.isFile()) h.update(`${f}:${s.size}:${s.mtimeMs}`);
     }
   }
   return h.digest('hex').slice(0, 16);

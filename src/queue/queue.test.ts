@@ -104,7 +104,7 @@ test('a Redis URL parses into connection options; its password is used but never
   assert.notEqual(convertJobId(job), convertJobId({ ...job, options: { size: 128 } }));
 });
 
-test('three worker processes drain the conversion; the workspace equals the single-process run, and the password is never printed', { skip, timeout: 60_000 }, async () => {
+test('three worker processes drain the conversion; the workspace equals the single-process run, and the password is never printed', { skip, timeout: 120_000 }, async () => {
   const password = 'pw-Zq81x';
   const redis = await startRedis({ password });
   const workers = [worker(redis.url), worker(redis.url), worker(redis.url)];
@@ -139,7 +139,7 @@ test('three worker processes drain the conversion; the workspace equals the sing
   }
 });
 
-test('a worker killed with SIGKILL mid-job: its job is taken back and every image is recorded once', { skip, timeout: 60_000 }, async () => {
+test('a worker killed with SIGKILL mid-job: its job is taken back and every image is recorded once', { skip, timeout: 120_000 }, async () => {
   const redis = await startRedis();
   // This worker sleeps inside each job, so it is caught holding one.
   const slow = worker(redis.url, ['--concurrency', '1'], { PACSMINE_QUEUE_JOB_DELAY_MS: '60000' });
@@ -162,7 +162,7 @@ test('a worker killed with SIGKILL mid-job: its job is taken back and every imag
   }
 });
 
-test('Redis restarted mid-run: workers and coordinator reconnect and the run completes with nothing lost', { skip, timeout: 60_000 }, async () => {
+test('Redis restarted mid-run: workers and coordinator reconnect and the run completes with nothing lost', { skip, timeout: 120_000 }, async () => {
   const redis = await startRedis({ appendonly: true });
   const procs = [worker(redis.url, ['--concurrency', '1'], { PACSMINE_QUEUE_JOB_DELAY_MS: '700' }), worker(redis.url, ['--concurrency', '1'], { PACSMINE_QUEUE_JOB_DELAY_MS: '700' })];
   try {

@@ -10,9 +10,8 @@ import type { Workspace } from '../store/workspace.js';
 import { TOPIC_LEVELS, type TopicLevel } from '../topics/stage.js';
 import { OptionsError, describeError } from '../util/errors.js';
 import { loadManifestEntries } from './manifest.js';
-import { modelOutputs, readModelMeta } from './predict.js';
 import { trainedModelDir } from './chain.js';
-import { softmaxRows, topK } from '../evaluation/metrics.js';
+import { ImageClassifier } from './image-classifier.js';
 
 export interface TopicGuess {
   label: string;
@@ -40,7 +39,7 @@ function keywordsOf(ws: Workspace, level: TopicLevel, count: number): Map<string
   return new Map(rows.map((r) => [r.label, (JSON.parse(r.top_words) as string[]).slice(0, count)]));
 }
 
-/** A level's trained network: its folder (model.onnx, classes.json), readable by whoever runs it. */
+/** A level's trained network: its folder, readable by whoever runs it. */
 export interface LevelNetwork {
   level: TopicLevel;
   dir: string;
@@ -60,23 +59,26 @@ export interface FileGuesses {
   rejected: Map<number, string>;
 }
 
-/** Runs each level's network over the files (absolute paths): the work a queue worker does for a batch. */
+/** Runs each level's network over the files: the work a queue worker does for a batch. */
 export async function guessTopics(networks: readonly LevelNetwork[], files: readonly string[], options: { top?: number; threads?: number } = {}): Promise<FileGuesses> {
   const top = options.top ?? 5;
   const guesses: FileGuesses['guesses'] = files.map(() => ({}));
   const rejected = new Map<number, string>();
   const entries = files.map((f) => ({ path: path.resolve(f) }));
   for (const { level, dir } of networks) {
-    const meta = readModelMeta(dir);
-    const loaded = await loadManifestEntries(entries, process.cwd(), { size: meta.imageSize, channels: meta.inputShape[2] === 3 ? 3 : 1, unlabelled: true, fit: meta.fit ?? 'stretch' });
-    for (const r of loaded.rejects) rejected.set(r.index, r.reason);
-    if (loaded.data.numImages === 0) continue;
-    const K = meta.classNames.length;
-    const probs = softmaxRows(await modelOutputs(dir, meta, loaded.data, options.threads !== undefined ? { threads: options.threads } : {}), K);
-    loaded.kept.forEach((index, i) => {
-      const row = probs.subarray(i * K, (i + 1) * K);
-      guesses[index]![level] = topK(row, Math.min(top, K)).map((j) => ({ label: meta.classNames[j]!, probability: row[j]! }));
-    });
+    const model = await ImageClassifier.load(dir);
+    try {
+      const d = model.description;
+      const loaded = await loadManifestEntries(entries, process.cwd(), { size: d.imageSize, channels: d.inputShape[2] === 3 ? 3 : 1, unlabelled: true, fit: d.fit });
+      for (const r of loaded.rejects) rejected.set(r.index, r.reason);
+      if (loaded.data.numImages === 0) continue;
+      const g = await model.infer(loaded.data, { top, ...(options.threads !== undefined ? { threads: options.threads } : {}) });
+      loaded.kept.forEach((index, i) => {
+        guesses[index]![level] = g[i]!.map((x) => ({ label: x.label, probability: x.probability }));
+      });
+    } finally {
+      model.dispose();
+    }
   }
   return { guesses, rejected };
 }

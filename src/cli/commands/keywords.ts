@@ -4,7 +4,7 @@ import { inWorkspace, type WorkspaceFlags } from '../output.js';
 import { integerFlag } from '../numbers.js';
 import { addQueueOptions, workspaceOption } from '../flags.js';
 import { progressReporter } from '../progress.js';
-import { maxWorkerCount } from '../../util/pool.js';
+import { maxWorkerCount } from '../../util/worker-count.js';
 
 interface KeywordsFlags extends WorkspaceFlags {
   threads?: number;
