@@ -94,6 +94,8 @@ export { runQueueWorker } from './queue/worker.js';
 export type { QueueWorkerOptions, QueueWorkerHandle } from './queue/worker.js';
 export { enqueueConvert } from './queue/coordinator.js';
 export type { EnqueueConvertOptions } from './queue/coordinator.js';
+export { enqueueClassify, enqueueKeywords } from './queue/infer-coordinator.js';
+export type { EnqueueInferOptions } from './queue/infer-coordinator.js';
 export { queueStatus } from './queue/status.js';
 export type { QueueStatus } from './queue/status.js';
 export { deidentifyPart10, mapUid, BASIC_PROFILE, DEIDENTIFICATION_METHOD } from './images/deid.js';
