@@ -4,7 +4,7 @@
  * one meaning and one range. Numeric values all go through ./numbers.ts.
  */
 import { Option } from 'commander';
-import { maxWorkerCount } from '../util/pool.js';
+import { OPTION_VALUES } from '../index.js';
 import { integerFlag, numberFlag, SEED_RANGE } from './numbers.js';
 
 /** -w, --workspace <dir>: every command that reads or writes a workspace. */
@@ -23,8 +23,8 @@ export function waitOption(): Option {
  * (4 per core) keeps a typo from starting thousands of threads.
  */
 export function workersOption(what: string, defaultText: string): Option {
-  return new Option('--workers <n>', `${what}: 0 = in the main thread, at most ${maxWorkerCount()} (4 per core); default ${defaultText}`)
-    .argParser(integerFlag('workers', { min: 0, max: maxWorkerCount() }));
+  return new Option('--workers <n>', `${what}: 0 = in the main thread, at most ${OPTION_VALUES.maxWorkers} (4 per core); default ${defaultText}`)
+    .argParser(integerFlag('workers', { min: 0, max: OPTION_VALUES.maxWorkers }));
 }
 
 /** --seed <n>: an unsigned 32-bit integer; the same seed gives the same result. */

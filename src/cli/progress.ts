@@ -1,6 +1,6 @@
 /** A progress bar on stderr for long work, shown only on a terminal (never in JSON output). */
 import cliProgress from 'cli-progress';
-import type { Progress } from '../util/progress.js';
+import type { Progress } from '../index.js';
 
 export interface ProgressReporter {
   update(done: number, extra?: Record<string, number>): void;

@@ -24,7 +24,8 @@ import { workspaceModelPath } from '../embeddings/stage.js';
 import { levelModelDir } from '../evaluation/evaluate.js';
 import { KeywordMatcher, predictTopics, TOP_WORDS, type LevelKeyword } from './predict-keywords.js';
 import { readRegressionOutputs, regressionOutputsPath } from './regress.js';
-import { frequencyRanking, hitAtK, matchKey, randomRanking, recallTable, truthSet, type PairRankings, type RecallTable } from './recall.js';
+import type { Ontology, SynonymScope } from '../ontology/obo.js';
+import { diseaseVocabulary, frequencyRanking, hitAtK, matchKey, randomRanking, recallTable, truthSet, type PairRankings, type RecallTable } from './recall.js';
 import { ImageSearchIndex, evaluateSearch, keyImageCaptions, type SearchEvaluation } from './search.js';
 import { KEYWORDS_SCHEMA } from './schema.js';
 
@@ -48,6 +49,10 @@ export interface KeywordEvaluationOptions {
    * disease-related words"), on the same pairs (`diseaseCandidates`).
    */
   diseaseVocabulary?: ReadonlySet<string>;
+  /** Without `diseaseVocabulary`: the disease-related words are this ontology's (names and synonyms of `synonymScopes`). */
+  ontology?: Ontology;
+  /** Synonym scopes read from `ontology` besides names. Default EXACT. */
+  synonymScopes?: readonly SynonymScope[];
   threads?: number;
 }
 
@@ -138,7 +143,7 @@ export async function evaluateKeywords(ws: Workspace, o: KeywordEvaluationOption
   const sentencePairs: PairRankings[] = [], sentenceTruths: Set<string>[] = [];
   const diseasePairs: PairRankings[] = [];
   const diseaseCounts: number[] = [];
-  const vocabulary = o.diseaseVocabulary;
+  const vocabulary = o.diseaseVocabulary ?? (o.ontology !== undefined ? diseaseVocabulary(o.ontology, o.synonymScopes) : undefined);
   const diseaseRng = new Rng((o.seed ?? 1) + 1);
   const truthPairs: PairRankings[] = [], truthTruths: Set<string>[] = [];
   const levelHits = new Map<TopicLevel, { hits: number; n: number }>();

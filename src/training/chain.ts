@@ -15,7 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Workspace } from '../store/workspace.js';
 import { filesUnder } from '../store/artifacts.js';
-import { OptionsError } from '../util/errors.js';
+import { MissingStageError, OptionsError } from '../util/errors.js';
 import { TOPIC_LEVELS, type TopicLevel } from '../topics/stage.js';
 import { readLevelDataset } from '../datasets/level.js';
 import { evaluateLevel, levelModelDir, type LevelEvaluation } from '../evaluation/evaluate.js';
@@ -35,6 +35,11 @@ export interface LevelTrainOptions {
    * document level, the level above in the chain. Undefined: from scratch.
    */
   from?: string;
+  /**
+   * Without `from`: start from the level above's trained network when the workspace has one
+   * (the paper's chain, one level at a time), else from scratch.
+   */
+  fromParent?: boolean;
   architecture?: Architecture;
   /** Images are padded to imageSize² (default 64); training crops cropSize² (default 7/8 of it). */
   imageSize?: number;
@@ -77,6 +82,11 @@ export function parentLevel(level: TopicLevel): TopicLevel | undefined {
   return i > 0 ? TOPIC_LEVELS[i - 1] : undefined;
 }
 
+/** The levels that have a trained network in the workspace, in chain order. */
+export function trainedLevels(ws: Workspace): TopicLevel[] {
+  return TOPIC_LEVELS.filter((level) => trainedModelDir(ws, level) !== undefined);
+}
+
 /** The workspace's trained network of a level, if there is one. */
 export function trainedModelDir(ws: Workspace, level: TopicLevel): string | undefined {
   const dir = levelModelDir(ws, level);
@@ -109,7 +119,7 @@ function checkParent(ws: Workspace, from: string): void {
   if (typeof meta.level !== 'string' || typeof meta.datasetDigest !== 'string' || !TOPIC_LEVELS.includes(meta.level as TopicLevel)) return;
   const current = readLevelDataset(ws, meta.level as TopicLevel);
   if (current !== undefined && current.digest !== meta.datasetDigest) {
-    throw new OptionsError(`${dir}: the ${meta.level}-level network was trained on an earlier version of its dataset: train it again first (pacsmine train --chain)`);
+    throw new MissingStageError(`${dir}: the ${meta.level}-level network was trained on an earlier version of its dataset`, { stage: 'train', level: meta.level, stale: true });
   }
 }
 
@@ -117,13 +127,18 @@ function checkParent(ws: Workspace, from: string): void {
 export async function trainLevel(ws: Workspace, o: LevelTrainOptions): Promise<LevelTrainResult> {
   const level = o.level;
   const info = readLevelDataset(ws, level);
-  if (info === undefined) throw new OptionsError(`no ${level}-level dataset in the workspace: run \`pacsmine dataset --level ${level}\` first`);
+  if (info === undefined) throw new MissingStageError(`no ${level}-level dataset in the workspace`, { stage: 'dataset', level });
+  if (o.from === undefined && o.fromParent) {
+    const above = parentLevel(level);
+    const parentDir = above !== undefined ? trainedModelDir(ws, above) : undefined;
+    if (parentDir !== undefined) o = { ...o, from: parentDir };
+  }
   const imageSize = o.imageSize ?? 64;
   const cropSize = o.cropSize ?? Math.round((imageSize * 7) / 8);
   const learningRate = o.from !== undefined ? (o.fineTuneLearningRate ?? 0.001) : (o.learningRate ?? 0.01);
   const outDir = levelModelDir(ws, level);
   if (o.from !== undefined) checkParent(ws, o.from);
-  const { onEpoch: _e, signal: _s, force, ...params } = o;
+  const { onEpoch: _e, signal: _s, force, fromParent: _p, ...params } = o;
   const inputDigest = `${info.digest}:${o.from !== undefined ? digestFrom(o.from) : 'scratch'}`;
   if (!force && ws.isUpToDate(trainStage(level), params, inputDigest, CODE())) {
     return { ...(ws.stageRecord(trainStage(level))!.summary as LevelTrainResult), upToDate: true };
@@ -146,7 +161,7 @@ export async function trainLevel(ws: Workspace, o: LevelTrainOptions): Promise<L
   return result;
 }
 
-export interface ChainOptions extends Omit<LevelTrainOptions, 'level' | 'from'> {
+export interface ChainOptions extends Omit<LevelTrainOptions, 'level' | 'from' | 'fromParent'> {
   /** The document level's starting weights (the user's); the other levels start from the level above. */
   from?: string;
   /** Evaluate each level on its test split after training it. Default true. */

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Workspace } from '../store/workspace.js';
 import { TOPIC_LEVELS, type TopicLevel } from '../topics/stage.js';
-import { OptionsError, describeError } from '../util/errors.js';
+import { MissingStageError, describeError } from '../util/errors.js';
 import { loadManifestEntries } from './manifest.js';
 import { modelOutputs, readModelMeta } from './predict.js';
 import { trainedModelDir } from './chain.js';
@@ -40,7 +40,7 @@ function keywordsOf(ws: Workspace, level: TopicLevel, count: number): Map<string
 export async function classifyImages(ws: Workspace, files: readonly string[], options: { top?: number; keywords?: number; threads?: number } = {}): Promise<ClassifyResult> {
   const top = options.top ?? 5;
   const levels = TOPIC_LEVELS.filter((l) => trainedModelDir(ws, l) !== undefined);
-  if (levels.length === 0) throw new OptionsError('no trained level networks in the workspace: run `pacsmine train --chain` first');
+  if (levels.length === 0) throw new MissingStageError('no trained level networks in the workspace', { stage: 'train' });
   const images: ImageClassification[] = files.map((f) => ({ image: f, levels: {} }));
   const rejected = new Map<number, string>();
   const entries = files.map((f) => ({ path: path.resolve(f) }));

@@ -35,7 +35,7 @@ export function readModelMeta(modelDir: string): ClassesFile {
   try {
     return JSON.parse(readFileSync(path.join(modelDir, 'classes.json'), 'utf8')) as ClassesFile;
   } catch (cause) {
-    throw new FormatError(`${modelDir}: no readable classes.json (save models with pacsmine train --out)`, { cause });
+    throw new FormatError(`${modelDir}: no readable classes.json (a network folder saved by training with option \`outDir\`)`, { cause });
   }
 }
 

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import type { ClassifyResult } from '../../training/classify.js';
+import { OPTION_VALUES, classifyImages, type ClassifyResult } from '../../index.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag } from '../numbers.js';
 import { workspaceOption } from '../flags.js';
-import { maxWorkerCount } from '../../util/pool.js';
 
 interface ClassifyFlags extends WorkspaceFlags {
   top: number;
@@ -35,10 +34,9 @@ export function registerClassify(program: Command): void {
     .addOption(workspaceOption())
     .option('--top <n>', 'topics per level', integerFlag('top', { min: 1, max: 1000 }), 5)
     .option('--keywords <n>', 'keywords per topic', integerFlag('keywords', { min: 0, max: 50 }), 10)
-    .option('--threads <n>', `onnxruntime threads, at most ${maxWorkerCount()} (default: all cores)`, integerFlag('threads', { min: 1, max: maxWorkerCount() }))
+    .option('--threads <n>', `onnxruntime threads, at most ${OPTION_VALUES.maxWorkers} (default: all cores)`, integerFlag('threads', { min: 1, max: OPTION_VALUES.maxWorkers }))
     .option('--json', 'print JSON')
     .action(async (images: string[], f: ClassifyFlags) => {
-      const { classifyImages } = await import('../../training/classify.js');
       const r = await inWorkspace('classify', f, 'read', (ws) => classifyImages(ws, images, { top: f.top, keywords: f.keywords, ...(f.threads !== undefined ? { threads: f.threads } : {}) }));
       printResult(r, f.json, format);
       if (r.images.length === 0) process.exitCode = 1;

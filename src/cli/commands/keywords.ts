@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import type { KeywordsResult } from '../../keywords/predict-keywords.js';
+import { OPTION_VALUES, predictKeywords, type KeywordsResult } from '../../index.js';
 import { inWorkspace, type WorkspaceFlags } from '../output.js';
 import { integerFlag } from '../numbers.js';
 import { workspaceOption } from '../flags.js';
-import { maxWorkerCount } from '../../util/pool.js';
 
 interface KeywordsFlags extends WorkspaceFlags {
   threads?: number;
@@ -25,10 +24,9 @@ export function registerKeywords(program: Command): void {
     .description('each image\'s keyword at every topic level: its topic\'s top words matched against the regression CNN\'s bigram output (Section 5.4)')
     .argument('<images...>', 'image files (any format sharp reads)')
     .addOption(workspaceOption())
-    .option('--threads <n>', `onnxruntime threads, at most ${maxWorkerCount()} (default: all cores)`, integerFlag('threads', { min: 1, max: maxWorkerCount() }))
+    .option('--threads <n>', `onnxruntime threads, at most ${OPTION_VALUES.maxWorkers} (default: all cores)`, integerFlag('threads', { min: 1, max: OPTION_VALUES.maxWorkers }))
     .option('--json', 'print one JSON line per image: [{"level","topic","keyword","cosine"}, ...]')
     .action(async (images: string[], f: KeywordsFlags) => {
-      const { predictKeywords } = await import('../../keywords/predict-keywords.js');
       const r = await inWorkspace('keywords', f, 'read', (ws) => predictKeywords(ws, images, f.threads !== undefined ? { threads: f.threads } : {}));
       if (f.json) for (const img of r.images) process.stdout.write(`${JSON.stringify(img.keywords)}\n`);
       else if (r.images.length) process.stdout.write(`${format(r)}\n`);

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import type { Device } from '../../training/backend.js';
-import type { EpochRecord } from '../../training/trainer.js';
-import type { RegressionResult } from '../../keywords/regress.js';
-import type { KeywordEvaluation } from '../../keywords/stage.js';
+import { createHash } from 'node:crypto';
+import { evaluateKeywords, loadObo, readArchiveTruth, trainRegression, type Device, type EpochRecord, type KeywordEvaluation, type RegressionResult } from '../../index.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag, numberFlag } from '../numbers.js';
 import { seedOption, waitOption, workersOption, workspaceOption } from '../flags.js';
@@ -76,12 +74,10 @@ export function registerRegress(program: Command): void {
     .option('--scopes <list>', 'synonym scopes read besides names', 'EXACT')
     .option('--json', 'print JSON (with "digest")')
     .action(async (f: RegressFlags) => {
-      const { trainRegression } = await import('../../keywords/regress.js');
-      const { evaluateKeywords } = await import('../../keywords/stage.js');
-      const truth = f.truth !== undefined ? (await import('../../keywords/truth.js')).readTruthImageWords(f.truth) : undefined;
-      const file = ontologyPath(f.ontology);
-      const ontology = f.evaluate ? (file !== undefined ? (await import('../../ontology/obo.js')).loadObo(file) : (await import('../../ontology/builtin.js')).builtinOntology()) : undefined;
-      const diseaseVocabulary = ontology ? (await import('../../keywords/recall.js')).diseaseVocabulary(ontology, parseScopes(f.scopes)) : undefined;
+      const truth = f.truth !== undefined ? readArchiveTruth(f.truth).words : undefined;
+      // The disease-related words: the ontology's (the file named, else the built-in subset).
+      const ontology = f.evaluate ? loadObo(ontologyPath(f.ontology)) : undefined;
+      const synonymScopes = ontology ? parseScopes(f.scopes) : undefined;
       const r = await inWorkspace('regress', f, 'update', async (ws) => {
         const regression = await trainRegression(ws, {
           epochs: f.epochs, batchSize: f.batch, learningRate: f.lr, seed: f.seed, device: f.device as Device,
@@ -89,10 +85,10 @@ export function registerRegress(program: Command): void {
           ...(f.patience !== undefined ? { patience: f.patience } : {}), ...(f.force ? { force: true } : {}),
           ...(f.json ? {} : { onEpoch: (e: EpochRecord) => process.stderr.write(`regression epoch ${e.epoch + 1}: loss ${e.trainLoss.toFixed(4)}${e.valLoss !== undefined ? `, val loss ${e.valLoss.toFixed(4)}` : ''}, ${e.imagesPerSecond.toFixed(1)} img/s\n`) }),
         });
-        const evaluation = f.evaluate ? await evaluateKeywords(ws, { topWords: f.topWords, seed: f.seed, ...(truth ? { truth } : {}), ...(diseaseVocabulary ? { diseaseVocabulary } : {}) }) : undefined;
+        const evaluation = f.evaluate ? await evaluateKeywords(ws, { topWords: f.topWords, seed: f.seed, ...(truth ? { truth } : {}), ...(ontology ? { ontology, synonymScopes } : {}) }) : undefined;
         return { regression, ...(evaluation ? { evaluation } : {}) };
       });
-      const digest = (await import('node:crypto')).createHash('sha256').update(`${r.regression.digest}:${r.evaluation?.digest ?? ''}`).digest('hex');
+      const digest = createHash('sha256').update(`${r.regression.digest}:${r.evaluation?.digest ?? ''}`).digest('hex');
       printResult({ ...r, digest }, f.json, (x) => `${formatRegression(x.regression)}${x.evaluation ? `\n${formatKeywordEvaluation(x.evaluation)}` : ''}\ndigest ${digest}`);
     });
 }
