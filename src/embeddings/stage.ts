@@ -78,11 +78,17 @@ export function loadWorkspaceVectors(ws: Workspace): WordVectors {
 export async function runEmbedStage(ws: Workspace, options: EmbedStageOptions = {}): Promise<EmbedStageResult> {
   const { extraCorpus = [], caseExtraText = false, force = false, signal, onProgress, ...w2v } = options;
   const opts = resolveWord2VecOptions(w2v);
-  const texts = (ws.db.prepare('SELECT text FROM reports ORDER BY report_id').all() as Array<{ text: string }>).map((r) => r.text);
+  // Report text is streamed from the store, never held as one array: at archive scale (the
+  // paper: 780K reports, ~1B words) the text and, worse, its tokens as strings would not fit.
+  const reportTexts = reportTextSource(ws);
   const extraTexts = extraCorpus.flatMap((file) => readFileSync(file, 'utf8').split(/\n\s*\n|\n/).filter((l) => l.trim()));
   const caseTexts = readCaseExtraText(ws, caseExtraText);
   const hash = createHash('sha256');
-  for (const t of texts) hash.update(t).update('\0');
+  let reports = 0;
+  for (const t of reportTexts) {
+    hash.update(t).update('\0');
+    reports++;
+  }
   for (const t of extraTexts) hash.update(t).update('\0');
   for (const t of caseTexts) hash.update(t).update('\0');
   const inputDigest = hash.digest('hex');
@@ -91,15 +97,23 @@ export async function runEmbedStage(ws: Workspace, options: EmbedStageOptions = 
   const dir = workspaceModelDir(ws);
   const modelPath = workspaceModelPath(ws);
   const vectorsPath = workspaceVectorsPath(ws);
-  const counts = { reports: texts.length, extraDocuments: extraTexts.length, caseExtraTexts: caseTexts.length };
+  const counts = { reports, extraDocuments: extraTexts.length, caseExtraTexts: caseTexts.length };
   // Up to date only if both files are byte for byte what this stage wrote (size and SHA-256 in the record).
   const record = ws.stageRecord(EMBED_STAGE);
   const recorded = (record?.summary as { digest?: unknown } | undefined)?.digest;
   if (!force && typeof recorded === 'string' && existsSync(modelPath) && ws.isUpToDate(EMBED_STAGE, params, inputDigest, CODE())) {
     return { vectorsPath, modelPath, skipped: true, ...counts, digest: recorded };
   }
-  if (texts.length + extraTexts.length + caseTexts.length === 0) throw new InputError('no text to train on: the workspace has no reports and no extra corpus was given');
-  const sentences = [...sentenceTokens(texts), ...sentenceTokens(extraTexts), ...sentenceTokens(caseTexts)];
+  if (reports + extraTexts.length + caseTexts.length === 0) throw new InputError('no text to train on: the workspace has no reports and no extra corpus was given');
+  // Re-iterable: train() reads it twice (vocabulary, then the encoded corpus), each pass a fresh
+  // query, so only one report's tokens are alive at a time.
+  const sentences: Iterable<string[]> = {
+    *[Symbol.iterator]() {
+      yield* sentenceTokens(reportTexts);
+      yield* sentenceTokens(extraTexts);
+      yield* sentenceTokens(caseTexts);
+    },
+  };
   const model = new Word2Vec(opts);
   const checkpoint = path.join(dir, CHECKPOINT_FILE);
   try {
@@ -113,6 +127,12 @@ export async function runEmbedStage(ws: Workspace, options: EmbedStageOptions = 
   } finally {
     model.dispose();
   }
+}
+
+/** The reports' de-identified text in report_id order, read afresh from the store on each iteration. */
+function reportTextSource(ws: Workspace): Iterable<string> {
+  const query = ws.db.prepare('SELECT text FROM reports ORDER BY report_id').pluck();
+  return { [Symbol.iterator]: () => query.iterate() as IterableIterator<string> };
 }
 
 /** The case_extra_text rows asked for (none when the table is missing: the workspace has no collection). */
