@@ -5,7 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as api from './index.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The most values index.ts may export. Raise it only for a value users need, in its group. */
 const MAX_VALUES = 60;
@@ -29,4 +34,24 @@ test('what the README and docs name is there: the model classes, the stages, the
   assert.equal(typeof api.LdaModel.MAX_TOPICS, 'number');
   assert.ok(api.OPTION_VALUES.topicLevels.includes('document'));
   assert.ok(Object.isFrozen(api.OPTION_VALUES));
+});
+
+test('every name the README\'s library column and the docs\' `from \'pacsmine\'` examples use is exported', () => {
+  const missing: string[] = [];
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const pipeline = readme.slice(readme.indexOf('## The pipeline'), readme.indexOf('## ', readme.indexOf('## The pipeline') + 3));
+  for (const row of pipeline.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| stage') && !l.startsWith('|---'))) {
+    const library = row.replace(/\\\|/g, '').split('|')[3] ?? '';
+    for (const m of library.matchAll(/`([A-Za-z_]+)`/g)) if (!(m[1]! in api)) missing.push(`README: ${m[1]}`);
+  }
+  const docs = path.join(ROOT, 'docs');
+  for (const file of readdirSync(docs).filter((f) => f.endsWith('.md'))) {
+    for (const m of readFileSync(path.join(docs, file), 'utf8').matchAll(/import \{([^}]*)\} from 'pacsmine'/g)) {
+      // Values only (`type X` is erased); `...` elides names in prose.
+      for (const name of m[1]!.split(',').map((n) => n.trim()).filter((n) => /^[A-Za-z_]+$/.test(n))) {
+        if (!(name in api)) missing.push(`docs/${file}: ${name}`);
+      }
+    }
+  }
+  assert.deepEqual(missing, []);
 });
