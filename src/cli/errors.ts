@@ -25,6 +25,7 @@ export function translateOptionNames(message: string): string {
 
 /** The command line that runs a stage (for a level, when it runs per level), in backticks. */
 export function stageCommand(stage: string, level: string | undefined): string {
+  if (stage === 'convert') return '`pacsmine images convert` (or `pacsmine ingest-collection`)';
   if (stage === 'train') return level === undefined ? '`pacsmine train --chain`' : `\`pacsmine train --level ${level}\` (or \`pacsmine train --chain\`)`;
   return level === undefined ? `\`pacsmine ${stage}\`` : `\`pacsmine ${stage} --level ${level}\``;
 }

@@ -14,11 +14,21 @@ import { cliMessage, translateOptionNames } from './errors.js';
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'src');
 
 /**
- * file: the number of flag-naming error calls still there, with the reason. Empty: a stage that
- * needs another names it with MissingStageError, and the CLI turns that into the command to run.
- * It may only shrink.
+ * file: the number of flag-naming error calls still there. Empty: a stage that needs another names
+ * it with MissingStageError, and the CLI turns that into the command to run. It may only shrink.
  */
 const KNOWN: Readonly<Record<string, number>> = {};
+
+/**
+ * file: the number of error calls that still name a `pacsmine VERB` command (no flags), with the
+ * reason. It may only shrink: each should become a MissingStageError.
+ */
+const KNOWN_COMMANDS: Readonly<Record<string, number>> = {
+  'keywords/regress.ts': 2, // "run `pacsmine regress` / `pacsmine describe`": the CNN helper's file, being rewritten
+  'embeddings/stage.ts': 1, // an InputError (exit code 1): a MissingStageError would change it to 2
+  'pipeline/dataset.ts': 1, // names two stages (images convert and topics) in one message
+  'store/workspace.ts': 1, // no workspace at all: lists the commands that create one (init or any first stage)
+};
 
 function* sources(dir: string): Generator<string> {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -27,18 +37,23 @@ function* sources(dir: string): Generator<string> {
   }
 }
 
-test('no library error message names a --flag (beyond the known exceptions)', () => {
+test('no library error message names a --flag or a pacsmine command (beyond the known exceptions)', () => {
   const found: Record<string, string[]> = {};
+  const commands: Record<string, string[]> = {};
   for (const file of sources(SRC)) {
     const text = readFileSync(file, 'utf8');
     for (let i = text.indexOf('Error('); i >= 0; i = text.indexOf('Error(', i + 1)) {
       const end = text.indexOf(');', i);
       const call = text.slice(i, end < 0 ? i + 400 : Math.min(end, i + 800));
       if (/(^|[\s('"`/])--[a-z]/.test(call) || /pacsmine [a-z]+ -/.test(call)) (found[path.relative(SRC, file)] ??= []).push(call.slice(0, 120));
+      else if (/`pacsmine [a-z]/.test(call)) (commands[path.relative(SRC, file)] ??= []).push(call.slice(0, 120));
     }
   }
   for (const [file, calls] of Object.entries(found)) {
     assert.ok(calls.length <= (KNOWN[file] ?? 0), `${file}: error messages naming CLI flags (name the option, e.g. "option \`maxPixels\`"):\n${calls.join('\n')}`);
+  }
+  for (const [file, calls] of Object.entries(commands)) {
+    assert.ok(calls.length <= (KNOWN_COMMANDS[file] ?? 0), `${file}: error messages naming a pacsmine command (throw MissingStageError naming the stage):\n${calls.join('\n')}`);
   }
 });
 

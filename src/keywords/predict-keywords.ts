@@ -13,7 +13,7 @@ import type { Workspace } from '../store/workspace.js';
 import type { WordVectors } from '../embeddings/vectors.js';
 import { loadWorkspaceVectors } from '../embeddings/stage.js';
 import { TOPIC_LEVELS, type TopicLevel } from '../topics/stage.js';
-import { OptionsError, describeError } from '../util/errors.js';
+import { MissingStageError, OptionsError, describeError } from '../util/errors.js';
 import { levelModelDir } from '../evaluation/evaluate.js';
 import { argmax } from '../evaluation/metrics.js';
 import { loadManifestEntries, type ManifestEntry } from '../training/manifest.js';
@@ -71,7 +71,7 @@ export function rankCandidates(output: ArrayLike<number>, candidates: readonly s
  */
 export function topicWords(ws: Workspace, level: TopicLevel, count = TOP_WORDS): Map<string, string[]> {
   const has = ws.db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'topics'").pluck().get() as number;
-  if (!has) throw new OptionsError('the workspace has no topics: run `pacsmine topics` first');
+  if (!has) throw new MissingStageError('the workspace has no topics', { stage: 'topics' });
   const rows = ws.db.prepare('SELECT label, parent, top_words FROM topics WHERE level = ?').all(level) as Array<{ label: string; parent: number; top_words: string }>;
   const parentWords = ws.db.prepare("SELECT top_words FROM topics WHERE level = 'document' AND topic = ?").pluck();
   return new Map(rows.map((r) => {
@@ -136,7 +136,7 @@ export async function predictTopics(ws: Workspace, files: readonly string[], opt
 /** Regression outputs (logits) for image files, through the workspace's regression network. */
 export async function regressionOutputsFor(ws: Workspace, files: readonly string[], options: { threads?: number } = {}): Promise<{ outputs: Array<Float32Array | undefined>; dim: number; rejected: Map<number, string> }> {
   const dir = regressionModelDir(ws);
-  if (!existsSync(path.join(dir, 'model.onnx'))) throw new OptionsError('no regression network in the workspace: run `pacsmine regress` first');
+  if (!existsSync(path.join(dir, 'model.onnx'))) throw new MissingStageError('no regression network in the workspace', { stage: 'regress' });
   const meta = readModelMeta(dir) as ClassesFile & { targetDim: number };
   const loaded = await loadFor(meta, files.map((f) => ({ path: path.resolve(f) })));
   const rejected = new Map(loaded.rejects.map((r) => [r.index, r.reason]));
@@ -197,7 +197,7 @@ export async function predictKeywords(ws: Workspace, files: readonly string[], o
   const { levels, topics, rejected } = await predictTopics(ws, files, options);
   const reg = await regressionOutputsFor(ws, files, options);
   if (reg.dim !== 2 * matcher.vectors.vectorSize) {
-    throw new OptionsError(`the regression network gives ${reg.dim} values, the word vectors need ${2 * matcher.vectors.vectorSize}: run \`pacsmine regress\` again`);
+    throw new MissingStageError(`the regression network gives ${reg.dim} values, the word vectors need ${2 * matcher.vectors.vectorSize}`, { stage: 'regress', stale: true });
   }
   for (const [i, reason] of reg.rejected) rejected.set(i, reason);
   const images: ImageKeywords[] = [];

@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { Workspace } from '../store/workspace.js';
 import { sha256FileSync } from '../store/artifacts.js';
 import { codeDigest } from '../util/code-digest.js';
-import { OptionsError } from '../util/errors.js';
+import { MissingStageError, OptionsError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { TOPIC_LEVELS, type TopicLevel } from '../topics/stage.js';
 import { termWords } from '../descriptions/bigrams.js';
@@ -102,7 +102,7 @@ export interface KeywordEvaluation {
 /** Disease words of each key image's own sentences (term hits of its reference window, by the describe stage's statuses). */
 export function imageDiseaseWords(ws: Workspace): Map<string, string[]> {
   const has = ws.db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'term_hits'").pluck().get() as number;
-  if (!has) throw new OptionsError('no disease terms in the workspace: run `pacsmine describe` first');
+  if (!has) throw new MissingStageError('no disease terms in the workspace', { stage: 'describe' });
   const params = ws.stageRecord('describe')?.params as { statuses?: string[] } | undefined;
   const statuses = new Set(params?.statuses ?? ['affirmed', 'uncertain']);
   const rows = ws.db.prepare(`SELECT l.sop_instance_uid AS sop, t.text AS text, t.status AS status FROM links l
@@ -127,7 +127,7 @@ export async function evaluateKeywords(ws: Workspace, o: KeywordEvaluationOption
   const outputs = readRegressionOutputs(ws);
   const matcher = KeywordMatcher.fromWorkspace(ws, topWords);
   const D = matcher.vectors.vectorSize;
-  if (outputs.dim !== 2 * D) throw new OptionsError(`the regression outputs have ${outputs.dim} values, the word vectors need ${2 * D}: run \`pacsmine regress\` again`);
+  if (outputs.dim !== 2 * D) throw new MissingStageError(`the regression outputs have ${outputs.dim} values, the word vectors need ${2 * D}`, { stage: 'regress', stale: true });
   const pathOf = new Map((ws.db.prepare('SELECT sop_instance_uid AS id, path FROM key_image_png').all() as Array<{ id: string; path: string }>).map((r) => [r.id, r.path]));
   const test = outputs.ids.map((id, i) => ({ id, i })).filter((x) => outputs.splits[x.i] === 'test');
   const train = outputs.ids.filter((_, i) => outputs.splits[i] === 'train');
