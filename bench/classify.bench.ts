@@ -14,7 +14,7 @@
  * would have told the network had it not been masked.
  *
  * Flags (--name=value): size (72), crop (64), epochs (10, document), fine-tune-epochs (6), batch (50),
- * lr (0.01), ft-lr (0.001), min-train (10), workers (2), k-document (20), k-second (4), k-sentence (40),
+ * lr (0.01), ft-lr (0.001), min-train (10), workers (1: this thread and one worker), k-document (20), k-second (4), k-sentence (40),
  * seed (1), --skip-torch, --skip-masked, --keep (leave the workspace in the temp folder).
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
@@ -30,7 +30,7 @@ import { buildLevelDataset, type LevelDatasetEntry, type LevelDatasetInfo } from
 import { trainChain } from '../src/training/chain.js';
 import { runTraining } from '../src/training/run.js';
 import { decodeImage, loadManifestEntries, readManifest } from '../src/training/manifest.js';
-import { modelOutputs, readModelMeta } from '../src/training/predict.js';
+import { ImageClassifier } from '../src/training/image-classifier.js';
 import { classificationMetrics } from '../src/evaluation/metrics.js';
 import { baselines } from '../src/evaluation/baselines.js';
 
@@ -42,7 +42,7 @@ const has = (name: string) => process.argv.includes(`--${name}`);
 
 const o = {
   size: flag('size', 72), crop: flag('crop', 64), epochs: flag('epochs', 10), fineTuneEpochs: flag('fine-tune-epochs', 6), batch: flag('batch', 50),
-  lr: flag('lr', 0.01), ftLr: flag('ft-lr', 0.001), minTrain: flag('min-train', 10), workers: flag('workers', 2), seed: flag('seed', 1),
+  lr: flag('lr', 0.01), ftLr: flag('ft-lr', 0.001), minTrain: flag('min-train', 10), workers: flag('workers', 1), seed: flag('seed', 1),
   k: { document: flag('k-document', 20), second: flag('k-second', 4), sentence: flag('k-sentence', 40) },
 };
 const medpix = path.join(sharedDataDir, 'medpix2');
@@ -138,9 +138,10 @@ try {
       device: 'cpu', architecture: 'conv4', manifest, imageSize: o.size, cropSize: o.crop, channels: 1, head: 'softmax', epochs: o.epochs, batchSize: o.batch,
       learningRate: o.lr, seed: o.seed, validationFraction: 0, workers: o.workers, balance: info.document.balance, outDir: out,
     });
-    const meta = readModelMeta(out);
     const test = await loadManifestEntries(entries, dir, { size: o.size, channels: 1, fit: 'pad', filter: (e) => e.split === 'test' });
-    const m = classificationMetrics(await modelOutputs(out, meta, test.data), test.data.labels!, run.classNames);
+    const model = await ImageClassifier.load(out);
+    const m = classificationMetrics(await model.outputs(test.data), test.data.labels!, run.classNames);
+    model.dispose();
     maskedTop1 = m.top1;
     const trainCounts = run.classNames.map((l) => info.document.perClass.find((p) => p.label === l)!.train);
     log(`masked regions only (document): top-1 ${m.top1.toFixed(3)} on ${m.images} test images (majority ${baselines(trainCounts, test.data.labels!, run.classNames, { draws: 1 }).majority.top1.toFixed(3)}) (${elapsed()})`);

@@ -5,8 +5,8 @@
  * Network (docs/gpu-from-node.md's 4-conv net): 4 × [conv3x3 'same' + ReLU + maxpool 2]
  * with 16/32/64/128 channels, flatten, dense to 10 classes; input 128x128x1, batch 32;
  * SGD momentum 0.9, weight decay 5e-4, lr 0.001; random images and labels.
- * Ours: tfjs-backend-wasm (SIMD) with our gradient kernels, data-parallel over --workers
- * engines (default 2: this thread + 1 worker thread); inference through ONNX on onnxruntime-node (2 threads).
+ * Ours: tfjs-backend-wasm (SIMD) with our gradient kernels, data-parallel over this thread and
+ * --workers worker threads (default 1: two engines); inference through ONNX on onnxruntime-node (2 threads).
  * PyTorch: Debian's python3-torch, 2 threads (bench/anchors/torch_train.py).
  * Flags: --steps=N (timed steps, default 8), --workers=N, --size=H (square input),
  * --rounds=N (default 2): the two engines run alternately N times and each keeps its best
@@ -32,7 +32,7 @@ if (!(ARCHITECTURES as readonly string[]).includes(modelArg)) throw new Error(`-
 const architecture = modelArg as Architecture;
 const defaults = { conv4: [128, 1, 32], 'resnet-small': [128, 1, 32], alexnet: [227, 3, 50], vgg16: [224, 3, 50], vgg19: [224, 3, 50] }[architecture];
 const steps = flag('steps', 8);
-const workers = flag('workers', 2);
+const workers = flag('workers', 1);
 const size = flag('size', defaults[0]!);
 const channels = flag('channels', defaults[1]!);
 const batch = flag('batch', defaults[2]!);
@@ -68,7 +68,7 @@ async function ours(): Promise<{ train: number; infer: number; backend: string }
   const infer = (batch * rounds) / ((performance.now() - t) / 1000);
   await predictor.dispose();
   model.dispose();
-  return { train, infer, backend: `${choice.description} × ${workers} engines; inference onnxruntime-node` };
+  return { train, infer, backend: `${choice.description} × ${workers + 1} engines; inference onnxruntime-node` };
 }
 
 const script = readFileSync(new URL('../../bench/anchors/torch_train.py', import.meta.url), 'utf8');

@@ -91,13 +91,20 @@ export type { TermHit } from './ontology/terms.js';
 export { runDescribeStage } from './descriptions/stage.js';
 export type { DescribeStageOptions, DescribeStageResult } from './descriptions/stage.js';
 
-// Datasets, training and evaluation: a dataset per topic level, CNNs (a manifest, or the
-// workspace's levels one by one or as the paper's chain), test scores against baselines,
+// Datasets, training and evaluation: a dataset per topic level, the CNN model classes, training (a
+// manifest, or the workspace's levels one by one or as the paper's chain), test scores against baselines,
 // classification, ONNX prediction, and the synthetic archive's ground truth. docs/training.md
 export { buildLevelDataset } from './datasets/level.js';
 export type { LevelDatasetOptions, LevelDatasetInfo, LevelDatasetEntry } from './datasets/level.js';
 export type { SplitFractions, SplitName } from './datasets/split.js';
 export type { BalanceMode } from './datasets/balance.js';
+// The image model classes (new ImageClassifier(options) / train / infer / save / ImageClassifier.load).
+export { ImageClassifier } from './training/image-classifier.js';
+export type { ImageClassifierOptions, ClassGuess } from './training/image-classifier.js';
+export { ImageRegressor } from './training/image-regressor.js';
+export type { ImageRegressorOptions } from './training/image-regressor.js';
+export type { ImageModel, ImageModelOptions, ImageTrainControl, ImageTrainReport, OutputOptions } from './training/image-model.js';
+export type { ImageModelDescription } from './training/image-model-file.js';
 export { runTraining } from './training/run.js';
 export type { TrainRunOptions, TrainRunResult } from './training/run.js';
 export type { Device, BackendChoice } from './training/backend.js';

@@ -9,7 +9,7 @@ import { BALANCE_MODES, DEFAULT_BALANCE, DEFAULT_BALANCE_POWER } from './dataset
 import { PAPER_FRACTIONS } from './datasets/split.js';
 import { SYNONYM_SCOPES } from './ontology/obo.js';
 import { DEFAULT_MAX_PIXELS } from './images/pixels.js';
-import { maxWorkerCount } from './util/pool.js';
+import { WORKERS_PER_CORE, maxWorkerCount } from './util/worker-count.js';
 
 export const OPTION_VALUES = Object.freeze({
   /** The three topic levels, in chain order (option `level` of the topics, dataset, train and evaluate stages). */
@@ -29,4 +29,5 @@ export const OPTION_VALUES = Object.freeze({
   defaultMaxPixels: DEFAULT_MAX_PIXELS,
   /** The most threads option `workers` (and onnxruntime's `threads`) may ask for on this machine. */
   maxWorkers: maxWorkerCount(),
+  workersPerCore: WORKERS_PER_CORE,
 });

@@ -20,10 +20,10 @@ export function waitOption(): Option {
 
 /**
  * --workers <n>: 0 = work in the main thread (no worker threads); N = up to N threads. The cap
- * (4 per core) keeps a typo from starting thousands of threads.
+ * (maxWorkerCount(), the harness's own) keeps a typo from starting thousands of threads.
  */
 export function workersOption(what: string, defaultText: string): Option {
-  return new Option('--workers <n>', `${what}: 0 = in the main thread, at most ${OPTION_VALUES.maxWorkers} (4 per core); default ${defaultText}`)
+  return new Option('--workers <n>', `${what}: 0 = in the main thread, at most ${OPTION_VALUES.maxWorkers} (${OPTION_VALUES.workersPerCore} per core); default ${defaultText}`)
     .argParser(integerFlag('workers', { min: 0, max: OPTION_VALUES.maxWorkers }));
 }
 

@@ -16,7 +16,8 @@ import { MissingStageError, OptionsError } from '../util/errors.js';
 import type { TopicLevel } from '../topics/stage.js';
 import { readLevelDataset } from '../datasets/level.js';
 import { loadManifestEntries, readManifest } from '../training/manifest.js';
-import { modelOutputs, readModelMeta } from '../training/predict.js';
+import { ImageClassifier } from '../training/image-classifier.js';
+import { IMAGE_MODEL_FILE, readImageModelDescription } from '../training/image-model-file.js';
 import { sha256FileSync } from '../store/artifacts.js';
 import { argmax, classificationMetrics, type ClassificationMetrics } from './metrics.js';
 import { baselines, type Baselines } from './baselines.js';
@@ -112,22 +113,28 @@ export async function evaluateLevel(ws: Workspace, o: EvaluateOptions): Promise<
   const info = readLevelDataset(ws, level);
   if (info === undefined) throw new MissingStageError(`no ${level}-level dataset in the workspace`, { stage: 'dataset', level });
   const modelDir = o.modelDir ?? levelModelDir(ws, level);
-  if (!existsSync(path.join(modelDir, 'classes.json'))) throw new MissingStageError(`no ${level}-level network in ${modelDir} (or give option \`modelDir\`)`, { stage: 'train', level });
-  const meta = readModelMeta(modelDir);
+  if (!existsSync(path.join(modelDir, IMAGE_MODEL_FILE))) throw new MissingStageError(`no ${level}-level network in ${modelDir} (or give option \`modelDir\`)`, { stage: 'train', level });
+  const meta = readImageModelDescription(modelDir).description;
   const classes = meta.classNames;
   if (meta.head !== 'softmax' || classes.join('\u0001') !== info.classes.keptLabels.join('\u0001')) {
     throw new OptionsError(`the network in ${modelDir} knows ${classes.length} classes, the ${level}-level dataset has ${info.classes.kept} others: train it again on this dataset`);
   }
   // A network trained on another version of the dataset (another split) may have trained on these test images.
-  const trainedOn = (meta as { datasetDigest?: unknown }).datasetDigest;
+  const trainedOn = meta.facts['datasetDigest'];
   if (o.modelDir === undefined && typeof trainedOn === 'string' && trainedOn !== info.digest) {
     throw new MissingStageError(`the ${level}-level network was trained on an earlier version of the ${level}-level dataset`, { stage: 'train', level, stale: true });
   }
   const entries = readManifest(info.manifest);
   const [, , c] = meta.inputShape;
-  const test = await loadManifestEntries(entries, path.dirname(info.manifest), { size: meta.imageSize, channels: c === 3 ? 3 : 1, fit: meta.fit ?? 'stretch', filter: (e) => e.split === 'test' });
+  const test = await loadManifestEntries(entries, path.dirname(info.manifest), { size: meta.imageSize, channels: c === 3 ? 3 : 1, fit: meta.fit, filter: (e) => e.split === 'test' });
   if (test.data.numImages === 0) throw new OptionsError(`the ${level}-level dataset has no readable test images (${test.rejects.length} rejected)`);
-  const logits = await modelOutputs(modelDir, meta, test.data, o.threads !== undefined ? { threads: o.threads } : {});
+  const model = await ImageClassifier.load(modelDir);
+  let logits: Float32Array;
+  try {
+    logits = await model.outputs(test.data, o.threads !== undefined ? { threads: o.threads } : {});
+  } finally {
+    model.dispose();
+  }
   const labels = test.data.labels!;
   const metrics = classificationMetrics(logits, labels, classes);
   const trainCounts = classes.map((l) => info.perClass.find((p) => p.label === l)?.train ?? 0);
@@ -154,7 +161,7 @@ export async function evaluateLevel(ws: Workspace, o: EvaluateOptions): Promise<
   writeFileSync(json, content);
   writeFileSync(svg, await confusionSvg(metrics.confusion, classes, { title: `${level} level: confusion on ${metrics.images} test images (rows: true topic)` }));
   const digest = createHash('sha256').update(content).digest('hex');
-  ws.recordStage(evaluateStage(level), { modelDir: record.modelDir }, `${info.digest}:${sha256FileSync(path.join(modelDir, 'model.onnx'))}`, CODE(),
+  ws.recordStage(evaluateStage(level), { modelDir: record.modelDir }, `${info.digest}:${sha256FileSync(path.join(modelDir, IMAGE_MODEL_FILE))}`, CODE(),
     { top1: metrics.top1, top5: metrics.top5, macroF1: metrics.macroF1, images: metrics.images, digest }, { artifacts: [json, svg] });
   const { confusion: _confusion, ...rest } = metrics;
   return { ...rest, level, modelDir, datasetDigest: info.digest, baselines: base, rejected: test.rejects.length, ...(truth ? { truth } : {}), json, svg, digest };

@@ -17,7 +17,10 @@ import { MissingStageError, OptionsError, describeError } from '../util/errors.j
 import { levelModelDir } from '../evaluation/evaluate.js';
 import { argmax } from '../evaluation/metrics.js';
 import { loadManifestEntries, type ManifestEntry } from '../training/manifest.js';
-import { modelOutputs, readModelMeta, type ClassesFile } from '../training/predict.js';
+import { ImageClassifier } from '../training/image-classifier.js';
+import { ImageRegressor } from '../training/image-regressor.js';
+import type { ImageModel } from '../training/image-model.js';
+import { CLASSIFIER_KIND, IMAGE_MODEL_FILE, readImageModelDescription, type ImageModelDescription } from '../training/image-model-file.js';
 import { existsSync } from 'node:fs';
 import { regressionModelDir } from './regress.js';
 
@@ -102,17 +105,27 @@ export interface KeywordsResult {
   levels: TopicLevel[];
 }
 
-/** The trained classifier networks of the workspace, with their metadata. */
-export function levelNetworks(ws: Workspace): Array<{ level: TopicLevel; dir: string; meta: ClassesFile }> {
+/** The trained classifier networks of the workspace, with their descriptions. */
+export function levelNetworks(ws: Workspace): Array<{ level: TopicLevel; dir: string; meta: ImageModelDescription }> {
   return TOPIC_LEVELS.map((level) => ({ level, dir: levelModelDir(ws, level) }))
-    .filter((n) => existsSync(path.join(n.dir, 'model.onnx')) && existsSync(path.join(n.dir, 'classes.json')))
-    .map((n) => ({ ...n, meta: readModelMeta(n.dir) }))
-    .filter((n) => n.meta.head === 'softmax');
+    .filter((n) => existsSync(path.join(n.dir, IMAGE_MODEL_FILE)))
+    .map((n) => ({ ...n, ...readImageModelDescription(n.dir) }))
+    .filter((n) => n.kind === CLASSIFIER_KIND)
+    .map(({ level, dir, description }) => ({ level, dir, meta: description }));
 }
 
 /** Loads images as a network expects them; unreadable ones are reported by index. */
-async function loadFor(meta: ClassesFile, entries: ManifestEntry[]) {
-  return loadManifestEntries(entries, process.cwd(), { size: meta.imageSize, channels: meta.inputShape[2] === 3 ? 3 : 1, unlabelled: true, fit: meta.fit ?? 'pad' });
+async function loadFor(meta: ImageModelDescription, entries: ManifestEntry[]) {
+  return loadManifestEntries(entries, process.cwd(), { size: meta.imageSize, channels: meta.inputShape[2] === 3 ? 3 : 1, unlabelled: true, fit: meta.fit });
+}
+
+/** A saved model's outputs for `data`; the model is freed afterwards. */
+async function outputsOf(model: ImageModel, data: Parameters<ImageModel['outputs']>[0], threads: number | undefined): Promise<Float32Array> {
+  try {
+    return await model.outputs(data, threads !== undefined ? { threads } : {});
+  } finally {
+    model.dispose();
+  }
 }
 
 /** Each image's topic at every level with a trained classifier (undefined where its file could not be read). */
@@ -127,7 +140,7 @@ export async function predictTopics(ws: Workspace, files: readonly string[], opt
     for (const r of loaded.rejects) rejected.set(r.index, r.reason);
     if (loaded.data.numImages === 0) continue;
     const K = n.meta.classNames.length;
-    const logits = await modelOutputs(n.dir, n.meta, loaded.data, options.threads !== undefined ? { threads: options.threads } : {});
+    const logits = await outputsOf(await ImageClassifier.load(n.dir), loaded.data, options.threads);
     loaded.kept.forEach((index, i) => { topics[index]![n.level] = n.meta.classNames[argmax(logits.subarray(i * K, (i + 1) * K))]!; });
   }
   return { levels: networks.map((n) => n.level), topics, rejected };
@@ -136,17 +149,17 @@ export async function predictTopics(ws: Workspace, files: readonly string[], opt
 /** Regression outputs (logits) for image files, through the workspace's regression network. */
 export async function regressionOutputsFor(ws: Workspace, files: readonly string[], options: { threads?: number } = {}): Promise<{ outputs: Array<Float32Array | undefined>; dim: number; rejected: Map<number, string> }> {
   const dir = regressionModelDir(ws);
-  if (!existsSync(path.join(dir, 'model.onnx'))) throw new MissingStageError('no regression network in the workspace', { stage: 'regress' });
-  const meta = readModelMeta(dir) as ClassesFile & { targetDim: number };
+  if (!existsSync(path.join(dir, IMAGE_MODEL_FILE))) throw new MissingStageError('no regression network in the workspace', { stage: 'regress' });
+  const meta = readImageModelDescription(dir).description;
   const loaded = await loadFor(meta, files.map((f) => ({ path: path.resolve(f) })));
   const rejected = new Map(loaded.rejects.map((r) => [r.index, r.reason]));
   const outputs: Array<Float32Array | undefined> = files.map(() => undefined);
   if (loaded.data.numImages > 0) {
-    const all = await modelOutputs(dir, meta, loaded.data, options.threads !== undefined ? { threads: options.threads } : {});
+    const all = await outputsOf(await ImageRegressor.load(dir), loaded.data, options.threads);
     const dim = all.length / loaded.data.numImages;
     loaded.kept.forEach((index, i) => { outputs[index] = all.slice(i * dim, (i + 1) * dim); });
   }
-  return { outputs, dim: meta.targetDim, rejected };
+  return { outputs, dim: meta.numOutputs, rejected };
 }
 
 /** Matches topic words against regression outputs: the keyword step alone, for outputs already computed. */

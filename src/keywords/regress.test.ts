@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Workspace } from '../store/workspace.js';
 import { buildLevelDataset } from '../datasets/level.js';
 import { trainLevel } from '../training/chain.js';
-import { readModelMeta } from '../training/predict.js';
+import { readImageModelDescription } from '../training/image-model-file.js';
 import { trainRegression, readRegressionOutputs, REGRESS_STAGE } from './regress.js';
 import { cosine } from './predict-keywords.js';
 import { TOPIC_BIGRAMS, writeKeywordFixture } from '../../testing/keyword-fixture.js';
@@ -36,9 +36,10 @@ test('the regression CNN: fine-tuned from the document classifier on training ro
     assert.equal(r.numValidationRows, r.counts.rows.validation);
     assert.ok(r.counts.rows.test > 0 && r.counts.imagesWithoutBigrams.train > 0);
     assert.ok(r.epochs.at(-1)!.trainLoss < r.epochs[0]!.trainLoss, `loss ${r.epochs[0]!.trainLoss} -> ${r.epochs.at(-1)!.trainLoss}`);
-    const meta = readModelMeta(r.modelDir) as ReturnType<typeof readModelMeta> & { targetDim: number };
+    const { kind, description: meta } = readImageModelDescription(r.modelDir);
+    assert.equal(kind, 'image-regressor');
     assert.equal(meta.head, 'sigmoid');
-    assert.equal(meta.targetDim, 2 * D);
+    assert.equal(meta.numOutputs, 2 * D);
     assert.ok(existsSync(path.join(r.modelDir, 'model.onnx')));
 
     // Outputs for every key image of the split, with or without a bigram.

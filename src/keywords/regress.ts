@@ -11,7 +11,8 @@
  * outputs (logits ẑ, the estimate of Z) for every key image of the split go to
  * artifacts/keywords/outputs.pacsmine, which keyword evaluation and search read.
  *
- * Files: artifacts/models/regression/ (model.json, weights.bin, model.onnx, classes.json),
+ * The stage is an adapter from the workspace to ImageRegressor (src/training/image-regressor.ts).
+ * Files: artifacts/models/regression/ (model.pacsmine, and model.onnx for other tools),
  * artifacts/keywords/{regression.json, regression-targets.pacsmine, outputs.pacsmine}.
  */
 import { createHash } from 'node:crypto';
@@ -27,12 +28,12 @@ import type { SplitName } from '../datasets/split.js';
 import { readSplit } from '../datasets/workspace-split.js';
 import { trainedModelDir } from '../training/chain.js';
 import { decodeImage } from '../training/manifest.js';
-import { modelOutputs, readModelMeta, type ClassesFile } from '../training/predict.js';
 import type { ImageDataset } from '../training/data.js';
-import { useDevice, type Device } from '../training/backend.js';
-import { trainModel, type EpochRecord } from '../training/trainer.js';
-import { loadLayersModel, NEW_LAYER_LR, replaceHead, saveLayersModel } from '../training/model-io.js';
-import { exportOnnx } from '../training/onnx-export.js';
+import type { Device } from '../training/backend.js';
+import type { EpochRecord } from '../training/trainer.js';
+import { ImageRegressor } from '../training/image-regressor.js';
+import { IMAGE_MODEL_FILE, readImageModelDescription, type ImageModelDescription } from '../training/image-model-file.js';
+import type { Progress } from '../util/progress.js';
 import { regressionManifest, writeRegressionManifest, type RegressionCounts } from './targets.js';
 
 /** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
@@ -41,7 +42,7 @@ const CODE = (): string => codeDigest('keywords', 'training', 'embeddings', 'dat
 export const REGRESS_STAGE = 'regress';
 
 export interface RegressionOptions {
-  /** The network to fine-tune (a tfjs layers folder). Default: the workspace's document-level classifier. */
+  /** The network to fine-tune (a saved image classifier's folder). Default: the workspace's document-level classifier. */
   from?: string;
   /** s of the targets g(s·Z) (targets.ts): a number, or 'auto' (default: vocabulary elements of RMS 1). */
   targetScale?: number | 'auto';
@@ -55,6 +56,7 @@ export interface RegressionOptions {
   patience?: number;
   force?: boolean;
   signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
   onEpoch?: (r: EpochRecord) => void;
 }
 
@@ -116,7 +118,7 @@ function digestDir(dir: string, files: readonly string[]): string {
 }
 
 /** Decodes each image once; rejects are listed, not thrown. */
-async function decodeAll(images: Array<{ id: string; path: string }>, meta: ClassesFile): Promise<{ pixels: Uint8Array; kept: number[]; rejected: Array<{ id: string; reason: string }> }> {
+async function decodeAll(images: Array<{ id: string; path: string }>, meta: ImageModelDescription): Promise<{ pixels: Uint8Array; kept: number[]; rejected: Array<{ id: string; reason: string }> }> {
   const size = meta.imageSize;
   const channels = meta.inputShape[2] === 3 ? 3 : 1;
   const per = size * size * channels;
@@ -125,7 +127,7 @@ async function decodeAll(images: Array<{ id: string; path: string }>, meta: Clas
   const rejected: Array<{ id: string; reason: string }> = [];
   for (let i = 0; i < images.length; i++) {
     try {
-      pixels.set(await decodeImage(images[i]!.path, size, channels, meta.fit ?? 'pad'), kept.length * per);
+      pixels.set(await decodeImage(images[i]!.path, size, channels, meta.fit), kept.length * per);
       kept.push(i);
     } catch (error) {
       rejected.push({ id: images[i]!.id, reason: describeError(error) });
@@ -138,12 +140,12 @@ async function decodeAll(images: Array<{ id: string; path: string }>, meta: Clas
 export async function trainRegression(ws: Workspace, o: RegressionOptions = {}): Promise<RegressionResult> {
   const from = o.from ?? trainedModelDir(ws, 'document');
   if (from === undefined) throw new OptionsError('the regression CNN is fine-tuned from the document-level classifier: train it first (the train stage at the document level), or give option `from`');
-  const parentDir = from.endsWith('.json') ? path.dirname(from) : from;
-  const parent = readModelMeta(parentDir);
+  const parentDir = from.endsWith('.pacsmine') ? path.dirname(from) : from;
+  const parent = readImageModelDescription(parentDir).description;
   const vectors = loadWorkspaceVectors(ws);
   const manifest = regressionManifest(ws, vectors, o.targetScale !== undefined ? { scale: o.targetScale } : {});
-  const { signal: _s, onEpoch: _e, force, ...params } = o;
-  const inputDigest = `${manifest.digest}:${digestDir(parentDir, ['model.json', 'weights.bin'])}`;
+  const { signal: _s, onEpoch: _e, onProgress: _p, force, ...params } = o;
+  const inputDigest = `${manifest.digest}:${digestDir(parentDir, [IMAGE_MODEL_FILE])}`;
   if (!force && ws.isUpToDate(REGRESS_STAGE, params, inputDigest, CODE())) {
     return { ...(ws.stageRecord(REGRESS_STAGE)!.summary as RegressionResult), upToDate: true };
   }
@@ -175,31 +177,29 @@ export async function trainRegression(ws: Workspace, o: RegressionOptions = {}):
   const validationRows = rowsOf('validation');
   if (trainRows.length === 0) throw new OptionsError('no training image with a bigram target could be read');
 
-  const choice = await useDevice(o.device ?? 'cpu');
-  const model = replaceHead(await loadLayersModel(parentDir), { numOutputs: D2, seed: o.seed ?? 1 });
-  const [ch, cw] = parent.inputShape;
-  const report = await trainModel(model, datasetOf(trainRows), {
-    head: 'sigmoid', epochs: o.epochs ?? 10, batchSize: o.batchSize ?? 50, learningRate: o.learningRate ?? 0.001, seed: o.seed ?? 1,
-    workers: o.workers ?? 0, lrMultipliers: { ...NEW_LAYER_LR },
-    ...(ch !== h || cw !== w ? { crop: [ch, cw] as [number, number] } : {}),
-    ...(validationRows.length > 0 ? { validation: datasetOf(validationRows) } : {}),
-    ...(o.patience !== undefined ? { patience: o.patience } : {}),
-    ...(o.signal !== undefined ? { signal: o.signal } : {}),
-    ...(o.onEpoch !== undefined ? { onEpoch: o.onEpoch } : {}),
-  });
   const modelDir = regressionModelDir(ws);
-  await saveLayersModel(model, modelDir);
-  writeFileSync(path.join(modelDir, 'model.onnx'), await exportOnnx(model));
-  const meta: ClassesFile & Record<string, unknown> = {
-    head: 'sigmoid', classNames: [], inputShape: parent.inputShape, imageSize: parent.imageSize, fit: parent.fit ?? 'pad',
-    targetDim: D2, vectorSize: D2 / 2, target: 'sigmoid(scale * (word1 vector ++ word2 vector))', targetScale: manifest.scale, from: path.relative(ws.dir, parentDir) || parentDir, manifestDigest: manifest.digest,
-  };
-  writeFileSync(path.join(modelDir, 'classes.json'), JSON.stringify(meta));
-  model.dispose();
-
-  // Outputs (logits) for every readable key image of the split.
-  const all: ImageDataset = { numImages: decoded.kept.length, imageShape: [h, w, c], pixels: decoded.pixels, pixelScale: 1 / 255 };
-  const outputs = await modelOutputs(modelDir, meta, all);
+  const model = new ImageRegressor({
+    from: parentDir, targetDim: D2, fit: parent.fit, epochs: o.epochs ?? 10, batchSize: o.batchSize ?? 50, learningRate: o.learningRate ?? 0.001, seed: o.seed ?? 1, device: o.device ?? 'cpu',
+    ...(o.workers !== undefined ? { workers: o.workers } : {}),
+    ...(o.patience !== undefined ? { patience: o.patience } : {}),
+    facts: { vectorSize: D2 / 2, target: 'sigmoid(scale * (word1 vector ++ word2 vector))', targetScale: manifest.scale, from: path.relative(ws.dir, parentDir) || parentDir, manifestDigest: manifest.digest },
+  });
+  let report: Awaited<ReturnType<ImageRegressor['train']>>;
+  let outputs: Float32Array;
+  try {
+    report = await model.train(datasetOf(trainRows), {
+      ...(validationRows.length > 0 ? { validation: datasetOf(validationRows) } : {}),
+      ...(o.signal !== undefined ? { signal: o.signal } : {}),
+      ...(o.onProgress !== undefined ? { onProgress: o.onProgress } : {}),
+      ...(o.onEpoch !== undefined ? { onEpoch: o.onEpoch } : {}),
+    });
+    await model.save(modelDir);
+    writeFileSync(path.join(modelDir, 'model.onnx'), await model.exportOnnx());
+    // Outputs (logits) for every readable key image of the split.
+    outputs = await model.outputs({ numImages: decoded.kept.length, imageShape: [h, w, c], pixels: decoded.pixels, pixelScale: 1 / 255 });
+  } finally {
+    model.dispose();
+  }
   const ids = decoded.kept.map((k) => images[k]!.id);
   const outputsFile = regressionOutputsPath(ws);
   writeArtifact(outputsFile, {
@@ -207,12 +207,12 @@ export async function trainRegression(ws: Workspace, o: RegressionOptions = {}):
     arrays: { outputs: { data: outputs, shape: [ids.length, D2] } },
   });
 
-  const digest = createHash('sha256').update(readFileSync(path.join(modelDir, 'weights.bin'))).update(readFileSync(outputsFile)).digest('hex');
+  const digest = createHash('sha256').update(readFileSync(path.join(modelDir, IMAGE_MODEL_FILE))).update(readFileSync(outputsFile)).digest('hex');
   const result: RegressionResult = {
     modelDir, from: parentDir, outputs: D2, targetScale: manifest.scale, counts: manifest.counts, numTrainRows: trainRows.length, numValidationRows: validationRows.length,
     epochs: report.epochs, bestEpoch: report.bestEpoch,
     imagesPerSecond: report.epochs.reduce((a, e) => a + e.imagesPerSecond, 0) / Math.max(1, report.epochs.length),
-    rejected: decoded.rejected, imagesWithOutputs: ids.length, backend: choice.description, digest,
+    rejected: decoded.rejected, imagesWithOutputs: ids.length, backend: report.backend, digest,
   };
   ws.recordStage(REGRESS_STAGE, params, inputDigest, CODE(), result, { artifacts: [...filesUnder(modelDir), outputsFile, manifestPaths.manifest, manifestPaths.targets] });
   return result;

@@ -22,6 +22,7 @@ import { TOPIC_LEVELS, type TopicLevel } from '../topics/stage.js';
 import { termWords } from '../descriptions/bigrams.js';
 import { workspaceModelPath } from '../embeddings/stage.js';
 import { levelModelDir } from '../evaluation/evaluate.js';
+import { IMAGE_MODEL_FILE } from '../training/image-model-file.js';
 import { KeywordMatcher, predictTopics, TOP_WORDS, type LevelKeyword } from './predict-keywords.js';
 import { readRegressionOutputs, regressionOutputsPath } from './regress.js';
 import type { Ontology, SynonymScope } from '../ontology/obo.js';
@@ -226,7 +227,7 @@ export async function evaluateKeywords(ws: Workspace, o: KeywordEvaluationOption
     for (const r of rows) insert.run(...r);
   })();
   const inputs = createHash('sha256').update(sha256FileSync(regressionOutputsPath(ws))).update(sha256FileSync(workspaceModelPath(ws)));
-  for (const level of levels) inputs.update(sha256FileSync(path.join(levelModelDir(ws, level), 'model.onnx')));
+  for (const level of levels) inputs.update(sha256FileSync(path.join(levelModelDir(ws, level), IMAGE_MODEL_FILE)));
   if (o.truth) for (const [k, v] of [...o.truth].sort(([a], [b]) => (a < b ? -1 : 1))) inputs.update(`${k}\0${v.join(' ')}\n`);
   if (vocabulary) inputs.update([...vocabulary].sort().join('\n'));
   ws.recordStage(KEYWORDS_STAGE, { topWords, ks, seed: o.seed ?? 1, truth: o.truth !== undefined, diseaseVocabulary: vocabulary?.size ?? null }, inputs.digest('hex'), CODE(),

@@ -107,6 +107,15 @@ export async function useDevice(device: Device = 'auto'): Promise<BackendChoice>
   return choice;
 }
 
+/**
+ * `device`'s backend when given; otherwise the one this process already started, or the CPU's.
+ * For loading and applying a saved network, which runs on whatever backend is at hand.
+ */
+export async function ensureBackend(device?: Device): Promise<BackendChoice> {
+  if (device !== undefined) return useDevice(device);
+  return current ?? useDevice('cpu');
+}
+
 /** For tests: the pure-JS reference backend (slow), to check our kernels against. */
 export async function useReferenceCpu(): Promise<void> {
   await tf.setBackend('cpu');

@@ -7,12 +7,13 @@
  * the new one). Every level uses the workspace's one split, so no level's test image was a
  * training image of the level it was fine-tuned from.
  *
- * Stage `train:<level>`; the network goes to artifacts/models/<level>/ (model.json, weights.bin,
- * model.onnx, classes.json).
+ * Stage `train:<level>`, an adapter from the workspace to ImageClassifier (through runTraining);
+ * the network goes to artifacts/models/<level>/ (model.pacsmine, and model.onnx for other tools).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { IMAGE_MODEL_FILE, readImageModelDescription } from './image-model-file.js';
 import type { Workspace } from '../store/workspace.js';
 import { filesUnder } from '../store/artifacts.js';
 import { MissingStageError, OptionsError } from '../util/errors.js';
@@ -24,6 +25,7 @@ import type { Architecture } from './architectures.js';
 import type { Device } from './backend.js';
 import type { EpochRecord } from './trainer.js';
 import { codeDigest } from '../util/code-digest.js';
+import type { Progress } from '../util/progress.js';
 
 /** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
 const CODE = (): string => codeDigest('training', 'datasets', 'store', 'util');
@@ -31,8 +33,8 @@ const CODE = (): string => codeDigest('training', 'datasets', 'store', 'util');
 export interface LevelTrainOptions {
   level: TopicLevel;
   /**
-   * Start from this network (a tfjs layers folder or model.json): the user's weights at the
-   * document level, the level above in the chain. Undefined: from scratch.
+   * Start from this network (a saved model's folder, or a tfjs layers folder or model.json): the
+   * user's weights at the document level, the level above in the chain. Undefined: from scratch.
    */
   from?: string;
   /**
@@ -57,6 +59,8 @@ export interface LevelTrainOptions {
   patience?: number;
   onEpoch?: (level: TopicLevel, r: EpochRecord) => void;
   signal?: AbortSignal;
+  /** One Progress value per training step (stage 'train'). */
+  onProgress?: (p: Progress) => void;
   /** Train again even when the saved network is up to date (same dataset, options and starting weights). */
   force?: boolean;
 }
@@ -68,7 +72,7 @@ export interface LevelTrainResult extends Omit<TrainRunResult, 'outDir'> {
   learningRate: number;
   /** Mean training throughput over the epochs. */
   imagesPerSecond: number;
-  /** SHA-256 of the saved weights and class list. */
+  /** SHA-256 of the saved model file (weights, class list and description). */
   digest: string;
   /** The saved network was up to date and was not trained again. */
   upToDate?: boolean;
@@ -90,20 +94,18 @@ export function trainedLevels(ws: Workspace): TopicLevel[] {
 /** The workspace's trained network of a level, if there is one. */
 export function trainedModelDir(ws: Workspace, level: TopicLevel): string | undefined {
   const dir = levelModelDir(ws, level);
-  return existsSync(path.join(dir, 'model.json')) ? dir : undefined;
+  return existsSync(path.join(dir, IMAGE_MODEL_FILE)) ? dir : undefined;
 }
 
 function digestModel(dir: string): string {
-  const h = createHash('sha256');
-  for (const f of ['weights.bin', 'classes.json']) h.update(readFileSync(path.join(dir, f)));
-  return h.digest('hex');
+  return createHash('sha256').update(readFileSync(path.join(dir, IMAGE_MODEL_FILE))).digest('hex');
 }
 
-/** The starting weights' digest (a layers folder or its model.json), so a changed parent retrains its children. */
+/** The starting weights' digest (a saved model, or a layers folder or its model.json), so a changed parent retrains its children. */
 function digestFrom(from: string): string {
-  const dir = from.endsWith('.json') ? path.dirname(from) : from;
+  const dir = from.endsWith('.json') || from.endsWith('.pacsmine') ? path.dirname(from) : from;
   const h = createHash('sha256');
-  for (const f of ['model.json', 'weights.bin']) if (existsSync(path.join(dir, f))) h.update(readFileSync(path.join(dir, f)));
+  for (const f of [IMAGE_MODEL_FILE, 'model.json', 'weights.bin']) if (existsSync(path.join(dir, f))) h.update(readFileSync(path.join(dir, f)));
   return h.digest('hex');
 }
 
@@ -112,10 +114,10 @@ function digestFrom(from: string): string {
  * after the split changed, its training images may be test images of the level below.
  */
 function checkParent(ws: Workspace, from: string): void {
-  const dir = path.resolve(from.endsWith('.json') ? path.dirname(from) : from);
+  const dir = path.resolve(from.endsWith('.json') || from.endsWith('.pacsmine') ? path.dirname(from) : from);
   // Only this workspace's networks: a user's weights or another workspace's network are theirs to vouch for.
-  if (path.relative(ws.dir, dir).startsWith('..') || !existsSync(path.join(dir, 'classes.json'))) return;
-  const meta = JSON.parse(readFileSync(path.join(dir, 'classes.json'), 'utf8')) as { level?: unknown; datasetDigest?: unknown };
+  if (path.relative(ws.dir, dir).startsWith('..') || !existsSync(path.join(dir, IMAGE_MODEL_FILE))) return;
+  const meta = readImageModelDescription(dir).description.facts as { level?: unknown; datasetDigest?: unknown };
   if (typeof meta.level !== 'string' || typeof meta.datasetDigest !== 'string' || !TOPIC_LEVELS.includes(meta.level as TopicLevel)) return;
   const current = readLevelDataset(ws, meta.level as TopicLevel);
   if (current !== undefined && current.digest !== meta.datasetDigest) {
@@ -138,7 +140,7 @@ export async function trainLevel(ws: Workspace, o: LevelTrainOptions): Promise<L
   const learningRate = o.from !== undefined ? (o.fineTuneLearningRate ?? 0.001) : (o.learningRate ?? 0.01);
   const outDir = levelModelDir(ws, level);
   if (o.from !== undefined) checkParent(ws, o.from);
-  const { onEpoch: _e, signal: _s, force, fromParent: _p, ...params } = o;
+  const { onEpoch: _e, signal: _s, onProgress: _p, fromParent: _fp, force, ...params } = o;
   const inputDigest = `${info.digest}:${o.from !== undefined ? digestFrom(o.from) : 'scratch'}`;
   if (!force && ws.isUpToDate(trainStage(level), params, inputDigest, CODE())) {
     return { ...(ws.stageRecord(trainStage(level))!.summary as LevelTrainResult), upToDate: true };
@@ -152,6 +154,7 @@ export async function trainLevel(ws: Workspace, o: LevelTrainOptions): Promise<L
     ...(o.workers !== undefined ? { workers: o.workers } : {}),
     ...(o.patience !== undefined ? { patience: o.patience } : {}),
     ...(o.signal !== undefined ? { signal: o.signal } : {}),
+    ...(o.onProgress !== undefined ? { onProgress: o.onProgress } : {}),
     ...(o.onEpoch !== undefined ? { onEpoch: (r: EpochRecord) => o.onEpoch!(level, r) } : {}),
   });
   const { outDir: _saved, ...rest } = run;

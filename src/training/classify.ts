@@ -9,9 +9,8 @@ import type { Workspace } from '../store/workspace.js';
 import { TOPIC_LEVELS, type TopicLevel } from '../topics/stage.js';
 import { MissingStageError, describeError } from '../util/errors.js';
 import { loadManifestEntries } from './manifest.js';
-import { modelOutputs, readModelMeta } from './predict.js';
 import { trainedModelDir } from './chain.js';
-import { softmaxRows, topK } from '../evaluation/metrics.js';
+import { ImageClassifier } from './image-classifier.js';
 
 export interface TopicGuess {
   label: string;
@@ -45,18 +44,20 @@ export async function classifyImages(ws: Workspace, files: readonly string[], op
   const rejected = new Map<number, string>();
   const entries = files.map((f) => ({ path: path.resolve(f) }));
   for (const level of levels) {
-    const dir = trainedModelDir(ws, level)!;
-    const meta = readModelMeta(dir);
-    const loaded = await loadManifestEntries(entries, process.cwd(), { size: meta.imageSize, channels: meta.inputShape[2] === 3 ? 3 : 1, unlabelled: true, fit: meta.fit ?? 'stretch' });
-    for (const r of loaded.rejects) rejected.set(r.index, r.reason);
-    if (loaded.data.numImages === 0) continue;
-    const K = meta.classNames.length;
-    const probs = softmaxRows(await modelOutputs(dir, meta, loaded.data, options.threads !== undefined ? { threads: options.threads } : {}), K);
-    const words = keywordsOf(ws, level, options.keywords ?? 10);
-    loaded.kept.forEach((index, i) => {
-      const row = probs.subarray(i * K, (i + 1) * K);
-      images[index]!.levels[level] = topK(row, Math.min(top, K)).map((j) => ({ label: meta.classNames[j]!, probability: row[j]!, keywords: words.get(meta.classNames[j]!) ?? [] }));
-    });
+    const model = await ImageClassifier.load(trainedModelDir(ws, level)!);
+    try {
+      const d = model.description;
+      const loaded = await loadManifestEntries(entries, process.cwd(), { size: d.imageSize, channels: d.inputShape[2] === 3 ? 3 : 1, unlabelled: true, fit: d.fit });
+      for (const r of loaded.rejects) rejected.set(r.index, r.reason);
+      if (loaded.data.numImages === 0) continue;
+      const guesses = await model.infer(loaded.data, { top, ...(options.threads !== undefined ? { threads: options.threads } : {}) });
+      const words = keywordsOf(ws, level, options.keywords ?? 10);
+      loaded.kept.forEach((index, i) => {
+        images[index]!.levels[level] = guesses[i]!.map((g) => ({ ...g, keywords: words.get(g.label) ?? [] }));
+      });
+    } finally {
+      model.dispose();
+    }
   }
   return {
     images: images.filter((_, i) => !rejected.has(i)),

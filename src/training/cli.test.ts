@@ -47,7 +47,7 @@ test('train --manifest --out saves a network that predict uses to label the imag
     const trained = JSON.parse(t.stdout) as { numTrain: number; numValidation: number; classNames: string[] };
     assert.equal(trained.numTrain + trained.numValidation, 12);
     assert.deepEqual([...trained.classNames].sort(), ['bright', 'dark']);
-    for (const f of ['model.json', 'model.onnx', 'classes.json']) assert.ok(fs.existsSync(path.join(out, f)), f);
+    for (const f of ['model.pacsmine', 'model.onnx']) assert.ok(fs.existsSync(path.join(out, f)), f);
 
     const p = pacsmine(['predict', '--model', out, '--manifest', path.join(dir, 'label.json'), '--threads', '1', '--json']);
     assert.equal(p.status, 0, p.stderr);

@@ -1,40 +1,15 @@
 /**
- * Networks on disk in the tfjs layers format (model.json + weights .bin files): what
+ * Importing networks in the tfjs layers format (model.json + weights .bin files): what
  * `tensorflowjs_converter --input_format keras` writes from a Keras model, so a user can
- * bring ImageNet weights (e.g. Keras VGG16/VGG19) as local files. Nothing is downloaded.
+ * bring ImageNet weights (e.g. Keras VGG16/VGG19) as local files to fine-tune (option `from` of
+ * the image models). Nothing is downloaded. pacsmine saves its own networks as one artifact
+ * (image-model-file.ts), never in this format.
  * Also: cutting a network's classifier off and putting a new head on (transfer learning).
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { tf } from './backend.js';
 import { FormatError, OptionsError } from '../util/errors.js';
-import { packageVersion } from '../util/version.js';
-
-/** Saves to `dir`/model.json + `dir`/weights.bin (atomically: temp dir, then rename). */
-export async function saveLayersModel(model: tf.LayersModel, dir: string): Promise<void> {
-  const target = path.resolve(dir);
-  const tmp = `${target}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    const data = artifacts.weightData;
-    const buffers = data === undefined ? [] : Array.isArray(data) ? data : [data];
-    const bytes = Buffer.concat(buffers.map((b) => Buffer.from(b)));
-    writeFileSync(path.join(tmp, 'weights.bin'), bytes);
-    writeFileSync(path.join(tmp, 'model.json'), JSON.stringify({
-      format: 'layers-model',
-      generatedBy: `pacsmine ${packageVersion}`,
-      convertedBy: null,
-      modelTopology: artifacts.modelTopology,
-      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
-    }));
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  const old = `${target}.old-${process.pid}`;
-  if (existsSync(target)) renameSync(target, old);
-  renameSync(tmp, target);
-  rmSync(old, { recursive: true, force: true });
-}
 
 interface ModelJson {
   modelTopology?: object;

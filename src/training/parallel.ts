@@ -1,76 +1,36 @@
 /**
- * Data-parallel gradients on CPU: the wasm backend runs one thread in Node, so N engines
- * work on contiguous slices of every batch: this thread's own (slice 0, on the master
- * weights, so it needs no copy) and N-1 worker threads, each with its own wasm engine. The
- * batch and the weights travel through SharedArrayBuffers; each worker writes its
- * slice-mean gradients into its own region, and this thread averages all slices weighted
- * by their size, so the result is the full-batch mean gradient up to float rounding.
- * (One engine fewer than threads-only saves a whole wasm heap and JS isolate.)
+ * Data-parallel gradients on CPU: the wasm backend runs one thread in Node, so each batch is cut
+ * into contiguous slices, one for this thread (slice 0, on the master weights, so it needs no
+ * copy) and one for each of `workers` gradient workers (grad-service.ts, each with its own wasm
+ * engine) on the shared harness (util/workers.ts, stage 'train' or 'regress'). The batch and the
+ * weights travel through SharedArrayBuffers; each worker writes its slice-mean gradients into its
+ * own region, and this thread averages all slices weighted by their size, so the result is the
+ * full-batch mean gradient up to float rounding, the same for a given number of slices.
+ * A worker that crashes, exits or throws fails the step with a WorkerError naming the stage and
+ * the worker; aborting the signal fails it with CancelledError; no thread outlives the engine.
  */
-import { Worker } from 'node:worker_threads';
 import { tf } from './backend.js';
 import type { Batch } from './data.js';
 import type { EngineContext, GradientEngine } from './engine.js';
 import { addMeanGradients } from './gradients.js';
 import { heapView } from './kernels/heap-kernels.js';
+import { WorkerGroup } from '../util/workers.js';
 import { WorkerError } from '../util/errors.js';
+import type { GradWorkerData, StepReply, StepRequest } from './grad-service.js';
 
-export interface WorkerInit {
-  modelJson: string;
-  head: EngineContext['head'];
-  inputShape: [number, number, number];
-  numOutputs: number;
-  varSizes: number[];
-  weights: SharedArrayBuffer;
-  images: SharedArrayBuffer;
-  labels: SharedArrayBuffer;
-  targets: SharedArrayBuffer;
-  grads: SharedArrayBuffer;
-  workerIndex: number;
-  microBatch: number;
-  classWeights?: Float32Array;
+export interface WorkerPoolOptions {
+  /** Gradient worker threads (≥ 1); the batch is cut into workers + 1 slices. */
+  workers: number;
+  /** The largest batch the shared buffers hold. */
+  maxBatch: number;
+  /** Named in worker errors: 'train', 'regress'. */
+  stage: string;
+  signal?: AbortSignal;
 }
 
-export interface StepRequest {
-  type: 'step';
-  start: number;
-  count: number;
-  weightsVersion: number;
-  stepSeed: number;
-}
-
-export type WorkerReply = { type: 'ready' } | { type: 'done'; loss: number } | { type: 'error'; message: string };
-
-class PoolWorker {
-  readonly worker: Worker;
-  #pending: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void } | undefined;
-
-  constructor(init: WorkerInit) {
-    this.worker = new Worker(new URL('./grad.worker.js', import.meta.url), { workerData: init });
-    this.worker.on('message', (m: WorkerReply) => {
-      const p = this.#pending;
-      this.#pending = undefined;
-      if (m.type === 'error') p?.reject(new WorkerError(`gradient worker ${init.workerIndex} failed: ${m.message}`));
-      else p?.resolve(m);
-    });
-    this.worker.on('error', (e) => {
-      const p = this.#pending;
-      this.#pending = undefined;
-      p?.reject(new WorkerError(`gradient worker ${init.workerIndex} crashed`, { cause: e }));
-    });
-  }
-
-  next(): Promise<WorkerReply> {
-    return new Promise((resolve, reject) => {
-      this.#pending = { resolve, reject };
-    });
-  }
-}
-
-/** `numEngines` engines in all: this thread plus numEngines-1 gradient workers. */
-export async function workerPoolEngine(ctx: EngineContext, numEngines: number, maxBatch = 512): Promise<GradientEngine> {
-  const numWorkers = Math.max(1, numEngines - 1);
-  const mainShare = numEngines >= 2;
+/** This thread plus `workers` gradient workers. */
+export async function workerPoolEngine(ctx: EngineContext, options: WorkerPoolOptions): Promise<GradientEngine> {
+  const { workers, maxBatch, stage } = options;
   const varSizes = ctx.vars.map((v) => v.size);
   const numParams = varSizes.reduce((a, b) => a + b, 0);
   const [h, w, c] = ctx.inputShape;
@@ -80,19 +40,17 @@ export async function workerPoolEngine(ctx: EngineContext, numEngines: number, m
   const imagesSab = new SharedArrayBuffer(maxBatch * perImage * 4);
   const labelsSab = new SharedArrayBuffer(maxBatch * 4);
   const targetsSab = new SharedArrayBuffer(ctx.head === 'sigmoid' ? maxBatch * ctx.numOutputs * 4 : 4);
-  const gradsSab = new SharedArrayBuffer(numWorkers * numParams * 4);
+  const gradsSab = new SharedArrayBuffer(workers * numParams * 4);
   const grads = new Float32Array(gradsSab);
-  const modelJson = JSON.stringify(ctx.model.toJSON(null, false));
-  const pool: PoolWorker[] = [];
-  for (let k = 0; k < numWorkers; k++) {
-    pool.push(new PoolWorker({ modelJson, head: ctx.head, inputShape: ctx.inputShape, numOutputs: ctx.numOutputs, varSizes, weights: weightsSab, images: imagesSab, labels: labelsSab, targets: targetsSab, grads: gradsSab, workerIndex: k, microBatch: ctx.microBatch, ...(ctx.classWeights ? { classWeights: ctx.classWeights } : {}) }));
-  }
-  try {
-    await Promise.all(pool.map((p) => p.next()));
-  } catch (e) {
-    await Promise.all(pool.map((p) => p.worker.terminate()));
-    throw e;
-  }
+  const init: GradWorkerData = {
+    modelJson: JSON.stringify(ctx.model.toJSON(null, false)), head: ctx.head, inputShape: ctx.inputShape, numOutputs: ctx.numOutputs, varSizes,
+    weights: weightsSab, images: imagesSab, labels: labelsSab, targets: targetsSab, grads: gradsSab, microBatch: ctx.microBatch,
+    ...(ctx.classWeights ? { classWeights: ctx.classWeights } : {}),
+  };
+  const group = await WorkerGroup.start<StepRequest, StepReply, GradWorkerData>({
+    stage, entry: new URL('./grad.worker.js', import.meta.url), count: workers, workerData: () => init,
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+  });
   let version = 0;
   let published = -1;
   const publishWeights = async () => {
@@ -108,38 +66,35 @@ export async function workerPoolEngine(ctx: EngineContext, numEngines: number, m
 
   return {
     async compute(batch: Batch, stepSeed: number) {
-      if (batch.size > maxBatch) throw new WorkerError(`batch of ${batch.size} exceeds the pool's ${maxBatch}`);
+      if (batch.size > maxBatch) throw new WorkerError(`${stage}: a batch of ${batch.size} exceeds the shared buffers' ${maxBatch}`, { stage });
       if (published !== version) await publishWeights();
       new Float32Array(imagesSab).set(batch.images);
       if (batch.labels !== undefined) new Int32Array(labelsSab).set(batch.labels);
       if (batch.targets !== undefined) new Float32Array(targetsSab).set(batch.targets);
-      const slices = Math.min(numWorkers + (mainShare ? 1 : 0), batch.size);
+      const slices = Math.min(workers + 1, batch.size);
       const counts: number[] = [];
       for (let k = 0; k < slices; k++) counts.push(Math.floor(batch.size / slices) + (k < batch.size % slices ? 1 : 0));
-      const replies: Promise<WorkerReply>[] = [];
-      let start = mainShare ? (counts[0] as number) : 0;
-      for (let k = mainShare ? 1 : 0, w = 0; k < slices; k++, w++) {
-        const p = pool[w] as PoolWorker;
-        replies.push(p.next());
-        const req: StepRequest = { type: 'step', start, count: counts[k] as number, weightsVersion: version, stepSeed: (stepSeed + k) >>> 0 };
-        p.worker.postMessage(req);
+      const replies: Promise<StepReply>[] = [];
+      let start = counts[0] as number;
+      for (let k = 1; k < slices; k++) {
+        replies.push(group.request(k - 1, { start, count: counts[k] as number, weightsVersion: version, stepSeed: (stepSeed + k) >>> 0 }));
         start += counts[k] as number;
       }
+      const done = Promise.all(replies);
+      done.catch(() => undefined); // a worker failure is handled below, after this thread's slice
       let loss = 0;
       mean.fill(0);
-      if (mainShare) {
-        // Slice 0 here, while the workers run theirs.
-        const n0 = counts[0] as number;
-        const own: Batch = { images: batch.images.subarray(0, n0 * perImage), size: n0 };
-        if (batch.labels !== undefined) own.labels = batch.labels.subarray(0, n0);
-        if (batch.targets !== undefined) own.targets = batch.targets.subarray(0, n0 * ctx.numOutputs);
-        loss += await addMeanGradients(ctx.model, ctx.vars, ctx.head, own, ctx.inputShape, ctx.numOutputs, stepSeed >>> 0, ctx.microBatch, mean, n0 / batch.size, ctx.classWeights);
-      }
-      const done = await Promise.all(replies);
-      for (let k = mainShare ? 1 : 0, w = 0; k < slices; k++, w++) {
+      // Slice 0 here, while the workers run theirs.
+      const n0 = counts[0] as number;
+      const own: Batch = { images: batch.images.subarray(0, n0 * perImage), size: n0 };
+      if (batch.labels !== undefined) own.labels = batch.labels.subarray(0, n0);
+      if (batch.targets !== undefined) own.targets = batch.targets.subarray(0, n0 * ctx.numOutputs);
+      loss += await addMeanGradients(ctx.model, ctx.vars, ctx.head, own, ctx.inputShape, ctx.numOutputs, stepSeed >>> 0, ctx.microBatch, mean, n0 / batch.size, ctx.classWeights);
+      const results = await done;
+      for (let k = 1; k < slices; k++) {
         const wk = (counts[k] as number) / batch.size;
-        loss += wk * (done[w] as { loss: number }).loss;
-        const base = w * numParams;
+        loss += wk * (results[k - 1] as StepReply).loss;
+        const base = (k - 1) * numParams;
         for (let j = 0; j < numParams; j++) mean[j] = (mean[j] as number) + wk * (grads[base + j] as number);
       }
       let offset = 0;
@@ -154,7 +109,7 @@ export async function workerPoolEngine(ctx: EngineContext, numEngines: number, m
       version++;
     },
     async dispose() {
-      await Promise.all(pool.map((p) => p.worker.terminate()));
+      await group.close();
     },
   };
 }

@@ -1,16 +1,21 @@
-/** One training run end to end, as the CLI's `pacsmine train` does it. */
-import { cpus } from 'node:os';
+/**
+ * One training run end to end, as the CLI's `pacsmine train` does it: reads the images (a
+ * manifest, or the synthetic task), trains an ImageClassifier (softmax head) or ImageRegressor
+ * (sigmoid head) on them, and saves it (model.pacsmine, and model.onnx for other tools).
+ */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { useDevice, type Device } from './backend.js';
-import { buildModel, type Architecture } from './models.js';
+import type { Device } from './backend.js';
+import type { Architecture } from './architectures.js';
 import { syntheticDataset, splitDataset, type ImageDataset } from './data.js';
 import { loadManifestEntries, readManifest, type ImageFit, type LoadManifestOptions } from './manifest.js';
-import { trainModel, type EpochRecord, type TrainOptions } from './trainer.js';
-import { loadLayersModel, NEW_LAYER_LR, replaceHead, saveLayersModel } from './model-io.js';
-import { exportOnnx } from './onnx-export.js';
+import type { EpochRecord } from './trainer.js';
 import type { Head } from './losses.js';
+import { ImageClassifier } from './image-classifier.js';
+import { ImageRegressor } from './image-regressor.js';
+import type { ImageModelOptions } from './image-model.js';
 import { OptionsError } from '../util/errors.js';
+import type { Progress } from '../util/progress.js';
 
 export interface TrainRunOptions {
   device: Device;
@@ -37,22 +42,24 @@ export interface TrainRunOptions {
   validationFraction: number;
   patience?: number;
   /**
-   * Fine-tune from this tfjs layers model (model.json or its folder): new head with the paper's
-   * rates (10x the base rate on its weights, 20x on its bias).
+   * Fine-tune from this network (a saved model's folder, or a tfjs layers model.json or its
+   * folder): new head with the paper's rates (10x the base rate on its weights, 20x on its bias).
    */
   from?: string;
   /** How images are fitted to imageSize: 'pad' (default; keep the aspect) or 'stretch'. */
   fit?: ImageFit;
   /** Class imbalance (src/datasets/balance.ts): weighted loss or sampling with these per-label weights. */
   balance?: { mode: 'weighted' | 'sampling' | 'none'; classWeights: Record<string, number> };
-  /** Written into classes.json beside the network (e.g. the topic level and dataset digest). */
+  /** Saved with the network (e.g. the topic level and dataset digest). */
   describe?: Record<string, unknown>;
   signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
   /** Keep decoded images in this raw file instead of memory (sets larger than memory). */
   cacheFile?: string;
-  /** Save the trained network here (tfjs layers format) and as model.onnx. */
+  /** Save the trained network here (model.pacsmine) and as model.onnx. */
   outDir?: string;
-  checkpointDir?: string;
+  /** A checkpoint file: an interrupted run resumes from it. */
+  checkpoint?: string;
   onEpoch?: (r: EpochRecord) => void;
 }
 
@@ -72,7 +79,6 @@ export interface TrainRunResult {
 
 
 export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
-  const choice = await useDevice(o.device);
   let classNames: string[] = [];
   let rejects = 0;
   let train: ImageDataset;
@@ -103,37 +109,35 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
     }
   } else throw new OptionsError('give a dataset manifest (option `manifest`) or option `synthetic`');
   if (train.numImages < 1) throw new OptionsError('no usable training images');
-  const numOutputs = o.head === 'softmax' ? classNames.length : train.targetDim!;
-  const inputShape: [number, number, number] = [o.cropSize, o.cropSize, o.channels];
-  const model = o.from !== undefined
-    ? replaceHead(await loadLayersModel(o.from), { numOutputs, seed: o.seed })
-    : buildModel({ architecture: o.architecture, inputShape, numOutputs, seed: o.seed });
-  const options: TrainOptions = {
-    head: o.head, epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed,
-    workers: o.workers ?? (choice.backend === 'wasm' ? Math.min(2, cpus().length) : 0),
+  const common: ImageModelOptions = {
+    inputShape: [o.cropSize, o.cropSize, o.channels], fit: o.fit ?? 'pad', epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, device: o.device,
+    ...(o.from !== undefined ? { from: o.from } : { architecture: o.architecture }),
+    ...(o.describe !== undefined ? { facts: o.describe } : {}),
+    ...(o.workers !== undefined ? { workers: o.workers } : {}),
+    ...(o.patience !== undefined ? { patience: o.patience } : {}),
+    ...(o.microBatch !== undefined ? { microBatch: o.microBatch } : {}),
   };
-  if (o.cropSize !== o.imageSize) options.crop = [o.cropSize, o.cropSize];
-  if (validation !== undefined) options.validation = validation;
-  if (o.from !== undefined) options.lrMultipliers = { ...NEW_LAYER_LR };
-  if (o.balance !== undefined && o.balance.mode !== 'none' && o.head === 'softmax') {
-    const weights = classNames.map((n) => o.balance!.classWeights[n] ?? 1);
-    if (o.balance.mode === 'weighted') options.classWeights = weights;
-    else options.sampleWeights = weights;
+  if (o.from !== undefined) delete common.inputShape; // the network's own
+  const model = o.head === 'softmax'
+    ? new ImageClassifier({ ...common, classNames, ...(o.balance !== undefined ? { balance: o.balance } : {}) })
+    : new ImageRegressor({ ...common, targetDim: train.targetDim ?? 0 });
+  try {
+    const report = await model.train(train, {
+      ...(validation !== undefined ? { validation } : {}),
+      ...(o.checkpoint !== undefined ? { checkpoint: { file: o.checkpoint } } : {}),
+      ...(o.signal !== undefined ? { signal: o.signal } : {}),
+      ...(o.onProgress !== undefined ? { onProgress: o.onProgress } : {}),
+      ...(o.onEpoch !== undefined ? { onEpoch: o.onEpoch } : {}),
+    });
+    const result: TrainRunResult = { backend: report.backend, numTrain: train.numImages, numValidation: validation?.numImages ?? 0, rejects, classNames, epochs: report.epochs, bestEpoch: report.bestEpoch, stoppedEarly: report.stoppedEarly };
+    if (manifestSplit) result.manifestSplit = true;
+    if (o.outDir !== undefined) {
+      await model.save(o.outDir);
+      writeFileSync(path.join(o.outDir, 'model.onnx'), await model.exportOnnx());
+      result.outDir = o.outDir;
+    }
+    return result;
+  } finally {
+    model.dispose();
   }
-  if (o.signal !== undefined) options.signal = o.signal;
-  if (o.patience !== undefined) options.patience = o.patience;
-  if (o.microBatch !== undefined) options.microBatch = o.microBatch;
-  if (o.checkpointDir !== undefined) options.checkpointDir = o.checkpointDir;
-  if (o.onEpoch !== undefined) options.onEpoch = o.onEpoch;
-  const report = await trainModel(model, train, options);
-  const result: TrainRunResult = { backend: choice.description, numTrain: train.numImages, numValidation: validation?.numImages ?? 0, rejects, classNames, epochs: report.epochs, bestEpoch: report.bestEpoch, stoppedEarly: report.stoppedEarly };
-  if (manifestSplit) result.manifestSplit = true;
-  if (o.outDir !== undefined) {
-    await saveLayersModel(model, o.outDir);
-    writeFileSync(path.join(o.outDir, 'model.onnx'), await exportOnnx(model));
-    writeFileSync(path.join(o.outDir, 'classes.json'), JSON.stringify({ ...o.describe, head: o.head, classNames, inputShape, imageSize: o.imageSize, fit: o.fit ?? 'pad' }));
-    result.outDir = o.outDir;
-  }
-  model.dispose();
-  return result;
 }

@@ -10,11 +10,13 @@ import { tf } from './backend.js';
 import { BatchAssembler, validateDataset, type ImageDataset } from './data.js';
 import { headLoss, type Head } from './losses.js';
 import { SgdMomentum, readArrays, trainableVariables, writeArrays } from './sgd.js';
-import { hasCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { createHash } from 'node:crypto';
+import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { inProcessEngine, type EngineContext, type GradientEngine } from './engine.js';
 import { autoMicroBatch } from './micro-batch.js';
 import { OptionsError } from '../util/errors.js';
 import { Rng, mixSeed } from '../util/rng.js';
+import { throwIfCancelled, type Progress } from '../util/progress.js';
 
 export interface TrainOptions {
   head: Head;
@@ -49,8 +51,9 @@ export interface TrainOptions {
   flip?: boolean;
   seed?: number;
   /**
-   * Engines computing gradients on slices of each batch (CPU data parallelism): this thread
-   * plus workers-1 worker threads. 0 or 1 = this thread only.
+   * Gradient worker threads (CPU data parallelism, parallel.ts): each batch is cut into
+   * workers + 1 slices, one for this thread and one per worker. 0 = this thread only.
+   * Results are reproducible for (seed, workers).
    */
   workers?: number;
   /**
@@ -62,12 +65,16 @@ export interface TrainOptions {
   validation?: ImageDataset;
   /** Stop after this many epochs without a better validation loss, and restore the best weights. */
   patience?: number;
-  /** Where to keep the checkpoint; written after every epoch (and every `checkpointEverySteps`). */
-  checkpointDir?: string;
-  checkpointEverySteps?: number;
-  /** Continue from the checkpoint in checkpointDir when there is one. Default true. */
-  resume?: boolean;
+  /**
+   * A checkpoint file (checkpoint.ts), written after every epoch (and every `everySteps` steps);
+   * when it holds a checkpoint of this very run, training resumes from it.
+   */
+  checkpoint?: { file: string; everySteps?: number };
+  /** The stage named in progress values, cancellation and worker errors. Default 'train'. */
+  stage?: string;
   signal?: AbortSignal;
+  /** One value per step: { stage, done: steps, total: epochs × steps per epoch, unit: 'steps' }. */
+  onProgress?: (p: Progress) => void;
   onStep?: (p: { epoch: number; step: number; loss: number }) => void;
   onEpoch?: (r: EpochRecord) => void;
 }
@@ -186,22 +193,40 @@ function resolve(options: TrainOptions) {
     flip: options.flip ?? true,
     seed: options.seed ?? 1,
     workers: options.workers ?? 0,
-    resume: options.resume ?? true,
   };
   if (!(options.epochs >= 1)) throw new OptionsError(`epochs must be ≥ 1, got ${options.epochs}`);
   if (!(o.batchSize >= 1)) throw new OptionsError(`batchSize must be ≥ 1, got ${o.batchSize}`);
   if (!(o.learningRate > 0)) throw new OptionsError(`learningRate must be > 0, got ${o.learningRate}`);
-  if (!(o.workers >= 0)) throw new OptionsError(`workers must be ≥ 0, got ${o.workers}`);
+  if (!(Number.isInteger(o.workers) && o.workers >= 0)) throw new OptionsError(`workers must be an integer ≥ 0, got ${o.workers}`);
   if (options.microBatch !== undefined && !(options.microBatch >= 1)) throw new OptionsError(`microBatch must be ≥ 1, got ${options.microBatch}`);
   return o;
 }
 
 /** Creates the gradient engine; parallel.ts is loaded only when workers are asked for. */
-async function makeEngine(ctx: EngineContext, workers: number, batchSize: number): Promise<GradientEngine> {
-  if (workers <= 1) return inProcessEngine(ctx);
+async function makeEngine(ctx: EngineContext, workers: number, batchSize: number, stage: string, signal: AbortSignal | undefined): Promise<GradientEngine> {
+  if (workers === 0) return inProcessEngine(ctx);
   const { workerPoolEngine } = await import('./parallel.js');
   // The shared batch buffer holds one batch (AlexNet's 50 images are 31 MB; 512 were 316 MB).
-  return workerPoolEngine(ctx, workers, batchSize);
+  return workerPoolEngine(ctx, { workers, maxBatch: batchSize, stage, ...(signal !== undefined ? { signal } : {}) });
+}
+
+/**
+ * What a checkpoint must match to be resumed: the options that decide the steps, the data's
+ * size and labels or targets, the starting weights and the thread count (pixels are not hashed:
+ * a set of 200K images would take longer to hash than a step).
+ */
+function runFingerprint(options: TrainOptions, resolved: ReturnType<typeof resolve>, data: ImageDataset, start: readonly Float32Array[]): string {
+  const h = createHash('sha256');
+  const bytes = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  h.update(JSON.stringify({
+    ...resolved, head: options.head, epochs: options.epochs, lrMultipliers: options.lrMultipliers ?? null, classWeights: options.classWeights ?? null,
+    sampleWeights: options.sampleWeights ?? null, crop: options.crop ?? null, microBatch: options.microBatch ?? null, patience: options.patience ?? null,
+    validation: options.validation?.numImages ?? null, numImages: data.numImages, imageShape: data.imageShape,
+  }));
+  if (data.labels !== undefined) h.update(bytes(data.labels));
+  if (data.targets !== undefined) h.update(bytes(data.targets));
+  for (const w of start) h.update(bytes(w));
+  return h.digest('hex');
 }
 
 /** Trains `model` in place. */
@@ -223,14 +248,17 @@ export async function trainModel(model: tf.LayersModel, data: ImageDataset, opti
   let state: RunState = { epoch: 0, step: 0, lossSum: 0, seen: 0, history: [], bestValLoss: null, bestEpoch: -1, badEpochs: 0, stoppedEarly: false };
   let bestWeights: Float32Array[] | undefined;
   let resumedFrom: TrainReport['resumedFrom'];
-  const ckpt = options.checkpointDir;
-  if (ckpt !== undefined && o.resume && hasCheckpoint(ckpt)) {
-    const c = readCheckpoint<RunState>(ckpt);
+  const ckpt = options.checkpoint?.file;
+  const fingerprint = ckpt !== undefined ? runFingerprint(options, o, data, await readArrays(vars)) : '';
+  const c = ckpt !== undefined ? readCheckpoint<RunState>(ckpt, fingerprint) : undefined;
+  if (c !== undefined) {
     const group = (name: string) => c.groups.find((g) => g.name === name)?.arrays;
+    const fits = (arrays: Float32Array[] | undefined) => arrays !== undefined && arrays.length === vars.length && arrays.every((w, i) => w.length === vars[i]!.size);
     const weights = group('weights');
-    if (weights === undefined || weights.length !== vars.length || weights.some((w, i) => w.length !== vars[i]!.size)) throw new OptionsError(`checkpoint ${ckpt} does not fit this model`);
-    writeArrays(vars, weights);
-    sgd.setVelocities(group('velocities')!);
+    const velocities = group('velocities');
+    if (!fits(weights) || !fits(velocities)) throw new OptionsError(`checkpoint ${ckpt} does not fit this network`);
+    writeArrays(vars, weights!);
+    sgd.setVelocities(velocities!);
     bestWeights = group('best');
     state = c.state;
     resumedFrom = { epoch: state.epoch, step: state.step };
@@ -239,7 +267,7 @@ export async function trainModel(model: tf.LayersModel, data: ImageDataset, opti
     if (ckpt === undefined) return;
     const groups = [{ name: 'weights', arrays: await readArrays(vars) }, { name: 'velocities', arrays: await sgd.velocities() }];
     if (bestWeights !== undefined) groups.push({ name: 'best', arrays: bestWeights });
-    writeCheckpoint(ckpt, { state, groups });
+    writeCheckpoint(ckpt, { fingerprint, state, groups });
   };
 
   const microBatch = options.microBatch ?? autoMicroBatch(model, tf.getBackend());
@@ -250,9 +278,14 @@ export async function trainModel(model: tf.LayersModel, data: ImageDataset, opti
   }
   const ctx: EngineContext = { model, vars, head, inputShape, numOutputs, microBatch };
   if (options.classWeights !== undefined) ctx.classWeights = Float32Array.from(options.classWeights);
-  const engine = await makeEngine(ctx, o.workers, o.batchSize);
+  const stage = options.stage ?? 'train';
+  const signal = options.signal;
+  throwIfCancelled(signal, stage);
+  const engine = await makeEngine(ctx, o.workers, o.batchSize, stage, signal);
   const assembler = new BatchAssembler(data, crop, o.batchSize, inputShape[2]);
   const stepsPerEpoch = Math.ceil(data.numImages / o.batchSize);
+  const totalSteps = options.epochs * stepsPerEpoch;
+  const everySteps = options.checkpoint?.everySteps;
   let steps = 0;
   try {
     while (state.epoch < options.epochs && !state.stoppedEarly) {
@@ -261,7 +294,7 @@ export async function trainModel(model: tf.LayersModel, data: ImageDataset, opti
       const started = performance.now();
       let imagesThisRun = 0;
       for (let step = state.step; step < stepsPerEpoch; step++) {
-        if (options.signal?.aborted) throw options.signal.reason ?? new Error('training aborted');
+        throwIfCancelled(signal, stage);
         const rng = new Rng(stepSeed(o.seed, epoch, step));
         const batch = assembler.assemble(order.subarray(step * o.batchSize, Math.min(data.numImages, (step + 1) * o.batchSize)), rng, o.flip);
         const { loss, grads } = await engine.compute(batch, rng.nextUint32());
@@ -274,7 +307,8 @@ export async function trainModel(model: tf.LayersModel, data: ImageDataset, opti
         imagesThisRun += batch.size;
         steps++;
         options.onStep?.({ epoch, step, loss });
-        if (options.checkpointEverySteps !== undefined && state.step % options.checkpointEverySteps === 0 && state.step < stepsPerEpoch) await save();
+        options.onProgress?.({ stage, done: epoch * stepsPerEpoch + step + 1, total: totalSteps, unit: 'steps', detail: `epoch ${epoch + 1}/${options.epochs}, loss ${loss.toFixed(4)}` });
+        if (everySteps !== undefined && state.step % everySteps === 0 && state.step < stepsPerEpoch) await save();
       }
       const record: EpochRecord = { epoch, trainLoss: state.lossSum / Math.max(1, state.seen), imagesPerSecond: imagesThisRun / ((performance.now() - started) / 1000) };
       if (options.validation !== undefined) {

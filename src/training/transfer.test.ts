@@ -3,19 +3,30 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { useDevice } from './backend.js';
+import { tf, useDevice } from './backend.js';
 import { buildModel } from './models.js';
 import { syntheticDataset, splitDataset } from './data.js';
 import { trainModel } from './trainer.js';
-import { loadLayersModel, replaceHead, saveLayersModel } from './model-io.js';
+import { loadLayersModel, replaceHead } from './model-io.js';
 
-test('a saved network loads from local files with the same weights, takes a new head, and fine-tunes (10x LR on the head)', async () => {
+/** Writes `model` as tensorflowjs_converter would (model.json + one weights file): the user's weights. */
+async function writeLayersFolder(model: tf.LayersModel, dir: string): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  await model.save(tf.io.withSaveHandler(async (a) => {
+    const data = a.weightData === undefined ? [] : Array.isArray(a.weightData) ? a.weightData : [a.weightData];
+    fs.writeFileSync(path.join(dir, 'group1-shard1of1.bin'), Buffer.concat(data.map((b) => Buffer.from(b))));
+    fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: a.modelTopology, weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: a.weightSpecs ?? [] }] }));
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+}
+
+test('a tfjs layers model (the user\'s weights) loads from local files with the same weights, takes a new head, and fine-tunes (10x LR on the head)', async () => {
   await useDevice('cpu');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pacsmine-transfer-'));
   const first = splitDataset(syntheticDataset({ numImages: 160, numClasses: 4, size: 16, seed: 1 }), 0.25, 1);
   const source = buildModel({ architecture: 'conv4', inputShape: [16, 16, 1], numOutputs: 4, seed: 2 });
   await trainModel(source, first.train, { head: 'softmax', epochs: 3, batchSize: 16, learningRate: 0.02, flip: false });
-  await saveLayersModel(source, path.join(dir, 'level1'));
+  await writeLayersFolder(source, path.join(dir, 'level1'));
 
   const loaded = await loadLayersModel(path.join(dir, 'level1', 'model.json'));
   const a = source.getWeights().map((w) => w.dataSync());

@@ -8,6 +8,22 @@ import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag, numberFlag } from '../numbers.js';
 import { seedOption, waitOption, workersOption, workspaceOption } from '../flags.js';
 import { formatEvaluation } from './evaluate.js';
+import { progressReporter } from '../progress.js';
+import type { Progress } from '../../index.js';
+
+/** Runs `work` with a progress bar (on a terminal, not with --json) and Ctrl-C as cancellation (exit code 130). */
+async function withControl<T>(json: boolean | undefined, work: (control: { signal: AbortSignal; onProgress: (p: Progress) => void }) => Promise<T>): Promise<T> {
+  const progress = progressReporter(!json);
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await work({ signal: abort.signal, onProgress: progress.onProgress });
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSigint);
+  }
+}
 
 const { topicLevels: TOPIC_LEVELS, architectures: ARCHITECTURES } = OPTION_VALUES;
 
@@ -45,10 +61,10 @@ async function trainLevels(f: TrainFlags): Promise<void> {
   };
   const truth = f.truth !== undefined ? readArchiveTruth(f.truth).categories : undefined;
   if (f.chain) {
-    const r = await inWorkspace('train', f, 'update', (ws) => trainChain(ws, {
-      ...common, evaluate: f.evaluate, ...(truth ? { truth } : {}), ...(f.from !== undefined ? { from: f.from } : {}),
+    const r = await withControl(f.json, (control) => inWorkspace('train', f, 'update', (ws) => trainChain(ws, {
+      ...common, ...control, evaluate: f.evaluate, ...(truth ? { truth } : {}), ...(f.from !== undefined ? { from: f.from } : {}),
       ...(f.json ? {} : { onLevel: (_l: TopicLevel, e: { train: LevelTrainResult; evaluation?: LevelEvaluation }) => process.stderr.write(`${formatLevel(e.train)}\n${e.evaluation ? `${formatEvaluation(e.evaluation)}\n` : ''}`) }),
-    }));
+    })));
     const levels = Object.fromEntries(Object.entries(r.levels).map(([l, e]) => [l, { ...e.train, epochs: e.train.epochs, ...(e.evaluation ? { evaluation: e.evaluation } : {}) }]));
     const digest = createHash('sha256').update(Object.values(r.levels).map((e) => `${e.train.digest}:${e.evaluation?.digest ?? ''}`).join('\n')).digest('hex');
     printResult({ levels, digest }, f.json, () => `chain done: ${TOPIC_LEVELS.map((l) => {
@@ -60,7 +76,8 @@ async function trainLevels(f: TrainFlags): Promise<void> {
   if (!TOPIC_LEVELS.includes(f.level as TopicLevel)) throw new OptionsError(`--level must be one of ${TOPIC_LEVELS.join(', ')}, got '${f.level}'`);
   const level = f.level as TopicLevel;
   // The paper's chain: a lower level starts from the level above (when trained) unless told otherwise.
-  const r = await inWorkspace('train', f, 'update', (ws) => trainLevel(ws, { ...common, level, ...(f.from !== undefined ? { from: f.from } : { fromParent: true }) }));
+  const r = await withControl(f.json, (control) => inWorkspace('train', f, 'update', (ws) =>
+    trainLevel(ws, { ...common, ...control, level, ...(f.from !== undefined ? { from: f.from } : { fromParent: true }) })));
   printResult(r, f.json, (x) => `${formatLevel(x)}\ndigest ${x.digest}`);
 }
 
@@ -88,14 +105,14 @@ export function registerTrain(program: Command): void {
     .option('--lr <x>', 'base learning rate (default 0.001; 0.01 for a level trained from scratch)', numberFlag('lr', { above: 0, max: 100 }))
     .option('--fine-tune-lr <x>', 'base learning rate of a level fine-tuned from another network (the paper\'s 0.001; its new last layer gets 10x, its bias 20x)', numberFlag('fine-tune-lr', { above: 0, max: 100 }), 0.001)
     .addOption(seedOption())
-    .addOption(workersOption('gradient worker threads on CPU (0 or 1: the main thread)', '2 on wasm'))
+    .addOption(workersOption('gradient worker threads on CPU, each batch cut into workers + 1 slices (0: this thread only)', 'one slice per core on wasm, 0 on tfjs-node and GPU'))
     .option('--micro-batch <n>', 'images per forward/backward pass in an engine; the step still averages the whole batch (default: as many as fit)', integerFlag('micro-batch', { min: 1, max: 100_000 }))
     .option('--validation <x>', 'fraction held out for validation (a manifest without splits)', numberFlag('validation', { min: 0, below: 1 }), 0.1)
     .option('--patience <n>', 'early stopping after n epochs without improvement', integerFlag('patience', { min: 1, max: 1_000_000 }))
-    .option('--from <model>', 'fine-tune from a tfjs layers model.json or folder (new head: 10x LR on its weights, 20x on its bias)')
-    .option('--out <dir>', 'save the trained network here (model.json + weights.bin + model.onnx)')
+    .option('--from <model>', 'fine-tune from a saved network\'s folder, or a tfjs layers model.json or folder (new head: 10x LR on its weights, 20x on its bias)')
+    .option('--out <dir>', 'save the trained network here (model.pacsmine, and model.onnx for other tools)')
     .option('--cache <file>', 'keep decoded images in this raw file, not in memory (large sets)')
-    .option('--checkpoint <dir>', 'checkpoint folder; an interrupted run resumes from it')
+    .option('--checkpoint <file>', 'checkpoint file; an interrupted run resumes from it')
     .option('--json', 'print JSON (with --level/--chain: with "digest")')
     .action(async (f: TrainFlags) => {
       const channels = f.channels;
@@ -118,10 +135,10 @@ export function registerTrain(program: Command): void {
       if (f.patience !== undefined) opts.patience = f.patience;
       if (f.from !== undefined) opts.from = f.from;
       if (f.out !== undefined) opts.outDir = f.out;
-      if (f.checkpoint !== undefined) opts.checkpointDir = f.checkpoint;
+      if (f.checkpoint !== undefined) opts.checkpoint = f.checkpoint;
       if (f.cache !== undefined) opts.cacheFile = f.cache;
       if (!f.json) opts.onEpoch = (r) => process.stderr.write(epochLine(r));
-      const result = await runTraining(opts);
+      const result = await withControl(f.json, (control) => runTraining({ ...opts, ...control }));
       printResult(result, f.json, (r) => {
         const last = r.epochs.at(-1);
         return [`backend: ${r.backend}`, `trained on ${r.numTrain} images (${r.numValidation} validation, ${r.rejects} rejected)`,
