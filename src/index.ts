@@ -59,7 +59,7 @@ export type { LinkOptions, LinkSummary, LinkedKeyImage } from './linking/link.js
 // The main job on built-in sample data, and shared plumbing
 export { runDemo } from './pipeline/demo.js';
 export type { DemoOptions, DemoSummary } from './pipeline/demo.js';
-export { WorkerPool, defaultWorkerCount, maxWorkerCount, checkWorkerCount } from './util/pool.js';
+export { defaultWorkerCount, maxWorkerCount, checkWorkerCount } from './util/worker-count.js';
 // Ingest: streaming report sources (CSV, JSON Lines, .txt folder, FHIR DiagnosticReport, HL7 ORU^R01)
 export { readReports, REJECT_CODES, DEFAULT_MAX_REPORT_BYTES } from './ingest/source.js';
 export type { ReportFormat, SourceRecord, Rejected, SourceItem, SourceOptions, ResolvedSourceOptions, RejectCode } from './ingest/source.js';

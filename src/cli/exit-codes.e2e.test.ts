@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { maxWorkerCount } from '../util/pool.js';
+import { maxWorkerCount } from '../util/worker-count.js';
 
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js');
 const TIMEOUT_MS = 60_000;

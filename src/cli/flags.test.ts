@@ -8,7 +8,7 @@ import type { Command, Option } from 'commander';
 import { buildProgram, exitCodeForRun } from './program.js';
 import type { NumericParser } from './numbers.js';
 import { OptionsError } from '../util/errors.js';
-import { maxWorkerCount } from '../util/pool.js';
+import { maxWorkerCount } from '../util/worker-count.js';
 
 const quiet = { writeOut: () => undefined, writeErr: () => undefined };
 
@@ -66,14 +66,14 @@ test('every numeric option of every command refuses abc, and out-of-range or non
   }
 });
 
-test('--workers means the same on every command: 0 (the main thread) to 4 per core', () => {
+test('--workers means the same on every command: 0 (the main thread) to 8 per core, the harness ceiling', () => {
   const found: string[] = [];
   for (const { path, command } of commands()) {
     const o = command.options.find((x) => x.long === '--workers');
     if (!o) continue;
     found.push(path.join(' '));
     assert.deepEqual(numericOf(o), { kind: 'integer', flag: 'workers', min: 0, max: maxWorkerCount() }, path.join(' '));
-    assert.match(o.description, /0 = in the main thread|0 or 1: the main thread/, path.join(' '));
+    assert.match(o.description, /0 = in the main thread/, path.join(' '));
     for (const bad of ['abc', '-1', '1e9', '99999', String(maxWorkerCount() + 1)]) assert.throws(() => o.parseArg?.(bad, undefined), /--workers must be an integer from 0 to/);
   }
   assert.deepEqual(found.sort(), ['embed', 'ingest', 'ingest-collection', 'regress', 'sample', 'topics', 'train']);

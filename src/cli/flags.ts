@@ -4,7 +4,7 @@
  * one meaning and one range. Numeric values all go through ./numbers.ts.
  */
 import { Option } from 'commander';
-import { maxWorkerCount } from '../util/pool.js';
+import { WORKERS_PER_CORE, maxWorkerCount } from '../util/worker-count.js';
 import { integerFlag, numberFlag, SEED_RANGE } from './numbers.js';
 
 /** -w, --workspace <dir>: every command that reads or writes a workspace. */
@@ -20,10 +20,10 @@ export function waitOption(): Option {
 
 /**
  * --workers <n>: 0 = work in the main thread (no worker threads); N = up to N threads. The cap
- * (4 per core) keeps a typo from starting thousands of threads.
+ * (maxWorkerCount(), the harness's own) keeps a typo from starting thousands of threads.
  */
 export function workersOption(what: string, defaultText: string): Option {
-  return new Option('--workers <n>', `${what}: 0 = in the main thread, at most ${maxWorkerCount()} (4 per core); default ${defaultText}`)
+  return new Option('--workers <n>', `${what}: 0 = in the main thread, at most ${maxWorkerCount()} (${WORKERS_PER_CORE} per core); default ${defaultText}`)
     .argParser(integerFlag('workers', { min: 0, max: maxWorkerCount() }));
 }
 

@@ -1,7 +1,8 @@
 /**
  * A new user's first steps, through the real CLI: `pacsmine sample` then `pacsmine ingest` with no
  * column flags must ingest every report, from the JSONL and from the CSV. And the ingest's --json
- * digest: equal for two runs of the same input, and equal after a run killed with SIGKILL mid-way.
+ * digest: equal for two runs of the same input; and a run killed with SIGKILL mid-way continues
+ * from its last committed batch when run again, ending with the rows of an uninterrupted run.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -64,22 +65,39 @@ test('sample then ingest with no flags ingests every report, from the JSONL and 
   }
 });
 
-test('an ingest killed with SIGKILL mid-run, then run again, stores what an uninterrupted run stores', async () => {
+interface ResumeSummary extends Summary { keyImages: number; phiReplaced: number; rejectsByCode: Record<string, number>; resumedFrom: number }
+
+function query<T>(ws: string, sql: string): T[] {
+  const db = new Database(path.join(ws, 'workspace.db'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).raw().all() as T[];
+  } finally {
+    db.close();
+  }
+}
+
+test('an ingest killed with SIGKILL after some batches committed continues from the last one when run again, and stores what an uninterrupted run stores', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'pacsmine-ingest-kill-'));
   try {
+    // 40,000 records (78 batches of 512), rejects among them: broken JSON, empty text, repeated ids.
     const file = path.join(dir, 'reports.jsonl');
     const rng = new Rng(11);
     const total = 40_000;
     writeGenerated(file, total, (i) => {
+      if (i % 997 === 13) return '{"report_id": "broken\n';
       const r = syntheticReport(rng, i);
-      return `${JSON.stringify({ report_id: r.id, accession: r.accession, patient_id: r.patientId, text: `${r.findings} ${r.impression}` })}\n`;
+      const id = i % 1499 === 700 ? `R${i - 1}` : r.id;
+      const text = i % 2003 === 17 ? '' : `${r.findings} ${r.impression}`;
+      return `${JSON.stringify({ report_id: id, accession: r.accession, patient_id: r.patientId, text })}\n`;
     });
-    const full = ingestJson([file, '-w', path.join(dir, 'full'), '--workers', '1']);
-    assert.equal(full.ingested + full.rejected, total);
+    const full = ingestJson([file, '-w', path.join(dir, 'full'), '--workers', '0']) as ResumeSummary;
+    assert.equal(full.seen, total);
+    assert.deepEqual(Object.keys(full.rejectsByCode).sort(), ['BAD_JSON', 'DUPLICATE_ID', 'EMPTY']);
+    assert.equal(full.resumedFrom, 0);
 
-    // Killed once some batches are committed and before the end.
+    // Killed once a batch is committed (its position is in ingest_progress) and before the end.
     const ws = path.join(dir, 'killed');
-    const child = spawn(process.execPath, [CLI, 'ingest', file, '-w', ws, '--workers', '1', '--json'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, 'ingest', file, '-w', ws, '--workers', '2', '--json'], { stdio: 'ignore' });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
     let done = false;
     void exited.then(() => { done = true; });
@@ -87,26 +105,34 @@ test('an ingest killed with SIGKILL mid-run, then run again, stores what an unin
     while (!done && committed === 0) {
       await sleep(20);
       try {
-        const db = new Database(path.join(ws, 'workspace.db'), { readonly: true, fileMustExist: true });
-        try { committed = db.prepare('SELECT COUNT(*) FROM reports').pluck().get() as number; } finally { db.close(); }
+        committed = query<[number]>(ws, 'SELECT records FROM ingest_progress')[0]?.[0] ?? 0;
       } catch { /* not created yet, or its schema not yet written */ }
     }
     assert.ok(!done, 'the ingest finished before it could be killed; make the input larger');
     child.kill('SIGKILL');
-    const { signal } = await exited;
-    assert.equal(signal, 'SIGKILL');
-    assert.ok(committed > 0 && committed < total, `${committed} committed when killed`);
+    assert.equal((await exited).signal, 'SIGKILL');
+    // Read again now that nothing writes: batches may have committed between the poll and the kill.
+    const [[position, stored]] = query<[number, number]>(ws, 'SELECT p.records, (SELECT COUNT(*) FROM reports) FROM ingest_progress p');
+    assert.ok(position > 0 && position < total, `${position} records committed when killed`);
+    assert.ok(stored > 0 && stored <= position);
 
-    const rerun = ingestJson([file, '-w', ws, '--workers', '1']);
-    assert.equal(rerun.ingested, full.ingested);
+    const rerun = ingestJson([file, '-w', ws, '--workers', '1']) as ResumeSummary;
+    assert.equal(rerun.resumedFrom, position, 'the rerun continued after the last committed batch');
+    const { resumedFrom: _a, seconds: _b, ...fullRows } = full as ResumeSummary & { seconds: number };
+    const { resumedFrom: _c, seconds: _d, ...rerunRows } = rerun as ResumeSummary & { seconds: number };
+    assert.deepEqual(rerunRows, fullRows, 'the same counts (rejects counted once) and digest');
     assert.equal(rerun.digest, full.digest);
-    const db = new Database(path.join(ws, 'workspace.db'), { readonly: true });
-    try {
-      assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
-      assert.equal(db.prepare('SELECT COUNT(*) FROM reports').pluck().get(), full.ingested);
-    } finally {
-      db.close();
-    }
+
+    // Every record once, in source order: the same reports and rejects, row for row, as the uninterrupted run.
+    const rows = (w: string): unknown => ({
+      reports: query(w, 'SELECT report_id FROM reports ORDER BY rowid'),
+      rejects: query(w, 'SELECT record_id, code, reason FROM rejects ORDER BY id'),
+    });
+    assert.deepEqual(rows(ws), rows(path.join(dir, 'full')));
+    assert.deepEqual(query(ws, 'SELECT COUNT(*) FROM reports'), [[full.ingested]]);
+    assert.deepEqual(query(ws, 'SELECT COUNT(*) FROM rejects'), [[full.rejected]]);
+    assert.deepEqual(query(ws, 'SELECT COUNT(*) FROM ingest_progress'), [[0]], 'the finished run left no position');
+    assert.deepEqual(query(ws, 'PRAGMA integrity_check'), [['ok']]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { listRejects } from '../store/rejects.js';
 import { Workspace } from '../store/workspace.js';
-import { ingestItems, originalText } from './ingest.js';
+import { ingestItems, ingestReports, originalText, type IngestOptions, type IngestSummary } from './ingest.js';
+import { killWorkerAfter } from '../../testing/kill-worker.js';
+import { CancelledError, WorkerError } from '../util/errors.js';
 import { planStudy } from '../sample/plan.js';
 import { writeReport } from '../sample/report.js';
 import type { SourceItem } from '../ingest/source.js';
@@ -129,5 +131,148 @@ test('strict mode stops at the first rejected record', async () => {
     await assert.rejects(ingestItems(t.ws, 'mem', items(list), { workers: 0, strict: true }), /record 'x' rejected \(BAD_UTF8\)/);
   } finally {
     t.done();
+  }
+});
+
+/** 300 archive reports with rejects among them: an empty record every 37th, a duplicate id every 53rd. */
+function mixedItems(): SourceItem[] {
+  const list: SourceItem[] = [];
+  for (const [i, item] of syntheticItems(300, 9).entries()) {
+    list.push(item);
+    if (i % 37 === 5) list.push({ ok: false, rejected: { recordId: `empty-${i}`, location: `mem:e${i}`, code: 'EMPTY', reason: 'no report text' } });
+    if (i % 53 === 7) list.push({ ...item });
+  }
+  return list;
+}
+
+/** What a summary says about the stored rows (not timings, nor whether it resumed). */
+const outcome = (s: IngestSummary): unknown => {
+  const { seconds: _s, resumedFrom: _r, upToDate: _u, ...rest } = s;
+  return rest;
+};
+
+// Generous bound: a hang fails the test instead of the whole run.
+const bounded = { timeout: 120_000 };
+
+test('ingest with workers 0, 1 and 2 stores the same rows: the same digest and counts', bounded, async () => {
+  const list = mixedItems();
+  const summaries: IngestSummary[] = [];
+  for (const workers of [0, 1, 2]) {
+    const t = tempWorkspace();
+    try {
+      summaries.push(await ingestItems(t.ws, 'mem', items(list), { workers, batchSize: 16 }));
+    } finally {
+      t.done();
+    }
+  }
+  const [zero, ...others] = summaries as [IngestSummary, ...IngestSummary[]];
+  assert.equal(zero.seen, list.length);
+  assert.ok(zero.rejectsByCode['EMPTY']! > 0 && zero.rejectsByCode['DUPLICATE_ID']! > 0, JSON.stringify(zero.rejectsByCode));
+  for (const s of others) assert.deepEqual(outcome(s), outcome(zero));
+});
+
+test('an ingest worker killed mid-run fails the run with a WorkerError naming ingest and the worker; nothing hangs', bounded, async () => {
+  const list = mixedItems();
+  for (const [index, messages, when] of [[1, 2, 'after its first batch'], [0, 0, 'before it is ready']] as const) {
+    const restore = killWorkerAfter('ingest', index, messages);
+    const t = tempWorkspace();
+    try {
+      await assert.rejects(ingestItems(t.ws, 'mem', items(list), { workers: 2, batchSize: 8 }), (e: unknown) =>
+        e instanceof WorkerError && new RegExp(`^ingest: worker ${index} of 2 exited unexpectedly`).test(e.message), `killed ${when}`);
+    } finally {
+      restore();
+      t.done();
+    }
+  }
+  // The harness is not left in a bad state: the next run ingests everything.
+  const t = tempWorkspace();
+  try {
+    assert.equal((await ingestItems(t.ws, 'mem', items(list), { workers: 2, batchSize: 8 })).seen, list.length);
+  } finally {
+    t.done();
+  }
+});
+
+test('an ingest worker that throws mid-run fails the run with its error, naming ingest and the worker', bounded, async () => {
+  const list = syntheticItems(200, 2);
+  // A record that breaks the processing code itself (no reader yields one; a library caller could):
+  // the worker's handler throws on it, after other batches went through.
+  const broken = list[150] as { ok: true; record: { text: unknown } };
+  broken.record.text = 42;
+  const t = tempWorkspace();
+  try {
+    await assert.rejects(ingestItems(t.ws, 'mem', items(list), { workers: 2, batchSize: 10 }), (e: unknown) =>
+      e instanceof WorkerError && /^ingest: worker [01] of 2 failed: TypeError/.test(e.message) && e.cause instanceof Error);
+    assert.ok((t.ws.db.prepare('SELECT COUNT(*) FROM reports').pluck().get() as number) > 0, 'batches before it were stored');
+  } finally {
+    t.done();
+  }
+});
+
+test('with a resume key, a run stopped part way continues after its last committed batch and ends with the rows of an uninterrupted run', bounded, async () => {
+  const list = mixedItems();
+  const straight = tempWorkspace();
+  const t = tempWorkspace();
+  try {
+    const full = await ingestItems(straight.ws, 'mem', items(list), { workers: 0, batchSize: 16 });
+    const options: IngestOptions = { workers: 2, batchSize: 16, resumeKey: 'run-1' };
+    const ac = new AbortController();
+    await assert.rejects(ingestItems(t.ws, 'mem', items(list), { ...options, signal: ac.signal, onProgress: (p) => { if (p.seen >= 100) ac.abort(); } }), CancelledError);
+    const committed = t.ws.db.prepare('SELECT records FROM ingest_progress').pluck().get() as number;
+    assert.ok(committed >= 100 && committed < list.length, `${committed} records committed`);
+
+    const seen: number[] = [];
+    const resumed = await ingestItems(t.ws, 'mem', items(list), { ...options, onProgress: (p) => seen.push(p.seen) });
+    assert.equal(resumed.resumedFrom, committed);
+    assert.equal(seen[0], committed, 'progress starts where the committed batches ended');
+    assert.deepEqual(outcome(resumed), outcome(full));
+    assert.equal(t.ws.db.prepare('SELECT COUNT(*) FROM reports').pluck().get(), full.ingested);
+    assert.equal(t.ws.db.prepare('SELECT COUNT(*) FROM rejects').pluck().get(), full.rejected);
+
+    // Another key (another input or other options) is another run: the source restarts cleanly.
+    const other = await ingestItems(t.ws, 'mem', items(list), { ...options, resumeKey: 'run-2' });
+    assert.equal(other.resumedFrom, 0);
+    assert.deepEqual(outcome(other), outcome(full));
+  } finally {
+    straight.done();
+    t.done();
+  }
+});
+
+test('ingestReports resumes an interrupted run of the same file, restarts one whose file changed, and clears its position once recorded', bounded, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pacsmine-ingest-resume-'));
+  const t = tempWorkspace();
+  const fresh = tempWorkspace();
+  try {
+    const file = path.join(dir, 'reports.jsonl');
+    const line = (r: ReturnType<typeof archiveReports>[number]): string => `${JSON.stringify({ report_id: r.id, accession: r.plan.accession, text: r.text })}\n`;
+    const reports = archiveReports(240, 4);
+    writeFileSync(file, reports.slice(0, 200).map(line).join(''));
+    const position = (): number | undefined => t.ws.db.prepare('SELECT records FROM ingest_progress').pluck().get() as number | undefined;
+    const stopAt = async (n: number): Promise<void> => {
+      const ac = new AbortController();
+      await assert.rejects(ingestReports(t.ws, file, { workers: 0, batchSize: 20, signal: ac.signal, onProgress: (p) => { if (p.seen >= n) ac.abort(); } }), CancelledError);
+    };
+
+    await stopAt(60);
+    assert.equal(position(), 60);
+    const resumed = await ingestReports(t.ws, file, { workers: 1, batchSize: 20 });
+    assert.equal(resumed.resumedFrom, 60);
+    assert.equal(resumed.ingested, 200);
+    assert.equal(position(), undefined, 'a recorded run leaves no position behind');
+
+    // The file grows; a run of the new file stops part way; the file changes again before the rerun.
+    appendFileSync(file, reports.slice(200, 220).map(line).join(''));
+    await stopAt(100);
+    assert.equal(position(), 100);
+    appendFileSync(file, reports.slice(220).map(line).join(''));
+    const restarted = await ingestReports(t.ws, file, { workers: 1, batchSize: 20 });
+    assert.equal(restarted.resumedFrom, 0, 'a changed file restarts from the beginning');
+    const expected = await ingestReports(fresh.ws, file, { workers: 0 });
+    assert.deepEqual([restarted.ingested, restarted.digest], [240, expected.digest]);
+  } finally {
+    t.done();
+    fresh.done();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -54,3 +54,16 @@ export function processReport(rawText: string): ProcessedReport {
   }
   return { text, numSentences: sentences.length, numTokens: countTokens(text), numPhi: spans.length, refs };
 }
+
+/** One request to an ingest worker: the texts of a batch, in source order. */
+export interface ProcessBatch {
+  texts: string[];
+}
+
+/**
+ * The ingest worker's setup (process.worker.ts serves it; `workers: 0` calls it in the calling
+ * thread): each batch of texts gives their processed reports, in the same order.
+ */
+export function setupProcessor(): (batch: ProcessBatch) => ProcessedReport[] {
+  return (batch) => batch.texts.map((t) => processReport(t));
+}

@@ -4,15 +4,14 @@
  * whatever the number of studies.
  */
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { OptionsError, WorkerError } from '../util/errors.js';
+import { OptionsError } from '../util/errors.js';
+import { WorkerGroup, resolveWorkers } from '../util/workers.js';
 import { instanceUid } from './dicom.js';
 import type { FindingType } from './catalog.js';
 import { planStudy, type KeyImage, type PlanOptions, type StudyPlan } from './plan.js';
 import { writeReport } from './report.js';
-import { KEY_OBJECT_SERIES_NUMBER, imagePath, writeStudyImages, type Compression } from './write-images.js';
+import { KEY_OBJECT_SERIES_NUMBER, imagePath, setupImageWriter, type Compression, type ImageWriterData, type StudyFiles } from './write-images.js';
 import { keyObjectUid } from './key-object.js';
 
 export { imagePath };
@@ -32,7 +31,7 @@ export interface GenerateOptions {
   reportsOnly?: boolean;
   /** 'rle' writes RLE Lossless (1.2.840.10008.1.2.5) files, as many archives hold. Default 'none'. */
   compression?: Compression;
-  /** Worker threads rendering images; 1 = in-process. Default: min(4, CPUs). Output does not depend on it. */
+  /** Worker threads rendering images (resolveWorkers): 0 = the calling thread, N = N threads, default one per core, at most 4. Output does not depend on it. */
   workers?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -121,27 +120,36 @@ export function truthRecord(plan: StudyPlan, reportId: string, references: Truth
   };
 }
 
-/** Renders the DICOM files with worker threads (or in-process for one worker). */
-async function writeImages(plan: PlanOptions, dicomDir: string, studies: number, numWorkers: number, compression: Compression): Promise<{ files: number; keyObjects: number }> {
-  const total = { files: 0, keyObjects: 0 };
-  if (numWorkers <= 1) {
-    for (let i = 0; i < studies; i++) {
-      const w = writeStudyImages(i, plan, dicomDir, compression);
-      total.files += w.files;
-      total.keyObjects += w.keyObjects;
-    }
+/**
+ * Renders the DICOM files on the worker harness (stage 'sample'), or in the calling thread for
+ * `workers` 0. Studies go out one at a time to whichever thread is free; a thread that dies or
+ * throws fails the run with a WorkerError naming the stage and the worker.
+ */
+async function writeImages(data: ImageWriterData, studies: number, workers: number | undefined): Promise<StudyFiles> {
+  const total: StudyFiles = { files: 0, keyObjects: 0 };
+  const add = (w: StudyFiles): void => {
+    total.files += w.files;
+    total.keyObjects += w.keyObjects;
+  };
+  const count = resolveWorkers(workers, { items: studies, max: 4 });
+  if (count === 0) {
+    const write = setupImageWriter(data);
+    for (let study = 0; study < studies; study++) add(write({ study }));
     return total;
   }
-  const counts = await Promise.all(Array.from({ length: numWorkers }, (_, workerIndex) => new Promise<{ files: number; keyObjects: number }>((resolve, reject) => {
-    const worker = new Worker(new URL('./images.worker.js', import.meta.url), { workerData: { plan, dicomDir, studies, workerIndex, numWorkers, compression } });
-    let last = { files: 0, keyObjects: 0 };
-    worker.on('message', (m: { type: string; files: number; keyObjects: number }) => { last = { files: m.files, keyObjects: m.keyObjects }; });
-    worker.on('error', (e) => reject(new WorkerError(`image worker ${workerIndex} failed: ${e.message}`, { cause: e })));
-    worker.on('exit', (code) => (code === 0 ? resolve(last) : reject(new WorkerError(`image worker ${workerIndex} exited with code ${code}`))));
-  })));
-  for (const c of counts) {
-    total.files += c.files;
-    total.keyObjects += c.keyObjects;
+  const group = await WorkerGroup.start<{ study: number }, StudyFiles>({
+    stage: 'sample', entry: new URL('./images.worker.js', import.meta.url), count, workerData: () => data,
+  });
+  try {
+    // Two lanes per thread, each asking for the next study when its last is written: every
+    // thread stays busy, and the queue stays short however many studies there are.
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < studies) add(await group.run({ study: next++ }));
+    };
+    await Promise.all(Array.from({ length: 2 * count }, lane));
+  } finally {
+    await group.close();
   }
   return total;
 }
@@ -156,8 +164,8 @@ export async function generateArchive(options: GenerateOptions): Promise<Generat
   if (!Number.isInteger(slices) || slices < 1 || slices > 2000) throw new OptionsError(`slices must be an integer in 1..2000, got ${slices}`);
   const seed = options.seed ?? 1;
   if (options.compression !== undefined && !['none', 'rle'].includes(options.compression)) throw new OptionsError(`compression must be none or rle, got ${options.compression}`);
+  resolveWorkers(options.workers); // checked even when no image is written
   const numPatients = options.patients ?? Math.max(1, Math.ceil(studies * 0.6));
-  const numWorkers = Math.max(1, Math.min(options.workers ?? Math.min(4, os.availableParallelism()), studies));
   const outDir = path.resolve(options.outDir);
   const dicomDir = path.join(outDir, 'dicom');
   mkdirSync(dicomDir, { recursive: true });
@@ -166,7 +174,7 @@ export async function generateArchive(options: GenerateOptions): Promise<Generat
   const truthJsonl = path.join(outDir, 'truth.jsonl');
   const planOptions: PlanOptions = { seed, size, slices, numPatients };
   // Images first (in workers), then the text files: both depend only on the plans.
-  const { files, keyObjects } = options.reportsOnly ? { files: 0, keyObjects: 0 } : await writeImages(planOptions, dicomDir, studies, numWorkers, options.compression ?? 'none');
+  const { files, keyObjects } = options.reportsOnly ? { files: 0, keyObjects: 0 } : await writeImages({ plan: planOptions, dicomDir, compression: options.compression ?? 'none' }, studies, options.workers);
   const csv = openSync(reportsCsv, 'w');
   const jsonl = openSync(reportsJsonl, 'w');
   const truth = openSync(truthJsonl, 'w');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -12,6 +12,8 @@ import { decodeImage } from '../images/pixels.js';
 import { readImageHeader } from '../images/header.js';
 import { readKeyObject } from '../images/key-object.js';
 import { keyObjectPath } from './write-images.js';
+import { killWorkerAfter } from '../../testing/kill-worker.js';
+import { WorkerError } from '../util/errors.js';
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'pacsmine-sample-'));
 const readJsonl = <T>(file: string): T[] => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as T);
@@ -35,7 +37,7 @@ test('the generator is deterministic for a seed (whatever the number of workers)
   const c = tmp();
   try {
     const opts = { studies: 6, size: 32, slices: 6 };
-    await generateArchive({ outDir: a, seed: 11, ...opts, workers: 1 });
+    await generateArchive({ outDir: a, seed: 11, ...opts, workers: 0 });
     await generateArchive({ outDir: b, seed: 11, ...opts, workers: 2 });
     await generateArchive({ outDir: c, seed: 12, ...opts });
     assert.equal(digestTree(a), digestTree(b));
@@ -205,5 +207,34 @@ test('an RLE Lossless archive holds the same pixels as the uncompressed one', as
   } finally {
     rmSync(a, { recursive: true, force: true });
     rmSync(b, { recursive: true, force: true });
+  }
+});
+
+test('an image worker killed mid-run fails the generator with a WorkerError naming sample and the worker; nothing hangs', { timeout: 120_000 }, async () => {
+  for (const [index, messages, when] of [[1, 2, 'after its first study'], [0, 0, 'before it is ready']] as const) {
+    const restore = killWorkerAfter('sample', index, messages);
+    const dir = tmp();
+    try {
+      await assert.rejects(generateArchive({ outDir: dir, studies: 12, seed: 3, size: 16, slices: 3, workers: 2 }), (e: unknown) =>
+        e instanceof WorkerError && new RegExp(`^sample: worker ${index} of 2 exited unexpectedly`).test(e.message), `killed ${when}`);
+    } finally {
+      restore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
+
+test('an image worker that throws mid-run fails the generator with its error, naming sample and the worker', { timeout: 120_000 }, async () => {
+  const dir = tmp();
+  try {
+    const opts = { studies: 12, seed: 3, size: 16, slices: 3 };
+    // A file where study 7's patient folder must go: writing that study fails (the earlier ones do not).
+    const plan = planStudy(7, { seed: opts.seed, size: opts.size, slices: opts.slices, numPatients: Math.ceil(opts.studies * 0.6) });
+    mkdirSync(path.join(dir, 'dicom'), { recursive: true });
+    writeFileSync(path.join(dir, 'dicom', plan.patientId), 'in the way');
+    await assert.rejects(generateArchive({ outDir: dir, ...opts, workers: 2 }), (e: unknown) =>
+      e instanceof WorkerError && /^sample: worker [01] of 2 failed: (ENOTDIR|EEXIST)/.test(e.message) && e.cause instanceof Error);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -63,3 +63,25 @@ export function writeStudyImages(index: number, opts: PlanOptions, dicomDir: str
   })));
   return { files, keyObjects: 1 };
 }
+
+/** What every image worker of one archive shares (the generator's workerData). */
+export interface ImageWriterData {
+  plan: PlanOptions;
+  dicomDir: string;
+  compression: Compression;
+}
+
+/** Files written for one study. */
+export interface StudyFiles {
+  files: number;
+  keyObjects: number;
+}
+
+/**
+ * The image worker's setup (images.worker.ts serves it; `workers: 0` calls it in the calling
+ * thread): each request, a study index, writes that study's files. Plans depend only on
+ * (seed, index), so the files are the same whichever thread writes them.
+ */
+export function setupImageWriter(data: ImageWriterData): (request: { study: number }) => StudyFiles {
+  return ({ study }) => writeStudyImages(study, data.plan, data.dicomDir, data.compression);
+}

@@ -48,6 +48,18 @@ CREATE TABLE IF NOT EXISTS rejects (
   reason TEXT NOT NULL
 );
 
+-- Where an unfinished report ingest of one source stands (src/reports/ingest-resume.ts): written in
+-- the transaction of every batch, so that a run killed at any moment continues after its last
+-- committed batch; removed in the transaction that records the finished stage.
+CREATE TABLE IF NOT EXISTS ingest_progress (
+  stage TEXT NOT NULL,       -- the stage its rejects are listed under ('ingest', or a collection's)
+  source TEXT NOT NULL,
+  run_key TEXT NOT NULL,     -- the run's identity (input file digest, parameters, code): another key restarts the source
+  records INTEGER NOT NULL,  -- source records consumed (stored or rejected) by the committed batches
+  counts TEXT NOT NULL,      -- JSON: the summary counts of those batches
+  PRIMARY KEY (stage, source)
+);
+
 -- Key-image references found in report text (span offsets are into reports.text), and the captions of
 -- collection images (section 'CAPTION', sentence = the de-identified caption, an empty span: start = end = 0).
 CREATE TABLE IF NOT EXISTS refs (

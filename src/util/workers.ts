@@ -20,12 +20,14 @@
 import { Worker, type TransferListItem } from 'node:worker_threads';
 import os from 'node:os';
 import { CancelledError, OptionsError, WorkerError } from './errors.js';
+import { defaultWorkerCount, maxWorkerCount } from './worker-count.js';
 import { cancelledError } from './progress.js';
 import { CANCELLED, FAILED, deserializeError, type Envelope, type FromWorker, type SerializedError, type ToWorker } from './worker-protocol.js';
 
 export { serveWorker, isCancelled, throwIfStopped, withTransfer, Transferred } from './serve-worker.js';
 export type { WorkerContext, WorkerHandler, WorkerSetup } from './serve-worker.js';
 export { shared, sharedCopy, createBarrier, Barrier } from './shared-memory.js';
+export { defaultWorkerCount, maxWorkerCount, checkWorkerCount, WORKERS_PER_CORE } from './worker-count.js';
 export type { BarrierHandle, TypedArray, TypedArrayConstructor } from './shared-memory.js';
 
 export interface WorkerGroupOptions<Data> {
@@ -327,14 +329,14 @@ export interface ResolveWorkersOptions {
  * - `0`: no worker threads; the stage runs in the calling thread (deterministic, easy to debug);
  * - `N ≥ 1`: N worker threads (at most `items`, since a thread with nothing to do is waste);
  * - `undefined`: the default, os.availableParallelism() threads, at most `max` and `items`.
- * Anything else (negative, fractional, more than 8 × the cores) is an OptionsError.
+ * Anything else (negative, fractional, more than maxWorkerCount(): 8 per core) is an OptionsError.
  */
 export function resolveWorkers(requested: number | undefined, options: ResolveWorkersOptions = {}): number {
-  const cores = os.availableParallelism();
   const items = options.items === undefined ? Infinity : Math.max(1, options.items);
-  if (requested === undefined) return Math.max(1, Math.min(cores, options.max ?? Infinity, items));
-  if (!Number.isInteger(requested) || requested < 0 || requested > 8 * cores) {
-    throw new OptionsError(`workers must be an integer from 0 to ${8 * cores} (0 = in the calling thread, N = N worker threads; this machine has ${cores} cores), got ${requested}`);
+  if (requested === undefined) return Math.max(1, Math.min(defaultWorkerCount(), options.max ?? Infinity, items));
+  const max = maxWorkerCount();
+  if (!Number.isInteger(requested) || requested < 0 || requested > max) {
+    throw new OptionsError(`workers must be an integer from 0 to ${max} (0 = in the calling thread, N = N worker threads; this machine has ${os.availableParallelism()} cores), got ${requested}`);
   }
   return requested === 0 ? 0 : Math.min(requested, items);
 }

@@ -3,7 +3,7 @@ import type { ClassifyResult } from '../../training/classify.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag } from '../numbers.js';
 import { workspaceOption } from '../flags.js';
-import { maxWorkerCount } from '../../util/pool.js';
+import { maxWorkerCount } from '../../util/worker-count.js';
 
 interface ClassifyFlags extends WorkspaceFlags {
   top: number;

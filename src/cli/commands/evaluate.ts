@@ -5,7 +5,7 @@ import { TOPIC_LEVELS, type TopicLevel } from '../../topics/stage.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag } from '../numbers.js';
 import { seedOption, waitOption, workspaceOption } from '../flags.js';
-import { maxWorkerCount } from '../../util/pool.js';
+import { maxWorkerCount } from '../../util/worker-count.js';
 
 interface EvaluateFlags extends WorkspaceFlags {
   level: string;

@@ -38,7 +38,7 @@ export function registerIngest(program: Command): void {
     .option('--date-column <name>', 'CSV/JSONL exam date column')
     .option('--delimiter <char>', 'CSV delimiter')
     .option('--max-report-bytes <n>', 'reject reports larger than this', integerFlag('max-report-bytes', { min: 1, max: 2 ** 31 - 1 }))
-    .addOption(workersOption('worker threads for de-identification, sentences and references', 'cores - 1'))
+    .addOption(workersOption('worker threads for de-identification, sentences and references', 'one per core'))
     .option('--strict', 'stop at the first rejected record')
     .option('--force', 're-ingest even when up to date')
     .option('--json', 'print one JSON object')
@@ -64,7 +64,7 @@ export function registerIngest(program: Command): void {
       bar.stop();
       printResult(summary, flags.json, (s) =>
         [
-          `${s.upToDate ? 'up to date: ' : ''}${s.seen} records: ${s.ingested} ingested, ${s.rejected} rejected` +
+          `${s.upToDate ? 'up to date: ' : ''}${s.resumedFrom ? `resumed after ${s.resumedFrom} records an interrupted run had committed; ` : ''}${s.seen} records: ${s.ingested} ingested, ${s.rejected} rejected` +
             (s.rejected ? ` (${Object.entries(s.rejectsByCode).map(([c, n]) => `${c} ${n}`).join(', ')}; see 'pacsmine rejects')` : ''),
           `${s.references} key-image references, ${s.keyImages} key images, ${s.phiReplaced} identifiers replaced, ` +
             `${s.controlCharsReplaced ? `${s.controlCharsReplaced} control characters replaced, ` : ''}${s.seconds.toFixed(1)} s`,

@@ -3,7 +3,7 @@ import type { KeywordsResult } from '../../keywords/predict-keywords.js';
 import { inWorkspace, type WorkspaceFlags } from '../output.js';
 import { integerFlag } from '../numbers.js';
 import { workspaceOption } from '../flags.js';
-import { maxWorkerCount } from '../../util/pool.js';
+import { maxWorkerCount } from '../../util/worker-count.js';
 
 interface KeywordsFlags extends WorkspaceFlags {
   threads?: number;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { printResult } from '../output.js';
 import { integerFlag } from '../numbers.js';
-import { maxWorkerCount } from '../../util/pool.js';
+import { maxWorkerCount } from '../../util/worker-count.js';
 
 export function registerPredict(program: Command): void {
   program

@@ -16,7 +16,7 @@ export function registerSample(program: Command): void {
     .option('--patients <n>', 'number of distinct patients (default 0.6 per study)', integerFlag('patients', { min: 1, max: 10_000_000 }))
     .option('--compression <c>', 'none or rle (RLE Lossless files)', 'none')
     .option('--reports-only', 'write reports and ground truth only, no DICOM files')
-    .addOption(workersOption('threads rendering images (0 or 1: the main thread)', 'min(4, cores)'))
+    .addOption(workersOption('threads rendering images', 'one per core, at most 4'))
     .option('--json', 'print JSON')
     .action(async (opts: { out: string; studies: number; seed: number; size: number; slices: number; patients?: number; reportsOnly?: boolean; workers?: number; compression: 'none' | 'rle'; json?: boolean }) => {
       const summary = await generateArchive({
