@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { IMAGE_MODEL_FILE, readImageModelDescription } from './image-model-file.js';
+import { IMAGE_MODEL_FILE, imageModelDigest, readImageModelDescription } from './image-model-file.js';
 import type { Workspace } from '../store/workspace.js';
 import { filesUnder } from '../store/artifacts.js';
 import { MissingStageError, OptionsError } from '../util/errors.js';
@@ -72,7 +72,7 @@ export interface LevelTrainResult extends Omit<TrainRunResult, 'outDir'> {
   learningRate: number;
   /** Mean training throughput over the epochs. */
   imagesPerSecond: number;
-  /** SHA-256 of the saved model file (weights, class list and description). */
+  /** SHA-256 of the saved network: weights, class list and description (imageModelDigest). */
   digest: string;
   /** The saved network was up to date and was not trained again. */
   upToDate?: boolean;
@@ -97,15 +97,12 @@ export function trainedModelDir(ws: Workspace, level: TopicLevel): string | unde
   return existsSync(path.join(dir, IMAGE_MODEL_FILE)) ? dir : undefined;
 }
 
-function digestModel(dir: string): string {
-  return createHash('sha256').update(readFileSync(path.join(dir, IMAGE_MODEL_FILE))).digest('hex');
-}
-
 /** The starting weights' digest (a saved model, or a layers folder or its model.json), so a changed parent retrains its children. */
 function digestFrom(from: string): string {
   const dir = from.endsWith('.json') || from.endsWith('.pacsmine') ? path.dirname(from) : from;
+  if (existsSync(path.join(dir, IMAGE_MODEL_FILE))) return imageModelDigest(dir);
   const h = createHash('sha256');
-  for (const f of [IMAGE_MODEL_FILE, 'model.json', 'weights.bin']) if (existsSync(path.join(dir, f))) h.update(readFileSync(path.join(dir, f)));
+  for (const f of ['model.json', 'weights.bin']) if (existsSync(path.join(dir, f))) h.update(readFileSync(path.join(dir, f)));
   return h.digest('hex');
 }
 
@@ -149,7 +146,7 @@ export async function trainLevel(ws: Workspace, o: LevelTrainOptions): Promise<L
     device: o.device ?? 'cpu', architecture: o.architecture ?? 'conv4', manifest: info.manifest, imageSize, cropSize, channels: o.channels ?? 1,
     head: 'softmax', epochs: o.epochs ?? 10, batchSize: o.batchSize ?? 50, learningRate, seed: o.seed ?? 1, validationFraction: 0,
     balance: info.balance, outDir,
-    describe: { level, datasetDigest: info.digest, from: o.from ?? null },
+    describe: { level, datasetDigest: info.digest },
     ...(o.from !== undefined ? { from: o.from } : {}),
     ...(o.workers !== undefined ? { workers: o.workers } : {}),
     ...(o.patience !== undefined ? { patience: o.patience } : {}),
@@ -159,7 +156,7 @@ export async function trainLevel(ws: Workspace, o: LevelTrainOptions): Promise<L
   });
   const { outDir: _saved, ...rest } = run;
   const imagesPerSecond = run.epochs.reduce((a, e) => a + e.imagesPerSecond, 0) / Math.max(1, run.epochs.length);
-  const result: LevelTrainResult = { ...rest, level, outDir, from: o.from ?? null, learningRate, imagesPerSecond, digest: digestModel(outDir) };
+  const result: LevelTrainResult = { ...rest, level, outDir, from: o.from ?? null, learningRate, imagesPerSecond, digest: imageModelDigest(outDir) };
   ws.recordStage(trainStage(level), params, inputDigest, CODE(), result, { artifacts: filesUnder(outDir) });
   return result;
 }

@@ -5,6 +5,7 @@ import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag, numberFlag } from '../numbers.js';
 import { seedOption, waitOption, workersOption, workspaceOption } from '../flags.js';
 import { ontologyPath, parseScopes } from './terms.js';
+import { withControl } from '../progress.js';
 
 interface RegressFlags extends WorkspaceFlags {
   from?: string; epochs: number; batch: number; lr: number; seed: number; workers?: number; device: string; patience?: number;
@@ -65,7 +66,7 @@ export function registerRegress(program: Command): void {
     .option('--device <d>', 'cpu | gpu | auto', 'cpu')
     .option('--patience <n>', 'early stopping after n epochs without a better validation loss', integerFlag('patience', { min: 1, max: 1_000_000 }))
     .addOption(seedOption())
-    .addOption(workersOption('gradient worker threads on CPU (0 or 1: the main thread)', '0'))
+    .addOption(workersOption('gradient worker threads on CPU, each batch cut into workers + 1 slices (0: this thread only)', 'one slice per core on wasm'))
     .option('--force', 'train again even when the saved network is up to date')
     .option('--no-evaluate', 'do not score keywords and search on the test split')
     .option('--truth <file>', 'a synthetic archive\'s truth.jsonl: score keywords against each key image\'s finding words too')
@@ -78,8 +79,9 @@ export function registerRegress(program: Command): void {
       // The disease-related words: the ontology's (the file named, else the built-in subset).
       const ontology = f.evaluate ? loadObo(ontologyPath(f.ontology)) : undefined;
       const synonymScopes = ontology ? parseScopes(f.scopes) : undefined;
-      const r = await inWorkspace('regress', f, 'update', async (ws) => {
+      const r = await withControl(f.json, (control) => inWorkspace('regress', f, 'update', async (ws) => {
         const regression = await trainRegression(ws, {
+          ...control,
           epochs: f.epochs, batchSize: f.batch, learningRate: f.lr, seed: f.seed, device: f.device as Device,
           ...(f.from !== undefined ? { from: f.from } : {}), ...(f.workers !== undefined ? { workers: f.workers } : {}),
           ...(f.patience !== undefined ? { patience: f.patience } : {}), ...(f.force ? { force: true } : {}),
@@ -87,7 +89,7 @@ export function registerRegress(program: Command): void {
         });
         const evaluation = f.evaluate ? await evaluateKeywords(ws, { topWords: f.topWords, seed: f.seed, ...(truth ? { truth } : {}), ...(ontology ? { ontology, synonymScopes } : {}) }) : undefined;
         return { regression, ...(evaluation ? { evaluation } : {}) };
-      });
+      }));
       const digest = createHash('sha256').update(`${r.regression.digest}:${r.evaluation?.digest ?? ''}`).digest('hex');
       printResult({ ...r, digest }, f.json, (x) => `${formatRegression(x.regression)}${x.evaluation ? `\n${formatKeywordEvaluation(x.evaluation)}` : ''}\ndigest ${digest}`);
     });

@@ -8,22 +8,7 @@ import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag, numberFlag } from '../numbers.js';
 import { seedOption, waitOption, workersOption, workspaceOption } from '../flags.js';
 import { formatEvaluation } from './evaluate.js';
-import { progressReporter } from '../progress.js';
-import type { Progress } from '../../index.js';
-
-/** Runs `work` with a progress bar (on a terminal, not with --json) and Ctrl-C as cancellation (exit code 130). */
-async function withControl<T>(json: boolean | undefined, work: (control: { signal: AbortSignal; onProgress: (p: Progress) => void }) => Promise<T>): Promise<T> {
-  const progress = progressReporter(!json);
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort();
-  process.once('SIGINT', onSigint);
-  try {
-    return await work({ signal: abort.signal, onProgress: progress.onProgress });
-  } finally {
-    progress.stop();
-    process.off('SIGINT', onSigint);
-  }
-}
+import { withControl } from '../progress.js';
 
 const { topicLevels: TOPIC_LEVELS, architectures: ARCHITECTURES } = OPTION_VALUES;
 
