@@ -1,6 +1,6 @@
 /**
  * A small workspace for tests of the image-to-words regression, keyword prediction and search,
- * on top of the labelled fixture (src/datasets/fixtures.ts: a case's document topic is drawn in
+ * on top of the labelled fixture (testing/dataset-fixture.ts: a case's document topic is drawn in
  * its images). Each document topic has its own disease bigram ("lung cancer", "breast mass",
  * "liver cyst"); the case's reference sentence names it, its disease-term hits are that bigram's
  * words, its images carry it as their bigram target, and the topic's top words hold both words
@@ -8,7 +8,7 @@
  * Every fifth case's sentence names no disease: its images have no bigram.
  */
 import type { Workspace } from '../src/store/workspace.js';
-import { writeFixture, type FixtureImage, type FixtureOptions } from '../src/datasets/fixtures.js';
+import { writeFixture, type FixtureImage, type FixtureOptions } from './dataset-fixture.js';
 import { DESCRIPTIONS_SCHEMA } from '../src/descriptions/schema.js';
 import { WordVectors } from '../src/embeddings/vectors.js';
 import { saveWord2VecFormat } from '../src/embeddings/format.js';

@@ -4,7 +4,7 @@
  * one meaning and one range. Numeric values all go through ./numbers.ts.
  */
 import { Option, type Command } from 'commander';
-import { WORKERS_PER_CORE, maxWorkerCount } from '../util/worker-count.js';
+import { OPTION_VALUES } from '../index.js';
 import { integerFlag, numberFlag, SEED_RANGE } from './numbers.js';
 
 /** -w, --workspace <dir>: every command that reads or writes a workspace. */
@@ -23,8 +23,8 @@ export function waitOption(): Option {
  * (maxWorkerCount(), the harness's own) keeps a typo from starting thousands of threads.
  */
 export function workersOption(what: string, defaultText: string): Option {
-  return new Option('--workers <n>', `${what}: 0 = in the main thread, at most ${maxWorkerCount()} (${WORKERS_PER_CORE} per core); default ${defaultText}`)
-    .argParser(integerFlag('workers', { min: 0, max: maxWorkerCount() }));
+  return new Option('--workers <n>', `${what}: 0 = in the main thread, at most ${OPTION_VALUES.maxWorkers} (${OPTION_VALUES.workersPerCore} per core); default ${defaultText}`)
+    .argParser(integerFlag('workers', { min: 0, max: OPTION_VALUES.maxWorkers }));
 }
 
 /** --seed <n>: an unsigned 32-bit integer; the same seed gives the same result. */

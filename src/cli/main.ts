@@ -6,14 +6,13 @@
  */
 import { CommanderError } from 'commander';
 import { buildProgram, exitCodeForRun } from './program.js';
-import { describeError } from '../util/errors.js';
-import { translateOptionNames } from './errors.js';
+import { cliMessage } from './errors.js';
 
 async function main(): Promise<void> {
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (error) {
-    if (!(error instanceof CommanderError)) process.stderr.write(`pacsmine: ${translateOptionNames(describeError(error))}\n`);
+    if (!(error instanceof CommanderError)) process.stderr.write(`pacsmine: ${cliMessage(error)}\n`);
     process.exitCode = exitCodeForRun(error);
   }
 }

@@ -4,7 +4,7 @@
  * and `''` are refused, not silently converted) and fall in the flag's stated range. The
  * error is an OptionsError (exit code 2) that names the flag, the range and the value given.
  */
-import { OptionsError } from '../util/errors.js';
+import { OptionsError } from '../index.js';
 
 /** A flag's allowed range. `above`/`below` are exclusive bounds, `min`/`max` inclusive. */
 export interface NumericRange {

@@ -1,5 +1,5 @@
 /** Printing and workspace helpers shared by the CLI verbs: JSON for machines, text for people. */
-import { withWorkspace, type Workspace } from '../store/workspace.js';
+import { withWorkspace, type Workspace } from '../index.js';
 
 export function printResult<T>(result: T, json: boolean | undefined, text: (r: T) => string): void {
   if (json) process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -6,9 +6,8 @@
  * argument or flag value, a missing or impossible workspace).
  */
 import { Command, CommanderError, type OutputConfiguration } from 'commander';
-import { packageVersion } from '../util/version.js';
+import { CancelledError, OptionsError, packageVersion } from '../index.js';
 import { registerAllCommands } from './commands/index.js';
-import { exitCodeFor } from '../util/errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -28,6 +27,17 @@ export function buildProgram(output?: OutputConfiguration): Command {
     .exitOverride();
   registerAllCommands(program);
   return program;
+}
+
+/**
+ * The exit code for a library error: 2 for a usage error (OptionsError: a bad flag value, a missing
+ * workspace or stage input), 130 when the run was cancelled (the shell's code for an interrupted
+ * command), 1 for everything else (a failed run: bad input, a bad file, a busy workspace, a refused
+ * login, an internal error). 0 is success and never comes from here.
+ */
+export function exitCodeFor(error: unknown): 1 | 2 | 130 {
+  if (error instanceof CancelledError) return 130;
+  return error instanceof OptionsError ? 2 : 1;
 }
 
 /** The exit code for what a run threw. Commander has already printed its own messages. */

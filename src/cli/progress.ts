@@ -1,6 +1,6 @@
 /** A progress bar on stderr for long work, shown only on a terminal (never in JSON output). */
 import cliProgress from 'cli-progress';
-import type { Progress } from '../util/progress.js';
+import type { Progress } from '../index.js';
 
 export interface ProgressReporter {
   update(done: number, extra?: Record<string, number>): void;
@@ -57,4 +57,21 @@ export function progressReporter(enabled: boolean, stream: NodeJS.WriteStream = 
     },
     stop,
   };
+}
+
+/**
+ * Runs `work` with a progress bar (on a terminal, unless `json`) and Ctrl-C as cancellation: the
+ * call rejects with CancelledError, which the CLI turns into exit code 130.
+ */
+export async function withControl<T>(json: boolean | undefined, work: (control: { signal: AbortSignal; onProgress: (p: Progress) => void }) => Promise<T>): Promise<T> {
+  const progress = progressReporter(!json);
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await work({ signal: abort.signal, onProgress: progress.onProgress });
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSigint);
+  }
 }

@@ -9,7 +9,7 @@ import { assignGroups, groupByKeys, parseFractions, PAPER_FRACTIONS, SPLIT_NAMES
 import { classWeights, imbalance } from './balance.js';
 import { ensureSplit } from './workspace-split.js';
 import { buildLevelDataset, readLevelDataset, type LevelDatasetEntry } from './level.js';
-import { writeFixture } from './fixtures.js';
+import { writeFixture } from '../../testing/dataset-fixture.js';
 
 test('groupByKeys: items sharing a case or a patient, directly or through others, form one group named by its smallest key', () => {
   const groups = groupByKeys([['case:b', 'patient:1'], ['case:c'], ['case:a', 'patient:1'], ['case:c', 'patient:2'], ['case:d']]);

@@ -13,10 +13,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Workspace } from '../store/workspace.js';
-import { OptionsError } from '../util/errors.js';
+import { MissingStageError, OptionsError } from '../util/errors.js';
 import { TOPIC_LEVELS, type TopicLevel } from '../topics/stage.js';
 import { ensureSplit, type SplitSummary } from './workspace-split.js';
-import { PAPER_FRACTIONS, type SplitFractions, type SplitName } from './split.js';
+import { PAPER_FRACTIONS, parseFractions, type SplitFractions, type SplitName } from './split.js';
 import { classWeights, DEFAULT_BALANCE, DEFAULT_BALANCE_POWER, imbalance, type BalanceMode, type ImbalanceReport } from './balance.js';
 import { codeDigest } from '../util/code-digest.js';
 import { applyReviewDecisions, type AppliedReview } from './review-decisions.js';
@@ -28,7 +28,8 @@ export interface LevelDatasetOptions {
   level: TopicLevel;
   /** Classes with fewer training images are dropped. Default 10. */
   minTrain?: number;
-  fractions?: SplitFractions;
+  /** Train, validation and test fractions, or their text ("85,5,10", "0.85,0.05,0.1"). Default the paper's 85/5/10. */
+  fractions?: SplitFractions | string;
   /** Seed of the split (the split is shared: every level must use the same). Default 1. */
   seed?: number;
   balance?: BalanceMode;
@@ -77,7 +78,7 @@ export const datasetStage = (level: TopicLevel): string => `dataset:${level}`;
 /** Each key-image PNG with its label at `level` (the lowest key-image row's, as keyImageManifest). */
 function labelledImages(ws: Workspace, level: TopicLevel): Array<{ sop: string; path: string; label: string | null }> {
   const has = ws.db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'topic_labels'").pluck().get() as number;
-  if (!has) throw new OptionsError(`a ${level}-level dataset needs topic labels: run \`pacsmine topics --level ${level}\` first`);
+  if (!has) throw new MissingStageError(`a ${level}-level dataset needs topic labels`, { stage: 'topics', level });
   return ws.db.prepare(`
     SELECT p.sop_instance_uid AS sop, p.path AS path,
       (SELECT t.label FROM links l JOIN topic_labels t ON t.key_image_id = l.key_image_id AND t.level = ?
@@ -94,7 +95,7 @@ export function buildLevelDataset(ws: Workspace, options: LevelDatasetOptions): 
   if (!(Number.isInteger(minTrain) && minTrain >= 1)) throw new OptionsError(`the minimum training images per class must be an integer ≥ 1, got ${minTrain}`);
   const mode = options.balance ?? DEFAULT_BALANCE;
   const power = options.balancePower ?? DEFAULT_BALANCE_POWER;
-  const split = ensureSplit(ws, { fractions: options.fractions ?? PAPER_FRACTIONS, seed: options.seed ?? 1 });
+  const split = ensureSplit(ws, { fractions: typeof options.fractions === 'string' ? parseFractions(options.fractions) : options.fractions ?? PAPER_FRACTIONS, seed: options.seed ?? 1 });
 
   const { rows, review } = applyReviewDecisions(ws, level, labelledImages(ws, level));
   const splitOf = new Map((ws.db.prepare('SELECT sop_instance_uid AS sop, split FROM dataset_splits').all() as Array<{ sop: string; split: SplitName }>).map((r) => [r.sop, r.split]));
@@ -161,6 +162,6 @@ export function buildLevelDataset(ws: Workspace, options: LevelDatasetOptions): 
 export function readLevelDataset(ws: Workspace, level: TopicLevel): LevelDatasetInfo | undefined {
   if (ws.stageRecord(datasetStage(level)) === undefined) return undefined;
   const problem = ws.artifactProblem(datasetStage(level));
-  if (problem !== undefined) throw new OptionsError(`the ${level}-level dataset changed on disk (${problem}): run \`pacsmine dataset --level ${level}\` again`);
+  if (problem !== undefined) throw new MissingStageError(`the ${level}-level dataset changed on disk (${problem})`, { stage: 'dataset', level, stale: true });
   return JSON.parse(readFileSync(ws.artifactPath('datasets', `${level}.dataset.json`), 'utf8')) as LevelDatasetInfo;
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Workspace } from '../store/workspace.js';
 import { OptionsError } from '../util/errors.js';
-import { writeFixture } from './fixtures.js';
+import { writeFixture } from '../../testing/dataset-fixture.js';
 import { buildLevelDataset, type LevelDatasetEntry } from './level.js';
 import { listReviewActions, recordReviewAction, resolveLabel } from './review-decisions.js';
 

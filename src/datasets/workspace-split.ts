@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Workspace } from '../store/workspace.js';
-import { OptionsError } from '../util/errors.js';
+import { MissingStageError, OptionsError } from '../util/errors.js';
 import { DATASETS_SCHEMA } from './schema.js';
 import { assignGroups, checkFractions, groupByKeys, PAPER_FRACTIONS, type SplitFractions, type SplitName } from './split.js';
 import { codeDigest } from '../util/code-digest.js';
@@ -36,7 +36,7 @@ interface ImageKeys {
 /** Every key-image PNG with the case and patient keys that tie it to others. */
 function imageKeys(ws: Workspace): ImageKeys[] {
   const present = ws.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('key_image_png', 'collection_images')").pluck().all() as string[];
-  if (!present.includes('key_image_png')) throw new OptionsError('a dataset needs converted key images: run `pacsmine images convert` (or `pacsmine ingest-collection`) first');
+  if (!present.includes('key_image_png')) throw new MissingStageError('a dataset needs converted key images', { stage: 'convert' });
   const collectionPatient = present.includes('collection_images')
     ? 'UNION SELECT sop_instance_uid, \'patient:\' || patient_id FROM collection_images WHERE patient_id IS NOT NULL AND patient_id != \'\''
     : '';

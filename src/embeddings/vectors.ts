@@ -3,6 +3,9 @@
  * neighbours and analogies over one flat Float32Array [numWords × vectorSize].
  */
 import { OptionsError, PacsmineError } from '../util/errors.js';
+// format.ts and pca.ts import this class; the calls below run long after every module is loaded.
+import { loadWord2VecFormat, saveWord2VecFormat, type Word2VecFormat } from './format.js';
+import { projectWords2d, type ProjectedWord } from './pca.js';
 
 export interface Neighbour {
   word: string;
@@ -26,6 +29,21 @@ export class WordVectors {
     this.vectorSize = vectorSize;
     this.#index = new Map();
     words.forEach((w, i) => this.#index.set(w, i));
+  }
+
+  /** Reads a file in the word2vec C tool's format, binary (default) or text: what gensim's KeyedVectors.load_word2vec_format reads. */
+  static load(file: string, format: Word2VecFormat = 'binary'): WordVectors {
+    return loadWord2VecFormat(file, format);
+  }
+
+  /** Writes the vectors in the word2vec C tool's format, binary (default) or text, for gensim. */
+  save(file: string, format: Word2VecFormat = 'binary'): void {
+    saveWord2VecFormat(this, file, format);
+  }
+
+  /** A 2-D PCA projection of these words' vectors (Figure 6); seeded power iteration. */
+  project2d(words: readonly string[], seed = 1): ProjectedWord[] {
+    return projectWords2d(this, words, seed);
   }
 
   get numWords(): number {

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Workspace } from '../store/workspace.js';
-import { OptionsError } from '../util/errors.js';
+import { MissingStageError, OptionsError } from '../util/errors.js';
 import type { TopicLevel } from '../topics/stage.js';
 import { readLevelDataset } from '../datasets/level.js';
 import { loadManifestEntries, readManifest } from '../training/manifest.js';
@@ -111,9 +111,9 @@ export function truthScore(train: Array<{ id: string; label: string }>, test: Ar
 export async function evaluateLevel(ws: Workspace, o: EvaluateOptions): Promise<LevelEvaluation> {
   const level = o.level;
   const info = readLevelDataset(ws, level);
-  if (info === undefined) throw new OptionsError(`no ${level}-level dataset in the workspace: run \`pacsmine dataset --level ${level}\` first`);
+  if (info === undefined) throw new MissingStageError(`no ${level}-level dataset in the workspace`, { stage: 'dataset', level });
   const modelDir = o.modelDir ?? levelModelDir(ws, level);
-  if (!existsSync(path.join(modelDir, IMAGE_MODEL_FILE))) throw new OptionsError(`no ${level}-level network in ${modelDir}: run \`pacsmine train --level ${level}\` first (or give option \`modelDir\`)`);
+  if (!existsSync(path.join(modelDir, IMAGE_MODEL_FILE))) throw new MissingStageError(`no ${level}-level network in ${modelDir} (or give option \`modelDir\`)`, { stage: 'train', level });
   const meta = readImageModelDescription(modelDir).description;
   const classes = meta.classNames;
   if (meta.head !== 'softmax' || classes.join('\u0001') !== info.classes.keptLabels.join('\u0001')) {
@@ -122,7 +122,7 @@ export async function evaluateLevel(ws: Workspace, o: EvaluateOptions): Promise<
   // A network trained on another version of the dataset (another split) may have trained on these test images.
   const trainedOn = meta.facts['datasetDigest'];
   if (o.modelDir === undefined && typeof trainedOn === 'string' && trainedOn !== info.digest) {
-    throw new OptionsError(`the ${level}-level network was trained on an earlier version of the ${level}-level dataset: train it again (pacsmine train --level ${level}, or --chain)`);
+    throw new MissingStageError(`the ${level}-level network was trained on an earlier version of the ${level}-level dataset`, { stage: 'train', level, stale: true });
   }
   const entries = readManifest(info.manifest);
   const [, , c] = meta.inputShape;

@@ -14,7 +14,7 @@ import type { Workspace } from '../store/workspace.js';
 import type { WordVectors } from '../embeddings/vectors.js';
 import { loadWorkspaceVectors } from '../embeddings/stage.js';
 import { TOPIC_LEVELS, type TopicLevel } from '../topics/stage.js';
-import { OptionsError, describeError } from '../util/errors.js';
+import { MissingStageError, OptionsError, describeError } from '../util/errors.js';
 import { levelModelDir } from '../evaluation/evaluate.js';
 import { argmax } from '../evaluation/metrics.js';
 import { loadManifestEntries, type ManifestEntry } from '../training/manifest.js';
@@ -75,7 +75,7 @@ export function rankCandidates(output: ArrayLike<number>, candidates: readonly s
  */
 export function topicWords(ws: Workspace, level: TopicLevel, count = TOP_WORDS): Map<string, string[]> {
   const has = ws.db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'topics'").pluck().get() as number;
-  if (!has) throw new OptionsError('the workspace has no topics: run `pacsmine topics` first');
+  if (!has) throw new MissingStageError('the workspace has no topics', { stage: 'topics' });
   const rows = ws.db.prepare('SELECT label, parent, top_words FROM topics WHERE level = ?').all(level) as Array<{ label: string; parent: number; top_words: string }>;
   const parentWords = ws.db.prepare("SELECT top_words FROM topics WHERE level = 'document' AND topic = ?").pluck();
   return new Map(rows.map((r) => {
@@ -164,7 +164,7 @@ export async function predictTopicsWith(networks: ReadonlyArray<{ level: TopicLe
 /** The workspace's regression network folder; an error when there is none. */
 export function regressionNetwork(ws: Workspace): string {
   const dir = regressionModelDir(ws);
-  if (!existsSync(path.join(dir, IMAGE_MODEL_FILE))) throw new OptionsError('no regression network in the workspace: run `pacsmine regress` first');
+  if (!existsSync(path.join(dir, IMAGE_MODEL_FILE))) throw new MissingStageError('no regression network in the workspace', { stage: 'regress' });
   return dir;
 }
 
@@ -244,7 +244,7 @@ export async function keywordInputs(networks: ReadonlyArray<{ level: TopicLevel;
 export function checkRegressionDim(regressionDir: string, matcher: KeywordMatcher): void {
   const dim = readImageModelDescription(regressionDir).description.numOutputs;
   if (dim !== 2 * matcher.vectors.vectorSize) {
-    throw new OptionsError(`the regression network gives ${dim} values, the word vectors need ${2 * matcher.vectors.vectorSize}: run \`pacsmine regress\` again`);
+    throw new MissingStageError(`the regression network gives ${dim} values, the word vectors need ${2 * matcher.vectors.vectorSize}`, { stage: 'regress', stale: true });
   }
 }
 

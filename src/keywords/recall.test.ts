@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { MissingStageError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { WordVectors } from '../embeddings/vectors.js';
 import { frequencyRanking, hitAtK, matchKey, randomRanking, recallAtK, recallTable, truthSet } from './recall.js';
@@ -87,7 +88,7 @@ test('topic words: a second-level topic that is its parent\'s only sub-topic (no
   const dir = mkdtempSync(path.join(tmpdir(), 'pacsmine-kw-topics-'));
   const ws = Workspace.open(path.join(dir, 'ws'));
   try {
-    assert.throws(() => topicWords(ws, 'document'), /run `pacsmine topics`/);
+    assert.throws(() => topicWords(ws, 'document'), (e: unknown) => e instanceof MissingStageError && e.missingStage === 'topics');
     ws.db.exec(TOPICS_SCHEMA);
     const insert = ws.db.prepare('INSERT INTO topics (level, parent, topic, label, top_words, num_docs, num_images) VALUES (?, ?, ?, ?, ?, 1, 1)');
     insert.run('document', -1, 0, '0', JSON.stringify(['lung', 'nodule', 'cancer']));

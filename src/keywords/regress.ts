@@ -32,7 +32,7 @@ import type { ImageDataset } from '../training/data.js';
 import type { Device } from '../training/backend.js';
 import type { EpochRecord } from '../training/trainer.js';
 import { ImageRegressor } from '../training/image-regressor.js';
-import { IMAGE_MODEL_FILE, readImageModelDescription, type ImageModelDescription } from '../training/image-model-file.js';
+import { imageModelDigest, readImageModelDescription, type ImageModelDescription } from '../training/image-model-file.js';
 import type { Progress } from '../util/progress.js';
 import { regressionManifest, writeRegressionManifest, type RegressionCounts } from './targets.js';
 
@@ -111,12 +111,6 @@ export function readRegressionOutputs(ws: Workspace): RegressionOutputs {
   return { ids: meta.ids, splits: meta.splits, dim: meta.dim, outputs: takeArray(a, 'outputs', 'f32', [meta.ids.length, meta.dim]) };
 }
 
-function digestDir(dir: string, files: readonly string[]): string {
-  const h = createHash('sha256');
-  for (const f of files) if (existsSync(path.join(dir, f))) h.update(readFileSync(path.join(dir, f)));
-  return h.digest('hex');
-}
-
 /** Decodes each image once; rejects are listed, not thrown. */
 async function decodeAll(images: Array<{ id: string; path: string }>, meta: ImageModelDescription): Promise<{ pixels: Uint8Array; kept: number[]; rejected: Array<{ id: string; reason: string }> }> {
   const size = meta.imageSize;
@@ -145,7 +139,7 @@ export async function trainRegression(ws: Workspace, o: RegressionOptions = {}):
   const vectors = loadWorkspaceVectors(ws);
   const manifest = regressionManifest(ws, vectors, o.targetScale !== undefined ? { scale: o.targetScale } : {});
   const { signal: _s, onEpoch: _e, onProgress: _p, force, ...params } = o;
-  const inputDigest = `${manifest.digest}:${digestDir(parentDir, [IMAGE_MODEL_FILE])}`;
+  const inputDigest = `${manifest.digest}:${imageModelDigest(parentDir)}`;
   if (!force && ws.isUpToDate(REGRESS_STAGE, params, inputDigest, CODE())) {
     return { ...(ws.stageRecord(REGRESS_STAGE)!.summary as RegressionResult), upToDate: true };
   }
@@ -207,7 +201,7 @@ export async function trainRegression(ws: Workspace, o: RegressionOptions = {}):
     arrays: { outputs: { data: outputs, shape: [ids.length, D2] } },
   });
 
-  const digest = createHash('sha256').update(readFileSync(path.join(modelDir, IMAGE_MODEL_FILE))).update(readFileSync(outputsFile)).digest('hex');
+  const digest = createHash('sha256').update(imageModelDigest(modelDir)).update(readFileSync(outputsFile)).digest('hex');
   const result: RegressionResult = {
     modelDir, from: parentDir, outputs: D2, targetScale: manifest.scale, counts: manifest.counts, numTrainRows: trainRows.length, numValidationRows: validationRows.length,
     epochs: report.epochs, bestEpoch: report.bestEpoch,

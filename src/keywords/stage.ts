@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { Workspace } from '../store/workspace.js';
 import { sha256FileSync } from '../store/artifacts.js';
 import { codeDigest } from '../util/code-digest.js';
-import { OptionsError } from '../util/errors.js';
+import { MissingStageError, OptionsError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { TOPIC_LEVELS, type TopicLevel } from '../topics/stage.js';
 import { termWords } from '../descriptions/bigrams.js';
@@ -25,7 +25,8 @@ import { levelModelDir } from '../evaluation/evaluate.js';
 import { IMAGE_MODEL_FILE } from '../training/image-model-file.js';
 import { KeywordMatcher, predictTopics, TOP_WORDS, type LevelKeyword } from './predict-keywords.js';
 import { readRegressionOutputs, regressionOutputsPath } from './regress.js';
-import { frequencyRanking, hitAtK, matchKey, randomRanking, recallTable, truthSet, type PairRankings, type RecallTable } from './recall.js';
+import type { Ontology, SynonymScope } from '../ontology/obo.js';
+import { diseaseVocabulary, frequencyRanking, hitAtK, matchKey, randomRanking, recallTable, truthSet, type PairRankings, type RecallTable } from './recall.js';
 import { ImageSearchIndex, evaluateSearch, keyImageCaptions, type SearchEvaluation } from './search.js';
 import { KEYWORDS_SCHEMA } from './schema.js';
 
@@ -49,6 +50,10 @@ export interface KeywordEvaluationOptions {
    * disease-related words"), on the same pairs (`diseaseCandidates`).
    */
   diseaseVocabulary?: ReadonlySet<string>;
+  /** Without `diseaseVocabulary`: the disease-related words are this ontology's (names and synonyms of `synonymScopes`). */
+  ontology?: Ontology;
+  /** Synonym scopes read from `ontology` besides names. Default EXACT. */
+  synonymScopes?: readonly SynonymScope[];
   threads?: number;
 }
 
@@ -98,7 +103,7 @@ export interface KeywordEvaluation {
 /** Disease words of each key image's own sentences (term hits of its reference window, by the describe stage's statuses). */
 export function imageDiseaseWords(ws: Workspace): Map<string, string[]> {
   const has = ws.db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'term_hits'").pluck().get() as number;
-  if (!has) throw new OptionsError('no disease terms in the workspace: run `pacsmine describe` first');
+  if (!has) throw new MissingStageError('no disease terms in the workspace', { stage: 'describe' });
   const params = ws.stageRecord('describe')?.params as { statuses?: string[] } | undefined;
   const statuses = new Set(params?.statuses ?? ['affirmed', 'uncertain']);
   const rows = ws.db.prepare(`SELECT l.sop_instance_uid AS sop, t.text AS text, t.status AS status FROM links l
@@ -123,7 +128,7 @@ export async function evaluateKeywords(ws: Workspace, o: KeywordEvaluationOption
   const outputs = readRegressionOutputs(ws);
   const matcher = KeywordMatcher.fromWorkspace(ws, topWords);
   const D = matcher.vectors.vectorSize;
-  if (outputs.dim !== 2 * D) throw new OptionsError(`the regression outputs have ${outputs.dim} values, the word vectors need ${2 * D}: run \`pacsmine regress\` again`);
+  if (outputs.dim !== 2 * D) throw new MissingStageError(`the regression outputs have ${outputs.dim} values, the word vectors need ${2 * D}`, { stage: 'regress', stale: true });
   const pathOf = new Map((ws.db.prepare('SELECT sop_instance_uid AS id, path FROM key_image_png').all() as Array<{ id: string; path: string }>).map((r) => [r.id, r.path]));
   const test = outputs.ids.map((id, i) => ({ id, i })).filter((x) => outputs.splits[x.i] === 'test');
   const train = outputs.ids.filter((_, i) => outputs.splits[i] === 'train');
@@ -139,7 +144,7 @@ export async function evaluateKeywords(ws: Workspace, o: KeywordEvaluationOption
   const sentencePairs: PairRankings[] = [], sentenceTruths: Set<string>[] = [];
   const diseasePairs: PairRankings[] = [];
   const diseaseCounts: number[] = [];
-  const vocabulary = o.diseaseVocabulary;
+  const vocabulary = o.diseaseVocabulary ?? (o.ontology !== undefined ? diseaseVocabulary(o.ontology, o.synonymScopes) : undefined);
   const diseaseRng = new Rng((o.seed ?? 1) + 1);
   const truthPairs: PairRankings[] = [], truthTruths: Set<string>[] = [];
   const levelHits = new Map<TopicLevel, { hits: number; n: number }>();

@@ -31,7 +31,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import type { Workspace } from '../store/workspace.js';
 import type { WordVectors } from '../embeddings/vectors.js';
-import { OptionsError } from '../util/errors.js';
+import { MissingStageError, OptionsError } from '../util/errors.js';
 import { writeArtifact } from '../util/artifact-file.js';
 import type { SplitName } from '../datasets/split.js';
 import { readSplit } from '../datasets/workspace-split.js';
@@ -93,8 +93,8 @@ interface ImageRow {
 /** Key-image PNGs of the split, each with its bigrams (over every key image linked to it, in order, without repeats). */
 function imageBigrams(ws: Workspace): { images: ImageRow[]; bigrams: Map<string, Array<[string, string]>> } {
   const present = new Set(ws.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
-  if (!present.has('image_bigrams')) throw new OptionsError('no bigram descriptions in the workspace: run `pacsmine describe` first');
-  if (!present.has('key_image_png')) throw new OptionsError('no key-image PNGs in the workspace: run `pacsmine images convert` (or `pacsmine ingest-collection`) first');
+  if (!present.has('image_bigrams')) throw new MissingStageError('no bigram descriptions in the workspace', { stage: 'describe' });
+  if (!present.has('key_image_png')) throw new MissingStageError('no key-image PNGs in the workspace', { stage: 'convert' });
   const images = ws.db.prepare(`SELECT p.sop_instance_uid AS sop, p.path AS path FROM key_image_png p
     JOIN dataset_splits s ON s.sop_instance_uid = p.sop_instance_uid ORDER BY p.sop_instance_uid`).all() as ImageRow[];
   const rows = ws.db.prepare(`SELECT l.sop_instance_uid AS sop, b.word1 AS w1, b.word2 AS w2 FROM links l

@@ -8,6 +8,7 @@ import { scanTokens } from '../reports/tokenize.js';
 import { OptionsError } from '../util/errors.js';
 import type { Ontology, OboTerm, SynonymScope } from './obo.js';
 import { acronymKey, isAcronym, normalizeToken } from './normalize.js';
+import { findTerms, type TermHit } from './terms.js';
 
 export interface TermMatch {
   /** Ontology id of the term, e.g. DOID:1673. */
@@ -109,6 +110,11 @@ export class TermMatcher {
   }
 
   /** Splits a sentence into tokens with their matcher ids. */
+  /** The terms of a sentence with their assertion status (affirmed, negated, uncertain): terms.ts findTerms. */
+  findTerms(sentence: string): TermHit[] {
+    return findTerms(this, sentence);
+  }
+
   tokens(sentence: string): SentenceTokens {
     const out: SentenceTokens = { starts: [], ends: [], keys: [], lower: [] };
     scanTokens(sentence, (s, e) => {

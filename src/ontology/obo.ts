@@ -7,6 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { FormatError } from '../util/errors.js';
+// builtin.ts imports parseObo from here; loadObo calls builtinOntology only after both are loaded.
+import { builtinOntology } from './builtin.js';
 
 export type SynonymScope = 'EXACT' | 'RELATED' | 'NARROW' | 'BROAD';
 export const SYNONYM_SCOPES: readonly SynonymScope[] = ['EXACT', 'RELATED', 'NARROW', 'BROAD'];
@@ -48,8 +50,12 @@ export interface ParseOboOptions {
   source?: string;
 }
 
-/** Reads and parses an OBO file. */
-export function loadObo(file: string, options: ParseOboOptions = {}): Ontology {
+/**
+ * Reads and parses an OBO file (the Disease Ontology's doid.obo); without a file, the built-in
+ * subset (builtin.ts: the terms the synthetic archive's reports use, for demos and tests).
+ */
+export function loadObo(file?: string, options: ParseOboOptions = {}): Ontology {
+  if (file === undefined) return builtinOntology();
   return parseObo(readFileSync(file, 'utf8'), { source: file, ...options });
 }
 

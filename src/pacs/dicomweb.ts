@@ -86,6 +86,12 @@ export class DicomwebClient {
   readonly baseUrl: string;
   /** The root as it may be printed or stored: no credentials, no secret query values. */
   readonly displayUrl: string;
+  /**
+   * When the URL given carried credentials (http://user:password@host): that URL as it may be
+   * printed (`http://***@host`), for a warning that a command line is visible to every user of
+   * the machine. Undefined otherwise.
+   */
+  readonly credentialsInUrl: string | undefined;
   readonly #authHeader: string | undefined;
 
   /**
@@ -97,6 +103,7 @@ export class DicomwebClient {
     const split = splitUrlCredentials(baseUrl);
     this.baseUrl = split.url.replace(/\/+$/, '');
     this.displayUrl = redactUrl(this.baseUrl);
+    this.credentialsInUrl = split.user !== undefined ? redactUrl(baseUrl) : undefined;
     let protocol = '';
     try {
       protocol = new URL(this.baseUrl).protocol;

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Workspace } from '../store/workspace.js';
 import { normalizedMutualInformation } from '../topics/nmi.js';
 import { FormatError } from '../util/errors.js';
+import { readTruthImageWords } from '../keywords/truth.js';
 
 export interface TopicTruthScore {
   nmi: number;
@@ -124,4 +125,17 @@ export function scoreLinksAgainstTruth(ws: Workspace, truthJsonl: string): LinkT
   const keyImages = cited.keyImages + bookmarkedOnly.keyImages;
   const linked = cited.linked + bookmarkedOnly.linked;
   return { keyImages, linked, wrong, share: keyImages ? linked / keyImages : 0, cited, bookmarkedOnly };
+}
+
+/** A synthetic archive's ground truth per key image (SOP instance UID), as the stages that score against it take it. */
+export interface ArchiveTruth {
+  /** The image's study category: what `evaluateLevel` and `trainChain` score the networks' labels against (option `truth`). */
+  categories: Map<string, string>;
+  /** The image's finding words: what `evaluateKeywords` scores the keywords against (option `truth`). */
+  words: Map<string, string[]>;
+}
+
+/** Reads the truth.jsonl that `generateArchive` writes beside the archive. */
+export function readArchiveTruth(truthJsonl: string): ArchiveTruth {
+  return { categories: readTruthImageCategories(truthJsonl), words: readTruthImageWords(truthJsonl) };
 }

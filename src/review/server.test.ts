@@ -12,7 +12,7 @@ import path from 'node:path';
 import http from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { Workspace } from '../store/workspace.js';
-import { writeFixture, type FixtureImage } from '../datasets/fixtures.js';
+import { writeFixture, type FixtureImage } from '../../testing/dataset-fixture.js';
 import { buildLevelDataset, type LevelDatasetEntry } from '../datasets/level.js';
 import { createReviewServer } from './server.js';
 import { resolveToken, tokenMatches, requestToken } from './auth.js';

@@ -16,7 +16,7 @@ import { Workspace, withWorkspace } from '../store/workspace.js';
 import { OptionsError, WorkspaceBusyError } from '../util/errors.js';
 import { listReviewActions, recordReviewAction, REVIEW_ACTIONS, type ReviewActionKind } from '../datasets/review-decisions.js';
 import { thumbnail } from '../report/images.js';
-import { requestToken, tokenMatches } from './auth.js';
+import { requestToken, resolveToken, tokenMatches } from './auth.js';
 import { PAGES, PAGE_CSP, pageShell, STYLE } from './pages.js';
 import { CLIENT_SCRIPT } from './client-script.js';
 import { imageDetail, imageFile, isLevel, listTopics, topicDetail } from './queries.js';
@@ -127,10 +127,19 @@ export interface RunningServer {
   url: string;
   host: string;
   port: number;
+  /** The token every request needs. */
+  token: string;
+  /** True when the token came from $PACSMINE_TOKEN (show its name, not the token), false when it is a new random one. */
+  tokenFromEnv: boolean;
 }
 
-/** Creates the app and listens (host default 127.0.0.1; port 0: any free port). */
-export async function startReviewServer(o: ReviewServerOptions & { host?: string; port?: number }): Promise<RunningServer> {
+/**
+ * Creates the app and listens (host default 127.0.0.1; port 0: any free port). Without `token`:
+ * $PACSMINE_TOKEN when set, else a new random token (auth.ts resolveToken).
+ */
+export async function startReviewServer(options: Omit<ReviewServerOptions, 'token'> & { token?: string; host?: string; port?: number }): Promise<RunningServer> {
+  const resolved = options.token !== undefined ? { token: options.token, fromEnv: false } : resolveToken();
+  const o = { ...options, token: resolved.token };
   const app = await createReviewServer(o);
   const host = o.host ?? '127.0.0.1';
   try {
@@ -142,7 +151,7 @@ export async function startReviewServer(o: ReviewServerOptions & { host?: string
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : o.port ?? 8080;
   const shown = host.includes(':') ? `[${host}]` : host;
-  return { app, host, port, url: `http://${shown}:${port}/?token=${encodeURIComponent(o.token)}` };
+  return { app, host, port, url: `http://${shown}:${port}/?token=${encodeURIComponent(o.token)}`, token: o.token, tokenFromEnv: resolved.fromEnv };
 }
 
 function safeUserName(): string {

@@ -13,6 +13,7 @@ import { SCHEMA } from './schema.js';
 import { packageVersion } from '../util/version.js';
 import { OptionsError } from '../util/errors.js';
 import { WorkspaceLock } from './lock.js';
+import { listRejects, type RejectRow } from './rejects.js';
 import { artifactProblem, describeArtifacts, type ArtifactRecord } from './artifacts.js';
 
 export type Db = Database.Database;
@@ -97,6 +98,11 @@ export class Workspace {
     const p = path.join(this.dir, 'artifacts', ...parts);
     mkdirSync(path.dirname(p), { recursive: true });
     return p;
+  }
+
+  /** The records the stages rejected (one stage's, or every stage's), with their reasons, in the order they were rejected. */
+  rejects(stage?: string): RejectRow[] {
+    return listRejects(this, stage);
   }
 
   /** The last record of a stage, if it ran. */

@@ -11,6 +11,7 @@ import { argmax, LdaModel, type LdaTrainReport } from './model.js';
 import type { LdaOptions } from './options.js';
 import type { RunControl } from '../util/progress.js';
 import { OptionsError } from '../util/errors.js';
+import { labelsDigest } from './digest.js';
 
 export type LabelMethod = 'trained' | 'fold-in' | 'prior';
 
@@ -45,6 +46,8 @@ export interface LabelResult {
   numTokens: number;
   /** The final model's training report. */
   report: LdaTrainReport;
+  /** sha256 over the labels (in id order) and the model's arrays: the digest of a run that writes no rows. */
+  digest(): string;
 }
 
 export async function labelDocuments(docs: readonly { id: string; text: string }[], o: LabelOptions): Promise<LabelResult> {
@@ -58,7 +61,7 @@ export async function labelDocuments(docs: readonly { id: string; text: string }
     sweep = await sweepTopics(corpus, ks, o);
     k = sweep.chosenK;
   }
-  if (k === undefined) throw new OptionsError('give a number of topics (--k) or a sweep (--sweep)');
+  if (k === undefined) throw new OptionsError('give a number of topics (option `k`) or K values to sweep (option `sweep`)');
   if (o.capK) k = Math.min(k, corpus.vocab.length);
   const model = new LdaModel({ ...o, numTopics: k });
   const report = await model.train(corpus, {
@@ -78,5 +81,5 @@ export async function labelDocuments(docs: readonly { id: string; text: string }
     if ((encoded[i] as Uint32Array).length === 0) labels.set(d.id, { topic: biggest, score: 0, method: 'prior' });
     else labels.set(d.id, { topic: inferred.topic[i] as number, score: inferred.score[i] as number, method: 'fold-in' });
   });
-  return { model, sweep, labels, dropped: corpus.dropped, numTrainDocs: corpus.docIds.length, numTokens: corpus.tokens.length, report };
+  return { model, sweep, labels, dropped: corpus.dropped, numTrainDocs: corpus.docIds.length, numTokens: corpus.tokens.length, report, digest: () => labelsDigest(labels, model) };
 }

@@ -17,7 +17,7 @@ import { Rng } from '../util/rng.js';
 import { FormatError, OptionsError } from '../util/errors.js';
 import { throwIfCancelled, type RunControl } from '../util/progress.js';
 import { resolveWorkers } from '../util/workers.js';
-import { wordTopicCount } from './sampler.js';
+import { MAX_TOPICS, wordTopicCount } from './sampler.js';
 import { FoldInScratch, foldInTheta, transposePhi } from './foldin.js';
 import { checkCorpusFits, resolveLdaOptions, type LdaOptions, type ResolvedLdaOptions } from './options.js';
 import { LdaTrainer, type SamplerSnapshot } from './trainer.js';
@@ -74,6 +74,8 @@ interface Continuation {
 }
 
 export class LdaModel {
+  /** The most topics a model can have (topic ids are 16-bit in the sampler's counts). */
+  static readonly MAX_TOPICS = MAX_TOPICS;
   readonly options: Readonly<ResolvedLdaOptions>;
   #trained: TrainedLda | undefined;
   #continuation: Continuation | undefined;

@@ -74,7 +74,7 @@ export function evaluateModel(model: LdaModel, reference: Corpus, heldOut: Corpu
 }
 
 export async function sweepTopics(corpus: Corpus, ks: readonly number[], o: SweepOptions = {}): Promise<SweepResult> {
-  if (ks.length === 0) throw new OptionsError('--sweep needs at least one K');
+  if (ks.length === 0) throw new OptionsError('option `sweep` needs at least one K');
   const { train, test } = splitDocuments(corpus.docIds.length, o.testFraction ?? 0.2, o.seed ?? 1);
   const trainC = subsetCorpus(corpus, train);
   const testC = subsetCorpus(corpus, test);

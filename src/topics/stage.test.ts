@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Workspace } from '../store/workspace.js';
 import { topicWorkspace } from '../../testing/topic-docs.js';
 import { runTopicStage } from './stage.js';
+import { MissingStageError } from '../util/errors.js';
 import { codeDigest } from '../util/code-digest.js';
 import { normalizedMutualInformation } from './nmi.js';
 
@@ -18,7 +19,7 @@ test('workspace stage: every key image gets a label at all three levels, documen
   const { ws, category } = makeWorkspace();
   try {
     const corpus = { minDocFreq: 2, dropTopN: 0, minDocLength: 3 };
-    await assert.rejects(runTopicStage(ws, { level: 'second', k: 2, corpus }), /run `pacsmine topics --level document` first/);
+    await assert.rejects(runTopicStage(ws, { level: 'second', k: 2, corpus }), (e: unknown) => e instanceof MissingStageError && e.missingStage === 'topics' && e.level === 'document');
     const doc = await runTopicStage(ws, { level: 'document', sweep: [2, 4, 8], iterations: 60, seed: 1, alpha: 0.1, corpus });
     const images = (ws.db.prepare('SELECT COUNT(*) AS n FROM key_images').get() as { n: number }).n;
     assert.equal(doc.numImages, images);

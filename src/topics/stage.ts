@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Workspace } from '../store/workspace.js';
-import { OptionsError } from '../util/errors.js';
+import { MissingStageError, OptionsError } from '../util/errors.js';
 import { codeDigest } from '../util/code-digest.js';
 import { TOPICS_SCHEMA } from './schema.js';
 import { labelDocuments, type DocLabel, type LabelOptions } from './label.js';
@@ -61,7 +61,7 @@ export interface TopicSummary {
 interface TopicRow { parent: number; topic: number; words: string[] }
 
 export async function runTopicStage(ws: Workspace, o: TopicStageOptions): Promise<TopicSummary> {
-  if (!TOPIC_LEVELS.includes(o.level)) throw new OptionsError(`--level must be one of ${TOPIC_LEVELS.join(', ')}, got ${String(o.level)}`);
+  if (!TOPIC_LEVELS.includes(o.level)) throw new OptionsError(`option \`level\` must be one of ${TOPIC_LEVELS.join(', ')}, got ${String(o.level)}`);
   ws.db.exec(TOPICS_SCHEMA);
   const stage = `topics:${o.level}`;
   const docs = readDocs(ws, o.level);
@@ -173,7 +173,7 @@ function readDocs(ws: Workspace, level: TopicLevel): { id: string; text: string;
     return rows.map((r) => ({ id: String(r.id), text: [r.prev_sentence, r.sentence, r.next_sentence].filter(Boolean).join(' ') }));
   }
   const n = (ws.db.prepare("SELECT COUNT(*) AS n FROM topic_docs WHERE level = 'document'").get() as { n: number }).n;
-  if (n === 0) throw new OptionsError('the second level trains inside document-level topics: run `pacsmine topics --level document` first');
+  if (n === 0) throw new MissingStageError('the second level trains inside document-level topics', { stage: 'topics', level: 'document' });
   return ws.db.prepare(`SELECT r.report_id AS id, r.text, t.topic AS parent FROM reports r
     JOIN topic_docs t ON t.level = 'document' AND t.doc_id = r.report_id ORDER BY r.report_id`).all() as { id: string; text: string; parent: number }[];
 }

@@ -1,7 +1,7 @@
 /**
  * The chain through the CLI, as a user runs it: `dataset`, `train --chain`, `evaluate`,
  * `train --level`, `classify`, on a small labelled workspace whose document topics are visible in
- * the pixels (src/datasets/fixtures.ts).
+ * the pixels (testing/dataset-fixture.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Workspace } from '../store/workspace.js';
-import { writeFixture } from '../datasets/fixtures.js';
+import { writeFixture } from '../../testing/dataset-fixture.js';
 
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
 

@@ -13,10 +13,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { IMAGE_MODEL_FILE, readImageModelDescription } from './image-model-file.js';
+import { IMAGE_MODEL_FILE, imageModelDigest, readImageModelDescription } from './image-model-file.js';
 import type { Workspace } from '../store/workspace.js';
 import { filesUnder } from '../store/artifacts.js';
-import { OptionsError } from '../util/errors.js';
+import { MissingStageError, OptionsError } from '../util/errors.js';
 import { TOPIC_LEVELS, type TopicLevel } from '../topics/stage.js';
 import { readLevelDataset } from '../datasets/level.js';
 import { evaluateLevel, levelModelDir, type LevelEvaluation } from '../evaluation/evaluate.js';
@@ -37,6 +37,11 @@ export interface LevelTrainOptions {
    * user's weights at the document level, the level above in the chain. Undefined: from scratch.
    */
   from?: string;
+  /**
+   * Without `from`: start from the level above's trained network when the workspace has one
+   * (the paper's chain, one level at a time), else from scratch.
+   */
+  fromParent?: boolean;
   architecture?: Architecture;
   /** Images are padded to imageSize² (default 64); training crops cropSize² (default 7/8 of it). */
   imageSize?: number;
@@ -67,7 +72,7 @@ export interface LevelTrainResult extends Omit<TrainRunResult, 'outDir'> {
   learningRate: number;
   /** Mean training throughput over the epochs. */
   imagesPerSecond: number;
-  /** SHA-256 of the saved model file (weights, class list and description). */
+  /** SHA-256 of the saved network: weights, class list and description (imageModelDigest). */
   digest: string;
   /** The saved network was up to date and was not trained again. */
   upToDate?: boolean;
@@ -81,21 +86,23 @@ export function parentLevel(level: TopicLevel): TopicLevel | undefined {
   return i > 0 ? TOPIC_LEVELS[i - 1] : undefined;
 }
 
+/** The levels that have a trained network in the workspace, in chain order. */
+export function trainedLevels(ws: Workspace): TopicLevel[] {
+  return TOPIC_LEVELS.filter((level) => trainedModelDir(ws, level) !== undefined);
+}
+
 /** The workspace's trained network of a level, if there is one. */
 export function trainedModelDir(ws: Workspace, level: TopicLevel): string | undefined {
   const dir = levelModelDir(ws, level);
   return existsSync(path.join(dir, IMAGE_MODEL_FILE)) ? dir : undefined;
 }
 
-function digestModel(dir: string): string {
-  return createHash('sha256').update(readFileSync(path.join(dir, IMAGE_MODEL_FILE))).digest('hex');
-}
-
 /** The starting weights' digest (a saved model, or a layers folder or its model.json), so a changed parent retrains its children. */
 function digestFrom(from: string): string {
   const dir = from.endsWith('.json') || from.endsWith('.pacsmine') ? path.dirname(from) : from;
+  if (existsSync(path.join(dir, IMAGE_MODEL_FILE))) return imageModelDigest(dir);
   const h = createHash('sha256');
-  for (const f of [IMAGE_MODEL_FILE, 'model.json', 'weights.bin']) if (existsSync(path.join(dir, f))) h.update(readFileSync(path.join(dir, f)));
+  for (const f of ['model.json', 'weights.bin']) if (existsSync(path.join(dir, f))) h.update(readFileSync(path.join(dir, f)));
   return h.digest('hex');
 }
 
@@ -111,7 +118,7 @@ function checkParent(ws: Workspace, from: string): void {
   if (typeof meta.level !== 'string' || typeof meta.datasetDigest !== 'string' || !TOPIC_LEVELS.includes(meta.level as TopicLevel)) return;
   const current = readLevelDataset(ws, meta.level as TopicLevel);
   if (current !== undefined && current.digest !== meta.datasetDigest) {
-    throw new OptionsError(`${dir}: the ${meta.level}-level network was trained on an earlier version of its dataset: train it again first (pacsmine train --chain)`);
+    throw new MissingStageError(`${dir}: the ${meta.level}-level network was trained on an earlier version of its dataset`, { stage: 'train', level: meta.level, stale: true });
   }
 }
 
@@ -119,13 +126,18 @@ function checkParent(ws: Workspace, from: string): void {
 export async function trainLevel(ws: Workspace, o: LevelTrainOptions): Promise<LevelTrainResult> {
   const level = o.level;
   const info = readLevelDataset(ws, level);
-  if (info === undefined) throw new OptionsError(`no ${level}-level dataset in the workspace: run \`pacsmine dataset --level ${level}\` first`);
+  if (info === undefined) throw new MissingStageError(`no ${level}-level dataset in the workspace`, { stage: 'dataset', level });
+  if (o.from === undefined && o.fromParent) {
+    const above = parentLevel(level);
+    const parentDir = above !== undefined ? trainedModelDir(ws, above) : undefined;
+    if (parentDir !== undefined) o = { ...o, from: parentDir };
+  }
   const imageSize = o.imageSize ?? 64;
   const cropSize = o.cropSize ?? Math.round((imageSize * 7) / 8);
   const learningRate = o.from !== undefined ? (o.fineTuneLearningRate ?? 0.001) : (o.learningRate ?? 0.01);
   const outDir = levelModelDir(ws, level);
   if (o.from !== undefined) checkParent(ws, o.from);
-  const { onEpoch: _e, signal: _s, onProgress: _p, force, ...params } = o;
+  const { onEpoch: _e, signal: _s, onProgress: _p, fromParent: _fp, force, ...params } = o;
   const inputDigest = `${info.digest}:${o.from !== undefined ? digestFrom(o.from) : 'scratch'}`;
   if (!force && ws.isUpToDate(trainStage(level), params, inputDigest, CODE())) {
     return { ...(ws.stageRecord(trainStage(level))!.summary as LevelTrainResult), upToDate: true };
@@ -134,7 +146,7 @@ export async function trainLevel(ws: Workspace, o: LevelTrainOptions): Promise<L
     device: o.device ?? 'cpu', architecture: o.architecture ?? 'conv4', manifest: info.manifest, imageSize, cropSize, channels: o.channels ?? 1,
     head: 'softmax', epochs: o.epochs ?? 10, batchSize: o.batchSize ?? 50, learningRate, seed: o.seed ?? 1, validationFraction: 0,
     balance: info.balance, outDir,
-    describe: { level, datasetDigest: info.digest, from: o.from ?? null },
+    describe: { level, datasetDigest: info.digest },
     ...(o.from !== undefined ? { from: o.from } : {}),
     ...(o.workers !== undefined ? { workers: o.workers } : {}),
     ...(o.patience !== undefined ? { patience: o.patience } : {}),
@@ -144,12 +156,12 @@ export async function trainLevel(ws: Workspace, o: LevelTrainOptions): Promise<L
   });
   const { outDir: _saved, ...rest } = run;
   const imagesPerSecond = run.epochs.reduce((a, e) => a + e.imagesPerSecond, 0) / Math.max(1, run.epochs.length);
-  const result: LevelTrainResult = { ...rest, level, outDir, from: o.from ?? null, learningRate, imagesPerSecond, digest: digestModel(outDir) };
+  const result: LevelTrainResult = { ...rest, level, outDir, from: o.from ?? null, learningRate, imagesPerSecond, digest: imageModelDigest(outDir) };
   ws.recordStage(trainStage(level), params, inputDigest, CODE(), result, { artifacts: filesUnder(outDir) });
   return result;
 }
 
-export interface ChainOptions extends Omit<LevelTrainOptions, 'level' | 'from'> {
+export interface ChainOptions extends Omit<LevelTrainOptions, 'level' | 'from' | 'fromParent'> {
   /** The document level's starting weights (the user's); the other levels start from the level above. */
   from?: string;
   /** Evaluate each level on its test split after training it. Default true. */

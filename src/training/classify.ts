@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Workspace } from '../store/workspace.js';
 import { TOPIC_LEVELS, type TopicLevel } from '../topics/stage.js';
-import { OptionsError, describeError } from '../util/errors.js';
+import { MissingStageError, describeError } from '../util/errors.js';
 import { loadManifestEntries } from './manifest.js';
 import { trainedModelDir } from './chain.js';
 import { ImageClassifier } from './image-classifier.js';
@@ -48,7 +48,7 @@ export interface LevelNetwork {
 /** The workspace's trained level networks (a queue worker gets these folders, not the workspace). */
 export function classifierNetworks(ws: Workspace): LevelNetwork[] {
   const levels = TOPIC_LEVELS.filter((l) => trainedModelDir(ws, l) !== undefined);
-  if (levels.length === 0) throw new OptionsError('no trained level networks in the workspace: run `pacsmine train --chain` first');
+  if (levels.length === 0) throw new MissingStageError('no trained level networks in the workspace', { stage: 'train' });
   return levels.map((level) => ({ level, dir: trainedModelDir(ws, level)! }));
 }
 

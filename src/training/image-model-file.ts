@@ -9,6 +9,7 @@
  * Every shape is checked on load against the header and, once rebuilt, against the network, so a
  * truncated, foreign or mismatched file is a FormatError saying which.
  */
+import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { readArtifact, readArtifactHeader, takeArray, writeArtifact } from '../util/artifact-file.js';
@@ -97,6 +98,19 @@ export function readImageModel(dirOrFile: string, kinds: readonly ImageModelKind
   });
   const options = meta.options !== null && typeof meta.options === 'object' ? meta.options as Record<string, unknown> : {};
   return { kind, description, topology: meta.topology, options, weights };
+}
+
+/**
+ * SHA-256 of what a saved model is — kind, description and every weight — and of nothing about
+ * where it was made: `from` (a path) and the file layout are left out, so the same training in
+ * two workspaces gives the same digest.
+ */
+export function imageModelDigest(dirOrFile: string): string {
+  const m = readImageModel(dirOrFile);
+  const { from: _from, ...description } = m.description;
+  const h = createHash('sha256').update(JSON.stringify({ kind: m.kind, description }));
+  for (const w of m.weights) h.update(`${w.name} ${w.shape.join('x')}\n`).update(new Uint8Array(w.data.buffer, w.data.byteOffset, w.data.byteLength));
+  return h.digest('hex');
 }
 
 /** The kind and description alone (no network is built): what a stage needs to prepare images. */

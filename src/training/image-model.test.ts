@@ -12,7 +12,7 @@ import path from 'node:path';
 import { syntheticDataset, subset } from './data.js';
 import { ImageClassifier } from './image-classifier.js';
 import { ImageRegressor } from './image-regressor.js';
-import { IMAGE_MODEL_FILE, readImageModel } from './image-model-file.js';
+import { IMAGE_MODEL_FILE, imageModelDigest, readImageModel } from './image-model-file.js';
 import { CancelledError, FormatError, OptionsError, WorkerError } from '../util/errors.js';
 import { setSpawnHook } from '../util/workers.js';
 import type { Progress } from '../util/progress.js';
@@ -113,11 +113,20 @@ test('a regressor fine-tuned from a classifier in memory leaves it unchanged; sa
     const loaded = await ImageRegressor.load(dir);
     assert.deepEqual(await loaded.infer(probe), vectors);
     await assert.rejects(ImageClassifier.load(dir), (e: unknown) => e instanceof FormatError && /holds a "image-regressor" artifact, not the "image-classifier"/.test(e.message));
-    // From the saved folder: the same network to start from.
-    const again = new ImageRegressor({ ...small, inputShape: undefined, from: dir, targetDim: 4 } as never);
-    await again.train(images(2, 4));
-    assert.equal(again.description.from, dir);
-    for (const m of [parent, regressor, loaded, again]) m.dispose();
+    // From a saved folder: the same network to start from, wherever it lies; the digest leaves the path out.
+    const places = [path.join(dir, 'here'), path.join(dir, 'there')];
+    for (const p of places) await parent.save(p);
+    const digests: string[] = [];
+    for (const from of places) {
+      const again = new ImageRegressor({ ...small, inputShape: undefined, from, targetDim: 4 } as never);
+      await again.train(images(2, 4));
+      assert.equal(again.description.from, from);
+      await again.save(path.join(from, 'child'));
+      digests.push(imageModelDigest(path.join(from, 'child')));
+      again.dispose();
+    }
+    assert.equal(digests[0], digests[1]);
+    for (const m of [parent, regressor, loaded]) m.dispose();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

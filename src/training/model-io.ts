@@ -25,7 +25,7 @@ export async function loadLayersModel(file: string): Promise<tf.LayersModel> {
   } catch (cause) {
     throw new FormatError(`${jsonPath}: not a readable tfjs layers model.json`, { cause });
   }
-  if (json.modelTopology === undefined || json.weightsManifest === undefined) throw new FormatError(`${jsonPath}: needs modelTopology and weightsManifest (a tfjs layers model; convert Keras .h5 files with tensorflowjs_converter --input_format keras)`);
+  if (json.modelTopology === undefined || json.weightsManifest === undefined) throw new FormatError(`${jsonPath}: needs modelTopology and weightsManifest (a tfjs layers model; convert Keras .h5 files with tensorflowjs_converter, input format keras)`);
   const specs: tf.io.WeightsManifestEntry[] = [];
   const parts: Buffer[] = [];
   for (const group of json.weightsManifest) {

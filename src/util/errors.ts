@@ -32,6 +32,31 @@ export class OptionsError extends PacsmineError {
   }
 }
 
+/**
+ * A stage's input is missing or out of date: another stage must run (again) first. The message
+ * names the stage as the library knows it ("run the `dataset` stage for the document level first");
+ * `missingStage`, `level` and `stale` say the same for a front-end, which names its own command
+ * instead (the CLI: src/cli/errors.ts). An OptionsError: the caller can fix it, CLI exit code 2.
+ */
+export class MissingStageError extends OptionsError {
+  /** The stage to run: 'topics', 'dataset', 'train', 'embed', ... */
+  readonly missingStage: string;
+  /** The topic level it must run for, when it runs per level. */
+  readonly level: string | undefined;
+  /** True when the stage ran, but on inputs that have changed since: run it again. */
+  readonly stale: boolean;
+  /** What is missing, without the advice ("no document-level dataset in the workspace"). */
+  readonly problem: string;
+  constructor(problem: string, stage: { stage: string; level?: string; stale?: boolean }, options?: { cause?: unknown }) {
+    const level = stage.level !== undefined ? ` for the ${stage.level} level` : '';
+    super(`${problem}: run the \`${stage.stage}\` stage${level} ${stage.stale ? 'again' : 'first'}`, options);
+    this.missingStage = stage.stage;
+    this.level = stage.level;
+    this.stale = stage.stale ?? false;
+    this.problem = problem;
+  }
+}
+
 /** One bad input record. Ingest lists it as rejected and goes on. CLI exit code 1 (a failed run). */
 export class InputError extends PacsmineError {
   readonly recordId: string | undefined;
@@ -103,18 +128,6 @@ export class UnreachableError extends PacsmineError {
 /** Errors that stop a run instead of rejecting one record: every further request would fail alike. */
 export function stopsRun(error: unknown): boolean {
   return error instanceof AuthError || error instanceof UnreachableError;
-}
-
-/**
- * The CLI's exit code for an error: 2 for a usage error (OptionsError: a bad flag value, a missing
- * workspace for a command that reads one), 130 when the run was cancelled (the shell's code for an
- * interrupted command), 1 for everything else (a failed run: bad input, a bad file, a busy
- * workspace, a refused login, an internal error). 0 is success and never comes from here.
- * Commander's own usage errors (unknown option, missing argument) are mapped to 2 in src/cli.
- */
-export function exitCodeFor(error: unknown): 1 | 2 | 130 {
-  if (error instanceof CancelledError) return 130;
-  return error instanceof OptionsError ? 2 : 1;
 }
 
 /** A short, PHI-free description of any thrown value, with credentials and tokens in URLs redacted. */

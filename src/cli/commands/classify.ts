@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import type { ClassifyResult } from '../../training/classify.js';
+import { OPTION_VALUES, classifyImages, enqueueClassify, type ClassifyResult } from '../../index.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag } from '../numbers.js';
 import { addQueueOptions, workspaceOption } from '../flags.js';
 import { progressReporter } from '../progress.js';
-import { maxWorkerCount } from '../../util/worker-count.js';
 
 interface ClassifyFlags extends WorkspaceFlags {
   top: number;
@@ -40,7 +39,7 @@ export function registerClassify(program: Command): void {
     .addOption(workspaceOption())
     .option('--top <n>', 'topics per level', integerFlag('top', { min: 1, max: 1000 }), 5)
     .option('--keywords <n>', 'keywords per topic', integerFlag('keywords', { min: 0, max: 50 }), 10)
-    .option('--threads <n>', `onnxruntime threads, at most ${maxWorkerCount()} (default: all cores)`, integerFlag('threads', { min: 1, max: maxWorkerCount() }))
+    .option('--threads <n>', `onnxruntime threads, at most ${OPTION_VALUES.maxWorkers} (default: all cores)`, integerFlag('threads', { min: 1, max: OPTION_VALUES.maxWorkers }))
     .option('--batch <n>', 'with --queue: images per job', integerFlag('batch', { min: 1, max: 100_000 }), 256)
     .option('--no-progress', 'no progress bar (with --queue)')
     .option('--json', 'print JSON')
@@ -48,7 +47,6 @@ export function registerClassify(program: Command): void {
       const options = { top: f.top, keywords: f.keywords, ...(f.threads !== undefined ? { threads: f.threads } : {}) };
       let r: ClassifyResult;
       if (f.queue !== undefined) {
-        const { enqueueClassify } = await import('../../queue/infer-coordinator.js');
         const reporter = progressReporter(f.progress !== false && !f.json);
         try {
           r = await inWorkspace('classify', f, 'read', (ws) => enqueueClassify(ws, images, { ...options, redis: f.queue!, redisTimeoutMs: f.redisTimeout * 1000, batch: f.batch, onProgress: reporter.onProgress }));
@@ -56,7 +54,6 @@ export function registerClassify(program: Command): void {
           reporter.stop();
         }
       } else {
-        const { classifyImages } = await import('../../training/classify.js');
         r = await inWorkspace('classify', f, 'read', (ws) => classifyImages(ws, images, options));
       }
       printResult(r, f.json, format);

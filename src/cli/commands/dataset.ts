@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { OptionsError } from '../../util/errors.js';
-import { TOPIC_LEVELS, type TopicLevel } from '../../topics/stage.js';
-import { buildLevelDataset, type LevelDatasetInfo } from '../../datasets/level.js';
-import { parseFractions, PAPER_FRACTIONS } from '../../datasets/split.js';
-import { BALANCE_MODES, DEFAULT_BALANCE, DEFAULT_BALANCE_POWER, type BalanceMode } from '../../datasets/balance.js';
+import { OPTION_VALUES, OptionsError, buildLevelDataset, type BalanceMode, type LevelDatasetInfo, type TopicLevel } from '../../index.js';
+
+const { topicLevels: TOPIC_LEVELS, balanceModes: BALANCE_MODES } = OPTION_VALUES;
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag, numberFlag } from '../numbers.js';
 import { seedOption, waitOption, workspaceOption } from '../flags.js';
@@ -56,13 +54,14 @@ export function registerDataset(program: Command): void {
     .option('--min-train <n>', 'drop classes with fewer training images', integerFlag('min-train', { min: 1, max: 1_000_000 }), 10)
     .option('--split <list>', 'train,validation,test percentages, split by case and patient (the paper: 85,5,10)', '85,5,10')
     .addOption(seedOption())
-    .option('--balance <mode>', `class imbalance: ${BALANCE_MODES.join(' | ')} (weighted loss, class-weighted sampling, nothing)`, DEFAULT_BALANCE)
-    .option('--balance-power <x>', 'class weights ∝ (training images)^-x: 1 = every class weighs the same, 0 = no weighting', numberFlag('balance-power', { min: 0, max: 1 }), DEFAULT_BALANCE_POWER)
+    .option('--balance <mode>', `class imbalance: ${BALANCE_MODES.join(' | ')} (weighted loss, class-weighted sampling, nothing)`, OPTION_VALUES.defaultBalance)
+    .option('--balance-power <x>', 'class weights ∝ (training images)^-x: 1 = every class weighs the same, 0 = no weighting', numberFlag('balance-power', { min: 0, max: 1 }), OPTION_VALUES.defaultBalancePower)
     .option('--json', 'print one JSON line per level (with "digest")')
     .action(async (f: DatasetFlags) => {
       const levels = datasetLevels(f.level);
       const balance = balanceMode(f.balance);
-      const fractions = f.split === '85,5,10' ? PAPER_FRACTIONS : parseFractions(f.split);
+      // The paper's split exactly as written; any other text is parsed (and checked) by the stage.
+      const fractions = f.split === '85,5,10' ? OPTION_VALUES.paperFractions : f.split;
       const results = await inWorkspace('dataset', f, 'update', (ws) =>
         levels.map((level) => buildLevelDataset(ws, { level, minTrain: f.minTrain, fractions, seed: f.seed, balance, balancePower: f.balancePower })));
       for (const d of results) printResult(d, f.json, formatDataset);

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { runDemo } from '../../pipeline/demo.js';
-import { formatCorpusStats } from '../../stats/corpus-stats.js';
-import { writeReport } from '../../report/write-report.js';
+import { runDemo, writeReport } from '../../index.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag } from '../numbers.js';
 import { seedOption, waitOption, workspaceOption } from '../flags.js';
+import { formatCorpusStats } from './stats.js';
 
 interface DemoFlags extends WorkspaceFlags {
   studies: number;

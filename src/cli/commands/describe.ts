@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runDescribeStage } from '../../descriptions/stage.js';
+import { runDescribeStage } from '../../index.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { waitOption, workspaceOption } from '../flags.js';
 import { ontologyPath, parseScopes } from './terms.js';

@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { runEmbedStage } from '../../embeddings/stage.js';
-import { Word2Vec, type Word2VecOptions, type KernelKind } from '../../embeddings/word2vec.js';
-import { sentenceTokens } from '../../embeddings/sentences.js';
-import { loadWord2VecFormat, saveWord2VecFormat, type Word2VecFormat } from '../../embeddings/format.js';
-import { OptionsError } from '../../util/errors.js';
+import { OptionsError, Word2Vec, WordVectors, runEmbedStage, sentenceTokens, type KernelKind, type Word2VecFormat, type Word2VecOptions } from '../../index.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag, numberFlag } from '../numbers.js';
 import { seedOption, waitOption, workersOption, workspaceOption } from '../flags.js';
@@ -80,7 +76,7 @@ export function registerEmbed(program: Command): void {
           const texts = [...flags.text, ...(flags.extra ?? [])].flatMap((f) => readFileSync(f, 'utf8').split('\n'));
           const model = new Word2Vec(options);
           const report = await model.train([...sentenceTokens(texts)], control);
-          saveWord2VecFormat(model.wv, flags.out, format);
+          model.wv.save(flags.out, format);
           progress.stop();
           printResult({ vectorsPath: flags.out, ...report, digest: model.digest() }, flags.json, (r) =>
             `${r.numWords} words × ${model.options.vectorSize} dims from ${r.rawWordsPerEpoch} words/epoch in ${r.trainSeconds.toFixed(1)} s (${Math.round(r.wordsPerSecond)} words/s, ${r.kernel}) -> ${r.vectorsPath}`);
@@ -88,7 +84,7 @@ export function registerEmbed(program: Command): void {
         }
         const result = await inWorkspace('embed', flags, 'update', async (ws) => {
           const r = await runEmbedStage(ws, { ...options, ...control, extraCorpus: flags.extra ?? [], caseExtraText: flags.caseText ?? false, force: flags.force ?? false });
-          if (flags.out) saveWord2VecFormat(loadWord2VecFormat(r.vectorsPath, 'binary'), flags.out, format);
+          if (flags.out) WordVectors.load(r.vectorsPath, 'binary').save(flags.out, format);
           return r;
         });
         progress.stop();

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { OptionsError } from '../../util/errors.js';
-import type { LevelEvaluation } from '../../evaluation/evaluate.js';
-import { TOPIC_LEVELS, type TopicLevel } from '../../topics/stage.js';
+import { OPTION_VALUES, OptionsError, evaluateLevel, readArchiveTruth, trainedLevels, type LevelEvaluation, type TopicLevel } from '../../index.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag } from '../numbers.js';
 import { seedOption, waitOption, workspaceOption } from '../flags.js';
-import { maxWorkerCount } from '../../util/worker-count.js';
+
+const TOPIC_LEVELS = OPTION_VALUES.topicLevels;
+const maxThreads = OPTION_VALUES.maxWorkers;
 
 interface EvaluateFlags extends WorkspaceFlags {
   level: string;
@@ -40,17 +40,15 @@ export function registerEvaluate(program: Command): void {
     .option('--level <level>', `${TOPIC_LEVELS.join(' | ')} | all (the levels with a trained network)`, 'all')
     .option('--model <dir>', 'a network folder (pacsmine train --out) instead of the workspace\'s model of the level (one level only)')
     .option('--truth <file>', 'a synthetic archive\'s truth.jsonl: score against its categories too')
-    .option('--threads <n>', `onnxruntime threads, at most ${maxWorkerCount()} (default: all cores)`, integerFlag('threads', { min: 1, max: maxWorkerCount() }))
+    .option('--threads <n>', `onnxruntime threads, at most ${maxThreads} (default: all cores)`, integerFlag('threads', { min: 1, max: maxThreads }))
     .addOption(seedOption())
     .option('--json', 'print one JSON line per level (with "digest")')
     .action(async (f: EvaluateFlags) => {
       if (f.level !== 'all' && !TOPIC_LEVELS.includes(f.level as TopicLevel)) throw new OptionsError(`--level must be one of ${TOPIC_LEVELS.join(', ')} or all, got '${f.level}'`);
       if (f.model !== undefined && f.level === 'all') throw new OptionsError('--model goes with one --level');
-      const { evaluateLevel } = await import('../../evaluation/evaluate.js');
-      const { trainedModelDir } = await import('../../training/chain.js');
-      const truth = f.truth !== undefined ? (await import('../../pipeline/truth.js')).readTruthImageCategories(f.truth) : undefined;
+      const truth = f.truth !== undefined ? readArchiveTruth(f.truth).categories : undefined;
       const results = await inWorkspace('evaluate', f, 'update', async (ws) => {
-        const levels = f.level === 'all' ? TOPIC_LEVELS.filter((l) => trainedModelDir(ws, l) !== undefined) : [f.level as TopicLevel];
+        const levels = f.level === 'all' ? trainedLevels(ws) : [f.level as TopicLevel];
         if (levels.length === 0) throw new OptionsError('no trained level networks in the workspace: run `pacsmine train --chain` (or --level L) first');
         const out: LevelEvaluation[] = [];
         for (const level of levels) {

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { exportKeyImages } from '../../images/export.js';
+import { OPTION_VALUES, exportKeyImages } from '../../index.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { waitOption, workspaceOption } from '../flags.js';
 import { pacsClient } from './pacs.js';
-import { DEFAULT_MAX_PIXELS } from '../../images/pixels.js';
 import { parseMaxPixels } from './images.js';
 
 interface ExportFlags extends WorkspaceFlags {
@@ -23,7 +22,7 @@ export function registerExport(program: Command): void {
     .option('--format <format>', 'dicom, png or both', 'both')
     .addOption(workspaceOption())
     .addOption(waitOption())
-    .option('--max-pixels <n>', 'refuse images whose frames declare more pixels (rows x columns), before decoding', parseMaxPixels, DEFAULT_MAX_PIXELS)
+    .option('--max-pixels <n>', 'refuse images whose frames declare more pixels (rows x columns), before decoding', parseMaxPixels, OPTION_VALUES.defaultMaxPixels)
     .option('--url <dicomweb>', 'DICOMweb root for images that live on a PACS')
     .option('--user <user>', 'PACS user (password from $PACSMINE_PACS_PASSWORD)')
     .option('--json', 'print JSON')

@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
-import { indexDicomFolder } from '../../images/indexer.js';
-import { convertKeyImages } from '../../images/convert.js';
-import { OptionsError } from '../../util/errors.js';
+import { OPTION_VALUES, OptionsError, convertKeyImages, enqueueConvert, indexDicomFolder } from '../../index.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag, parseNumber } from '../numbers.js';
 import { addQueueOptions, waitOption, workspaceOption } from '../flags.js';
 import { pacsClient } from './pacs.js';
-import { DEFAULT_MAX_PIXELS } from '../../images/pixels.js';
-import { enqueueConvert } from '../../queue/coordinator.js';
 import { progressReporter } from '../progress.js';
 
 /** --max-pixels (images convert, export): a positive integer. */
@@ -59,7 +55,7 @@ export function registerImages(program: Command): void {
     .option('--all', 'convert every indexed image, not only key images')
     .option('--size <px>', 'output size', integerFlag('size', { min: 1, max: 8192 }), 256)
     .option('--window <c,w|preset>', 'window centre,width or a preset (CHEST, LUNG, HEAD, ...); default: header, else preset by body part')
-    .option('--max-pixels <n>', `refuse images whose frames declare more pixels (rows x columns), before decoding`, parseMaxPixels, DEFAULT_MAX_PIXELS)
+    .option('--max-pixels <n>', `refuse images whose frames declare more pixels (rows x columns), before decoding`, parseMaxPixels, OPTION_VALUES.defaultMaxPixels)
     .option('--url <dicomweb>', 'DICOMweb root for images that live on a PACS')
     .option('--user <user>', 'PACS user (or $PACSMINE_PACS_USER)')
     .option('--out <dir>', 'with --queue: the output folder the workers share (default: the workspace\'s artifacts/key-images)')

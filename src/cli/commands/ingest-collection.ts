@@ -1,10 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ingestCollection } from '../../collections/ingest.js';
-import type { CollectionFormat } from '../../collections/types.js';
-import { parseMaskRegions } from '../../images/mask.js';
-import { OptionsError } from '../../util/errors.js';
+import { OptionsError, ingestCollection, parseMaskRegions, type CollectionFormat } from '../../index.js';
 import { integerFlag } from '../numbers.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { waitOption, workersOption, workspaceOption } from '../flags.js';

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { ingestReports } from '../../reports/ingest.js';
+import { ingestReports, type ReportFormat } from '../../index.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag } from '../numbers.js';
 import { waitOption, workersOption, workspaceOption } from '../flags.js';
 import { progressBar } from '../progress.js';
-import type { ReportFormat } from '../../ingest/source.js';
 
 interface IngestFlags extends WorkspaceFlags {
   format?: ReportFormat | 'auto';

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import type { KeywordsResult } from '../../keywords/predict-keywords.js';
+import { OPTION_VALUES, enqueueKeywords, predictKeywords, type KeywordsResult } from '../../index.js';
 import { inWorkspace, type WorkspaceFlags } from '../output.js';
 import { integerFlag } from '../numbers.js';
 import { addQueueOptions, workspaceOption } from '../flags.js';
 import { progressReporter } from '../progress.js';
-import { maxWorkerCount } from '../../util/worker-count.js';
 
 interface KeywordsFlags extends WorkspaceFlags {
   threads?: number;
@@ -30,7 +29,7 @@ export function registerKeywords(program: Command): void {
     .description('each image\'s keyword at every topic level: its topic\'s top words matched against the regression CNN\'s bigram output (Section 5.4)')
     .argument('<images...>', 'image files (any format sharp reads)')
     .addOption(workspaceOption())
-    .option('--threads <n>', `onnxruntime threads, at most ${maxWorkerCount()} (default: all cores)`, integerFlag('threads', { min: 1, max: maxWorkerCount() }))
+    .option('--threads <n>', `onnxruntime threads, at most ${OPTION_VALUES.maxWorkers} (default: all cores)`, integerFlag('threads', { min: 1, max: OPTION_VALUES.maxWorkers }))
     .option('--batch <n>', 'with --queue: images per job', integerFlag('batch', { min: 1, max: 100_000 }), 256)
     .option('--no-progress', 'no progress bar (with --queue)')
     .option('--json', 'print one JSON line per image: [{"level","topic","keyword","cosine"}, ...], then {"images","rejected","digest"}')
@@ -38,7 +37,6 @@ export function registerKeywords(program: Command): void {
       const threads = f.threads !== undefined ? { threads: f.threads } : {};
       let r: KeywordsResult;
       if (f.queue !== undefined) {
-        const { enqueueKeywords } = await import('../../queue/infer-coordinator.js');
         const reporter = progressReporter(f.progress !== false && !f.json);
         try {
           r = await inWorkspace('keywords', f, 'read', (ws) => enqueueKeywords(ws, images, { ...threads, redis: f.queue!, redisTimeoutMs: f.redisTimeout * 1000, batch: f.batch, onProgress: reporter.onProgress }));
@@ -46,7 +44,6 @@ export function registerKeywords(program: Command): void {
           reporter.stop();
         }
       } else {
-        const { predictKeywords } = await import('../../keywords/predict-keywords.js');
         r = await inWorkspace('keywords', f, 'read', (ws) => predictKeywords(ws, images, threads));
       }
       if (f.json) {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { linkKeyImages } from '../../linking/link.js';
+import { linkKeyImages } from '../../index.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { waitOption, workspaceOption } from '../flags.js';
 

@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
-import { loadWorkspaceVectors } from '../../embeddings/stage.js';
-import { loadWord2VecFormat, type Word2VecFormat } from '../../embeddings/format.js';
-import { projectWords2d } from '../../embeddings/pca.js';
-import type { WordVectors } from '../../embeddings/vectors.js';
-import { OptionsError } from '../../util/errors.js';
+import { OptionsError, WordVectors, loadWorkspaceVectors, type Word2VecFormat } from '../../index.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag } from '../numbers.js';
 import { workspaceOption } from '../flags.js';
@@ -34,12 +30,12 @@ export function registerNeighbors(program: Command): void {
       let vectors: WordVectors;
       if (flags.vectors) {
         if (flags.format !== 'binary' && flags.format !== 'text') throw new OptionsError(`--format must be binary or text, got ${flags.format}`);
-        vectors = loadWord2VecFormat(flags.vectors, flags.format as Word2VecFormat);
+        vectors = WordVectors.load(flags.vectors, flags.format as Word2VecFormat);
       } else {
         vectors = await inWorkspace('neighbors', flags, 'read', (ws) => loadWorkspaceVectors(ws));
       }
       const neighbours = vectors.mostSimilar(words, flags.negative ?? [], topn);
-      const projection = flags.pca ? projectWords2d(vectors, [...words, ...neighbours.map((n) => n.word)]) : undefined;
+      const projection = flags.pca ? vectors.project2d([...words, ...neighbours.map((n) => n.word)]) : undefined;
       const result = projection ? { neighbours, projection } : neighbours;
       printResult(result, flags.json, () =>
         neighbours.map((n) => `${n.word}\t${n.similarity.toFixed(4)}`).join('\n') +

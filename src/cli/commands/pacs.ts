@@ -1,12 +1,8 @@
 import type { Command } from 'commander';
-import { DicomwebClient, type DicomwebAuth } from '../../pacs/dicomweb.js';
-import { pushToPacs } from '../../pacs/push.js';
-import { linkKeyImagesViaDicomweb } from '../../pacs/link.js';
-import { startOrthanc } from '../../pacs/orthanc.js';
+import { DicomwebClient, linkKeyImagesViaDicomweb, pushToPacs, startOrthanc, type DicomwebAuth } from '../../index.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag } from '../numbers.js';
 import { waitOption, workspaceOption } from '../flags.js';
-import { redactUrl, splitUrlCredentials } from '../../util/redact.js';
 
 /** Credentials from --user and $PACSMINE_PACS_PASSWORD (never a password on the command line). */
 export function pacsAuth(user?: string): DicomwebAuth | undefined {
@@ -21,11 +17,11 @@ export function pacsAuth(user?: string): DicomwebAuth | undefined {
  * every user of the machine (ps), unlike $PACSMINE_PACS_PASSWORD.
  */
 export function pacsClient(url: string, user?: string): DicomwebClient {
-  const split = splitUrlCredentials(url);
-  if (split.user !== undefined) {
-    process.stderr.write(`pacsmine: warning: --url carries credentials (${redactUrl(url)}); other users can read a command line: prefer --user and $PACSMINE_PACS_PASSWORD\n`);
+  const client = new DicomwebClient(url, pacsAuth(user));
+  if (client.credentialsInUrl !== undefined) {
+    process.stderr.write(`pacsmine: warning: --url carries credentials (${client.credentialsInUrl}); other users can read a command line: prefer --user and $PACSMINE_PACS_PASSWORD\n`);
   }
-  return new DicomwebClient(url, pacsAuth(user));
+  return client;
 }
 
 export function registerPacs(program: Command): void {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import { OPTION_VALUES, predictManifest } from '../../index.js';
 import { printResult } from '../output.js';
 import { integerFlag } from '../numbers.js';
-import { maxWorkerCount } from '../../util/worker-count.js';
 
 export function registerPredict(program: Command): void {
   program
@@ -10,12 +10,11 @@ export function registerPredict(program: Command): void {
     .requiredOption('--model <dir>', 'folder written by pacsmine train --out')
     .requiredOption('--manifest <file>', 'JSON manifest: [{"path": "x.png"}, ...]')
     .option('--batch <n>', 'images per batch', integerFlag('batch', { min: 1, max: 100_000 }), 64)
-    .option('--threads <n>', `onnxruntime threads, at most ${maxWorkerCount()} (default: all cores)`, integerFlag('threads', { min: 1, max: maxWorkerCount() }))
+    .option('--threads <n>', `onnxruntime threads, at most ${OPTION_VALUES.maxWorkers} (default: all cores)`, integerFlag('threads', { min: 1, max: OPTION_VALUES.maxWorkers }))
     .option('--json', 'print JSON')
     .action(async (f: { model: string; manifest: string; batch: number; threads?: number; json?: boolean }) => {
       const opts: { batchSize: number; threads?: number } = { batchSize: f.batch };
       if (f.threads !== undefined) opts.threads = f.threads;
-      const { predictManifest } = await import('../../training/predict.js');
       const r = await predictManifest(f.model, f.manifest, opts);
       printResult(r, f.json, (x) => [...x.predictions.map((p) => `${p.index}\t${p.label ?? ''}\t${p.score?.toFixed(4) ?? p.vector?.slice(0, 4).map((v) => v.toFixed(3)).join(',')}`), `${x.predictions.length} images labelled, ${x.rejects.length} rejected, ${x.imagesPerSecond.toFixed(0)} img/s`].join('\n'));
     });

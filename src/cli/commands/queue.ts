@@ -6,9 +6,7 @@
 import type { Command } from 'commander';
 import { integerFlag } from '../numbers.js';
 import { printResult } from '../output.js';
-import { OptionsError } from '../../util/errors.js';
-import { runQueueWorker } from '../../queue/worker.js';
-import { queueStatus } from '../../queue/status.js';
+import { OptionsError, queueStatus, runQueueWorker } from '../../index.js';
 import { pacsClient } from './pacs.js';
 
 /** --redis, else $PACSMINE_REDIS_URL. */

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { extractReferences } from '../../refs/extract.js';
-import type { ImageReference } from '../../refs/extract.js';
+import { extractReferences, type ImageReference } from '../../index.js';
 import { printResult, readStdin } from '../output.js';
 
 export function registerRefs(program: Command): void {

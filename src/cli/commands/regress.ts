@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import type { Device } from '../../training/backend.js';
-import type { EpochRecord } from '../../training/trainer.js';
-import type { RegressionResult } from '../../keywords/regress.js';
-import type { KeywordEvaluation } from '../../keywords/stage.js';
+import { createHash } from 'node:crypto';
+import { evaluateKeywords, loadObo, readArchiveTruth, trainRegression, type Device, type EpochRecord, type KeywordEvaluation, type RegressionResult } from '../../index.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag, numberFlag } from '../numbers.js';
 import { seedOption, waitOption, workersOption, workspaceOption } from '../flags.js';
 import { ontologyPath, parseScopes } from './terms.js';
+import { withControl } from '../progress.js';
 
 interface RegressFlags extends WorkspaceFlags {
   from?: string; epochs: number; batch: number; lr: number; seed: number; workers?: number; device: string; patience?: number;
@@ -67,7 +66,7 @@ export function registerRegress(program: Command): void {
     .option('--device <d>', 'cpu | gpu | auto', 'cpu')
     .option('--patience <n>', 'early stopping after n epochs without a better validation loss', integerFlag('patience', { min: 1, max: 1_000_000 }))
     .addOption(seedOption())
-    .addOption(workersOption('gradient worker threads on CPU (0 or 1: the main thread)', '0'))
+    .addOption(workersOption('gradient worker threads on CPU, each batch cut into workers + 1 slices (0: this thread only)', 'one slice per core on wasm'))
     .option('--force', 'train again even when the saved network is up to date')
     .option('--no-evaluate', 'do not score keywords and search on the test split')
     .option('--truth <file>', 'a synthetic archive\'s truth.jsonl: score keywords against each key image\'s finding words too')
@@ -76,23 +75,22 @@ export function registerRegress(program: Command): void {
     .option('--scopes <list>', 'synonym scopes read besides names', 'EXACT')
     .option('--json', 'print JSON (with "digest")')
     .action(async (f: RegressFlags) => {
-      const { trainRegression } = await import('../../keywords/regress.js');
-      const { evaluateKeywords } = await import('../../keywords/stage.js');
-      const truth = f.truth !== undefined ? (await import('../../keywords/truth.js')).readTruthImageWords(f.truth) : undefined;
-      const file = ontologyPath(f.ontology);
-      const ontology = f.evaluate ? (file !== undefined ? (await import('../../ontology/obo.js')).loadObo(file) : (await import('../../ontology/builtin.js')).builtinOntology()) : undefined;
-      const diseaseVocabulary = ontology ? (await import('../../keywords/recall.js')).diseaseVocabulary(ontology, parseScopes(f.scopes)) : undefined;
-      const r = await inWorkspace('regress', f, 'update', async (ws) => {
+      const truth = f.truth !== undefined ? readArchiveTruth(f.truth).words : undefined;
+      // The disease-related words: the ontology's (the file named, else the built-in subset).
+      const ontology = f.evaluate ? loadObo(ontologyPath(f.ontology)) : undefined;
+      const synonymScopes = ontology ? parseScopes(f.scopes) : undefined;
+      const r = await withControl(f.json, (control) => inWorkspace('regress', f, 'update', async (ws) => {
         const regression = await trainRegression(ws, {
+          ...control,
           epochs: f.epochs, batchSize: f.batch, learningRate: f.lr, seed: f.seed, device: f.device as Device,
           ...(f.from !== undefined ? { from: f.from } : {}), ...(f.workers !== undefined ? { workers: f.workers } : {}),
           ...(f.patience !== undefined ? { patience: f.patience } : {}), ...(f.force ? { force: true } : {}),
           ...(f.json ? {} : { onEpoch: (e: EpochRecord) => process.stderr.write(`regression epoch ${e.epoch + 1}: loss ${e.trainLoss.toFixed(4)}${e.valLoss !== undefined ? `, val loss ${e.valLoss.toFixed(4)}` : ''}, ${e.imagesPerSecond.toFixed(1)} img/s\n`) }),
         });
-        const evaluation = f.evaluate ? await evaluateKeywords(ws, { topWords: f.topWords, seed: f.seed, ...(truth ? { truth } : {}), ...(diseaseVocabulary ? { diseaseVocabulary } : {}) }) : undefined;
+        const evaluation = f.evaluate ? await evaluateKeywords(ws, { topWords: f.topWords, seed: f.seed, ...(truth ? { truth } : {}), ...(ontology ? { ontology, synonymScopes } : {}) }) : undefined;
         return { regression, ...(evaluation ? { evaluation } : {}) };
-      });
-      const digest = (await import('node:crypto')).createHash('sha256').update(`${r.regression.digest}:${r.evaluation?.digest ?? ''}`).digest('hex');
+      }));
+      const digest = createHash('sha256').update(`${r.regression.digest}:${r.evaluation?.digest ?? ''}`).digest('hex');
       printResult({ ...r, digest }, f.json, (x) => `${formatRegression(x.regression)}${x.evaluation ? `\n${formatKeywordEvaluation(x.evaluation)}` : ''}\ndigest ${digest}`);
     });
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { writeReport } from '../../index.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { workspaceOption } from '../flags.js';
 
@@ -15,7 +16,6 @@ export function registerReport(program: Command): void {
     .option('--out <file>', 'the HTML file (default: report.html in the workspace)')
     .option('--json', 'also print the numbers the page shows, as one JSON object')
     .action(async (f: ReportFlags) => {
-      const { writeReport } = await import('../../report/write-report.js');
       const r = await inWorkspace('report', f, 'read', (ws) => writeReport(ws, f.out !== undefined ? { out: f.out } : {}));
       printResult({ file: r.file, bytes: r.bytes, seconds: r.seconds, ...r.data }, f.json, (x) =>
         `report: ${x.file} (${(x.bytes / 1024).toFixed(0)} KiB in ${x.seconds.toFixed(1)} s)`);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { generateArchive } from '../../sample/generate.js';
+import { generateArchive } from '../../index.js';
 import { printResult } from '../output.js';
 import { integerFlag } from '../numbers.js';
 import { seedOption, workersOption } from '../flags.js';

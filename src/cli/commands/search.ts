@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { OptionsError } from '../../util/errors.js';
+import { OptionsError, searchImages } from '../../index.js';
 import { inWorkspace, type WorkspaceFlags } from '../output.js';
 import { integerFlag } from '../numbers.js';
 import { workspaceOption } from '../flags.js';
@@ -21,7 +21,6 @@ export function registerSearch(program: Command): void {
     .option('--json', 'print [{"image","score","caption","path"}, ...]')
     .action(async (words: string[], f: SearchFlags) => {
       if (f.split !== undefined && !['train', 'validation', 'test'].includes(f.split)) throw new OptionsError(`--split must be train, validation or test, got '${f.split}'`);
-      const { searchImages } = await import('../../keywords/search.js');
       const query = words.join(' ');
       const r = await inWorkspace('search', f, 'read', (ws) => searchImages(ws, query, { top: f.top, ...(f.split !== undefined ? { split: f.split as 'train' } : {}) }));
       if (f.json) process.stdout.write(`${JSON.stringify(r.hits.map((h) => ({ image: h.image, score: h.score, caption: h.caption, path: h.path })))}\n`);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { startReviewServer } from '../../index.js';
 import { integerFlag } from '../numbers.js';
 import { workspaceOption } from '../flags.js';
 import { workspaceDir, type WorkspaceFlags } from '../output.js';
@@ -18,12 +19,11 @@ export function registerServe(program: Command): void {
     .option('--host <address>', 'address to listen on (anything but loopback lets other machines in: they still need the token)', '127.0.0.1')
     .option('--reviewer <name>', 'who the review actions are recorded as when the page names nobody (default: your user name)')
     .action(async (f: ServeFlags) => {
-      const { resolveToken, TOKEN_ENV } = await import('../../review/auth.js');
-      const { startReviewServer } = await import('../../review/server.js');
-      const { token, fromEnv } = resolveToken();
-      const s = await startReviewServer({ workspace: workspaceDir(f.workspace), token, host: f.host, port: f.port, ...(f.reviewer !== undefined ? { reviewer: f.reviewer } : {}) });
+      // The token: $PACSMINE_TOKEN when set (never printed), else a new random one, printed once.
+      const s = await startReviewServer({ workspace: workspaceDir(f.workspace), host: f.host, port: f.port, ...(f.reviewer !== undefined ? { reviewer: f.reviewer } : {}) });
+      const fromEnv = s.tokenFromEnv;
       process.stdout.write(`pacsmine serve: listening on http://${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}\n` +
-        (fromEnv ? `token: from ${TOKEN_ENV}\n` : `token: ${token}\n`) + `open: ${fromEnv ? s.url.replace(/token=.*/, 'token=…') : s.url}\n`);
+        (fromEnv ? 'token: from PACSMINE_TOKEN\n' : `token: ${s.token}\n`) + `open: ${fromEnv ? s.url.replace(/token=.*/, 'token=…') : s.url}\n`);
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off('SIGINT', stop);

@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
-import { loadObo } from '../../ontology/obo.js';
-import { TermMatcher } from '../../ontology/matcher.js';
-import { findTerms } from '../../ontology/terms.js';
-import { SYNONYM_SCOPES, type SynonymScope, type Ontology } from '../../ontology/obo.js';
-import { builtinOntology, BUILTIN_TERM_COUNT } from '../../ontology/builtin.js';
-import { OptionsError } from '../../util/errors.js';
+import { OPTION_VALUES, OptionsError, TermMatcher, loadObo, type Ontology, type SynonymScope } from '../../index.js';
+
+const SYNONYM_SCOPES = OPTION_VALUES.synonymScopes;
 
 interface TermsFlags {
   ontology?: string;
@@ -22,9 +19,10 @@ export function ontologyPath(flag: string | undefined): string | undefined {
 export function loadOntologyFor(flag: string | undefined, verb: string): Ontology {
   const file = ontologyPath(flag);
   if (file !== undefined) return loadObo(file);
-  process.stderr.write(`pacsmine ${verb}: using the built-in subset of ${BUILTIN_TERM_COUNT} Disease Ontology terms; ` +
+  const builtin = loadObo();
+  process.stderr.write(`pacsmine ${verb}: using the built-in subset of ${builtin.terms.length} Disease Ontology terms; ` +
     'give the full release with --ontology doid.obo or $PACSMINE_ONTOLOGY\n');
-  return builtinOntology();
+  return builtin;
 }
 
 export function parseScopes(value: string): SynonymScope[] {
@@ -51,7 +49,7 @@ export function registerTerms(program: Command): void {
         out.length = 0;
       };
       for await (const line of lines) {
-        const hits = findTerms(matcher, line);
+        const hits = matcher.findTerms(line);
         out.push(flags.json
           ? `${JSON.stringify(hits)}\n`
           : `${hits.map((h) => `${h.text} [${h.id} ${h.name}] ${h.status}`).join('; ')}\n`);

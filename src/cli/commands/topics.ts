@@ -1,12 +1,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { OptionsError } from '../../util/errors.js';
+import { LdaModel, OPTION_VALUES, OptionsError, labelDocuments, runTopicStage, type CorpusOptions, type LabelOptions, type TopicLevel } from '../../index.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
-import { runTopicStage, TOPIC_LEVELS, type TopicLevel } from '../../topics/stage.js';
-import { labelDocuments, type LabelOptions } from '../../topics/label.js';
-import { labelsDigest } from '../../topics/digest.js';
-import type { CorpusOptions } from '../../topics/corpus.js';
-import { MAX_TOPICS } from '../../topics/sampler.js';
 import { integerFlag, integerListFlag, numberFlag } from '../numbers.js';
 import { seedOption, waitOption, workersOption, workspaceOption } from '../flags.js';
 import { progressReporter } from '../progress.js';
@@ -59,9 +54,9 @@ export function registerTopics(program: Command): void {
     .addOption(waitOption())
     .option('--input <file>', 'train on a plain file instead (JSON lines {id,text} or strings, or one document per line)')
     .option('--out <dir>', 'with --input: save the model into this folder (lda-model.bin)')
-    .option('--level <level>', `topic level: ${TOPIC_LEVELS.join('|')}`, 'document')
-    .option('--k <n>', 'number of topics (per document-level topic for --level second)', integerFlag('k', { min: 1, max: MAX_TOPICS }))
-    .option('--sweep <list>', 'comma-separated K values; K is chosen by the stated rule', integerListFlag('sweep', { min: 1, max: MAX_TOPICS }))
+    .option('--level <level>', `topic level: ${OPTION_VALUES.topicLevels.join('|')}`, 'document')
+    .option('--k <n>', 'number of topics (per document-level topic for --level second)', integerFlag('k', { min: 1, max: LdaModel.MAX_TOPICS }))
+    .option('--sweep <list>', 'comma-separated K values; K is chosen by the stated rule', integerListFlag('sweep', { min: 1, max: LdaModel.MAX_TOPICS }))
     .option('--iterations <n>', 'Gibbs sweeps', integerFlag('iterations', { min: 1, max: 1_000_000 }), 200)
     .addOption(seedOption())
     .addOption(workersOption('sampling threads (the same seed and worker count give the same model; 0 and 1 give the same one)', 'every core'))
@@ -110,7 +105,7 @@ async function run(f: TopicsFlags, common: LabelOptions, topN: number): Promise<
       input: f.input, numTrainDocs: r.numTrainDocs, numTokens: r.numTokens, numTerms: r.model.V, numTopics: r.model.K,
       dropped: { ...r.dropped, droppedDocIds: r.dropped.droppedDocIds.length }, sweep: r.sweep,
       topics: r.model.topWords(topN).map((t) => ({ topic: t.topic, tokens: t.tokens, topWords: t.words })),
-      digest: labelsDigest(r.labels, r.model),
+      digest: r.digest(),
     };
     printResult(result, f.json, (x) => [
       `${x.numTrainDocs} documents, ${x.numTokens} tokens, ${x.numTerms} terms, K=${x.numTopics}`,

@@ -1,34 +1,16 @@
 import type { Command } from 'commander';
-// The library is loaded when the verb runs, so other verbs do not pay for tfjs at start-up.
-import { ARCHITECTURES, type Architecture } from '../../training/architectures.js';
-import { OptionsError } from '../../util/errors.js';
-import type { Device } from '../../training/backend.js';
-import type { Head } from '../../training/losses.js';
-import type { TrainRunOptions } from '../../training/run.js';
-import type { EpochRecord } from '../../training/trainer.js';
-import type { LevelTrainOptions, LevelTrainResult } from '../../training/chain.js';
-import type { LevelEvaluation } from '../../evaluation/evaluate.js';
-import { TOPIC_LEVELS, type TopicLevel } from '../../topics/stage.js';
+import { createHash } from 'node:crypto';
+import {
+  OPTION_VALUES, OptionsError, readArchiveTruth, runTraining, trainChain, trainLevel,
+  type Architecture, type Device, type EpochRecord, type Head, type LevelEvaluation, type LevelTrainOptions, type LevelTrainResult, type TopicLevel, type TrainRunOptions,
+} from '../../index.js';
 import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
 import { integerFlag, numberFlag } from '../numbers.js';
 import { seedOption, waitOption, workersOption, workspaceOption } from '../flags.js';
 import { formatEvaluation } from './evaluate.js';
-import { progressReporter } from '../progress.js';
-import type { Progress } from '../../util/progress.js';
+import { withControl } from '../progress.js';
 
-/** Runs `work` with a progress bar (on a terminal, not with --json) and Ctrl-C as cancellation (exit code 130). */
-async function withControl<T>(json: boolean | undefined, work: (control: { signal: AbortSignal; onProgress: (p: Progress) => void }) => Promise<T>): Promise<T> {
-  const progress = progressReporter(!json);
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort();
-  process.once('SIGINT', onSigint);
-  try {
-    return await work({ signal: abort.signal, onProgress: progress.onProgress });
-  } finally {
-    progress.stop();
-    process.off('SIGINT', onSigint);
-  }
-}
+const { topicLevels: TOPIC_LEVELS, architectures: ARCHITECTURES } = OPTION_VALUES;
 
 interface TrainFlags extends WorkspaceFlags {
   device: string; model: string; manifest?: string; synthetic?: boolean; size: number; crop?: number; channels: number;
@@ -62,15 +44,14 @@ async function trainLevels(f: TrainFlags): Promise<void> {
     ...(f.force ? { force: true } : {}),
     ...(f.json ? {} : { onEpoch: (level: TopicLevel, r: EpochRecord) => process.stderr.write(epochLine(r, `${level} `)) }),
   };
-  const truth = f.truth !== undefined ? (await import('../../pipeline/truth.js')).readTruthImageCategories(f.truth) : undefined;
-  const { trainChain, trainLevel, trainedModelDir, parentLevel } = await import('../../training/chain.js');
+  const truth = f.truth !== undefined ? readArchiveTruth(f.truth).categories : undefined;
   if (f.chain) {
     const r = await withControl(f.json, (control) => inWorkspace('train', f, 'update', (ws) => trainChain(ws, {
       ...common, ...control, evaluate: f.evaluate, ...(truth ? { truth } : {}), ...(f.from !== undefined ? { from: f.from } : {}),
       ...(f.json ? {} : { onLevel: (_l: TopicLevel, e: { train: LevelTrainResult; evaluation?: LevelEvaluation }) => process.stderr.write(`${formatLevel(e.train)}\n${e.evaluation ? `${formatEvaluation(e.evaluation)}\n` : ''}`) }),
     })));
     const levels = Object.fromEntries(Object.entries(r.levels).map(([l, e]) => [l, { ...e.train, epochs: e.train.epochs, ...(e.evaluation ? { evaluation: e.evaluation } : {}) }]));
-    const digest = (await import('node:crypto')).createHash('sha256').update(Object.values(r.levels).map((e) => `${e.train.digest}:${e.evaluation?.digest ?? ''}`).join('\n')).digest('hex');
+    const digest = createHash('sha256').update(Object.values(r.levels).map((e) => `${e.train.digest}:${e.evaluation?.digest ?? ''}`).join('\n')).digest('hex');
     printResult({ levels, digest }, f.json, () => `chain done: ${TOPIC_LEVELS.map((l) => {
       const e = r.levels[l]?.evaluation;
       return e ? `${l} top-1 ${(100 * e.top1).toFixed(1)}% top-5 ${(100 * e.top5).toFixed(1)}%` : l;
@@ -79,12 +60,9 @@ async function trainLevels(f: TrainFlags): Promise<void> {
   }
   if (!TOPIC_LEVELS.includes(f.level as TopicLevel)) throw new OptionsError(`--level must be one of ${TOPIC_LEVELS.join(', ')}, got '${f.level}'`);
   const level = f.level as TopicLevel;
-  const r = await withControl(f.json, (control) => inWorkspace('train', f, 'update', async (ws) => {
-    // The paper's chain: a lower level starts from the level above unless told otherwise.
-    const above = parentLevel(level);
-    const from = f.from ?? (above !== undefined ? trainedModelDir(ws, above) : undefined);
-    return trainLevel(ws, { ...common, ...control, level, ...(from !== undefined ? { from } : {}) });
-  }));
+  // The paper's chain: a lower level starts from the level above (when trained) unless told otherwise.
+  const r = await withControl(f.json, (control) => inWorkspace('train', f, 'update', (ws) =>
+    trainLevel(ws, { ...common, ...control, level, ...(f.from !== undefined ? { from: f.from } : { fromParent: true }) })));
   printResult(r, f.json, (x) => `${formatLevel(x)}\ndigest ${x.digest}`);
 }
 
@@ -145,7 +123,6 @@ export function registerTrain(program: Command): void {
       if (f.checkpoint !== undefined) opts.checkpoint = f.checkpoint;
       if (f.cache !== undefined) opts.cacheFile = f.cache;
       if (!f.json) opts.onEpoch = (r) => process.stderr.write(epochLine(r));
-      const { runTraining } = await import('../../training/run.js');
       const result = await withControl(f.json, (control) => runTraining({ ...opts, ...control }));
       printResult(result, f.json, (r) => {
         const last = r.epochs.at(-1);

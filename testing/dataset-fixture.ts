@@ -1,17 +1,18 @@
 /**
- * A small labelled workspace for tests of datasets, training and evaluation, made in a second:
- * cases (reports) with patients, key images linked to PNGs, and topic labels at three levels,
- * written straight into the tables the stages read. Each image shows what its label says (a
- * bright block at the document topic's place, a bar for the second-level sub-topic), so a small
- * network learns it; sentence labels are the document topic plus a coin flip (half learnable).
+ * Test support; the library never imports it. A small labelled workspace for tests of datasets,
+ * training and evaluation, made in a second: cases (reports) with patients, key images linked to
+ * PNGs, and topic labels at three levels, written straight into the tables the stages read. Each
+ * image shows what its label says (a bright block at the document topic's place, a bar for the
+ * second-level sub-topic), so a small network learns it; sentence labels are the document topic
+ * plus a coin flip (half learnable).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { Workspace } from '../store/workspace.js';
-import { IMAGES_SCHEMA } from '../images/schema.js';
-import { TOPICS_SCHEMA } from '../topics/schema.js';
-import { Rng } from '../util/rng.js';
+import type { Workspace } from '../src/store/workspace.js';
+import { IMAGES_SCHEMA } from '../src/images/schema.js';
+import { TOPICS_SCHEMA } from '../src/topics/schema.js';
+import { Rng } from '../src/util/rng.js';
 
 export interface FixtureOptions {
   cases?: number;
