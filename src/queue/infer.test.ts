@@ -6,10 +6,11 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { needsExecutable, repoRoot } from '../../testing/requirements.js';
+import { killAllProcs, startCli, stopProcs, type CliProc } from '../../testing/child-procs.js';
 import { REDIS_SERVER, startRedis, type TestRedis } from '../../testing/redis.js';
 import { buildTinyDemo, type TinyDemo } from '../../testing/tiny-demo.js';
 import { queueStatus } from './status.js';
@@ -28,7 +29,7 @@ const runAsync = (args: string[]): Promise<{ status: number | null; stdout: stri
 
 let demo: TinyDemo | undefined;
 let redis: TestRedis | undefined;
-const workers: ChildProcess[] = [];
+const workers: CliProc[] = [];
 let images: string[] = [];
 
 before(async () => {
@@ -42,7 +43,7 @@ before(async () => {
   images = [...pngs.slice(0, 10), bad, ...pngs.slice(10, 30)];
   assert.ok(images.length > 20);
   redis = await startRedis({ password: 'pw-infer-7q' });
-  for (let i = 0; i < 3; i++) workers.push(spawn(process.execPath, [cli, 'worker', '--redis', redis.url], { stdio: 'ignore' }));
+  for (let i = 0; i < 3; i++) workers.push(startCli(['worker', '--redis', redis.url]));
   const deadline = Date.now() + 20_000;
   while ((await queueStatus(redis.url)).workers < 3) {
     if (Date.now() > deadline) throw new Error('the workers did not connect');
@@ -50,8 +51,9 @@ before(async () => {
   }
 });
 after(async () => {
-  for (const w of workers) w.kill('SIGTERM');
-  await Promise.all(workers.map((w) => (w.exitCode === null ? new Promise((r) => w.once('exit', r)) : undefined)));
+  // SIGKILL past 15 s, and whatever a failed before() left: no worker outlives the test file.
+  await stopProcs(workers);
+  await killAllProcs();
   await redis?.stop();
   demo?.remove();
 });

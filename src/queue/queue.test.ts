@@ -5,13 +5,14 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { needsExecutable, repoRoot } from '../../testing/requirements.js';
-import { REDIS_SERVER, startRedis, type TestRedis } from '../../testing/redis.js';
+import { needsExecutable } from '../../testing/requirements.js';
+import { CLI, killAllProcs, startCli, stopProcs, type CliProc } from '../../testing/child-procs.js';
+import { REDIS_SERVER, startRedis } from '../../testing/redis.js';
 import { withWorkspace } from '../store/workspace.js';
 import { listRejects } from '../store/rejects.js';
 import { parseRedisUrl } from './connection.js';
@@ -19,24 +20,13 @@ import { convertJobId } from './jobs.js';
 import { queueStatus } from './status.js';
 
 const skip = needsExecutable(REDIS_SERVER, 'apt-get install redis-server');
-const cli = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
-const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
-interface Proc { child: ChildProcess; out: () => string; done: Promise<number | null> }
-function start(args: string[], env: Record<string, string> = {}): Proc {
-  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, out: () => out, done };
-}
+type Proc = CliProc;
+const start = startCli;
 const worker = (redis: string, extra: string[] = [], env: Record<string, string> = {}): Proc =>
   start(['worker', '--redis', redis, '--lock-duration', '1000', '--stalled-interval', '500', ...extra], env);
-const stopAll = async (ps: Proc[]): Promise<void> => {
-  for (const p of ps) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
-  await Promise.all(ps.map((p) => p.done));
-};
+const stopAll = (ps: Proc[]): Promise<void> => stopProcs(ps);
 
 let dir = '';
 let archive = '';
@@ -90,7 +80,9 @@ before(() => {
   expected = JSON.parse(r.stdout) as typeof expected;
   assert.ok(expected.images > 10 && /^[0-9a-f]{64}$/.test(expected.digest));
 });
-after(() => {
+after(async () => {
+  // A failed test must not leave `pacsmine worker` processes behind.
+  await killAllProcs();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -209,6 +201,54 @@ test('Redis gone mid-run: the coordinator stops after --redis-timeout with a mes
     assert.equal(summary.digest, expected.digest);
     await checkWorkspace(ws);
     await withWorkspace(ws, (w) => assert.equal(w.db.prepare('SELECT COUNT(*) FROM queue_commits').pluck().get(), 0, 'the marks go with the stage record'), { access: 'read' });
+  } finally {
+    await stopAll(procs);
+    await redis.stop();
+  }
+});
+
+test('a worker told to stop while Redis is down exits after its grace period: exit 1, a message naming its job in hand and Redis without the password', { skip, timeout: 90_000 }, async () => {
+  const password = 'pw-term-9v';
+  const redis = await startRedis({ password });
+  // Caught holding a job: it sleeps inside each one.
+  const held = worker(redis.url, ['--concurrency', '1', '--grace', '2'], { PACSMINE_QUEUE_JOB_DELAY_MS: '60000' });
+  const procs = [held];
+  try {
+    const coordinator = start(['images', 'convert', '--all', '-w', workspace(), '--queue', redis.url, '--json']);
+    procs.push(coordinator);
+    await until('the worker to take a job', async () => (await statusOf(redis.url)).active === 1);
+    await stopProcs([coordinator]);
+    await redis.pause();
+    const t = Date.now();
+    held.child.kill('SIGTERM');
+    const code = await held.done;
+    const seconds = (Date.now() - t) / 1000;
+    assert.equal(code, 1, held.out());
+    // The grace (2 s) and a wide margin for a loaded machine: without the fix it never exits.
+    assert.ok(seconds >= 2 && seconds < 20, `exited ${seconds} s after SIGTERM`);
+    assert.match(held.out(), /Redis at redis:\/\/\*\*\*@127\.0\.0\.1:\d+ did not answer for 2 s after the stop signal: connections dropped with 1 job\(s\) in hand, which go back to the queue/);
+    assert.ok(!held.out().includes(password));
+  } finally {
+    await stopAll(procs);
+    await redis.stop();
+  }
+});
+
+test('a worker told to stop while Redis answers finishes its job in hand and exits 0', { skip, timeout: 90_000 }, async () => {
+  const redis = await startRedis();
+  const held = worker(redis.url, ['--concurrency', '1', '--grace', '1'], { PACSMINE_QUEUE_JOB_DELAY_MS: '3000' });
+  const procs = [held];
+  try {
+    const ws = workspace();
+    const coordinator = start(['images', 'convert', '--all', '-w', ws, '--queue', redis.url, '--json']);
+    procs.push(coordinator);
+    await until('the worker to take a job', async () => (await statusOf(redis.url)).active === 1);
+    held.child.kill('SIGTERM');
+    assert.equal(await held.done, 0, held.out());
+    assert.match(held.out(), /pacsmine worker: stopped/);
+    const s = await statusOf(redis.url);
+    assert.equal(s.active, 0, 'the job in hand was finished, not left active');
+    await until('its result to be committed', async () => committedIn(ws) >= 1);
   } finally {
     await stopAll(procs);
     await redis.stop();
