@@ -34,7 +34,7 @@ export { parseMaskRegions } from './images/mask.js';
 export type { MaskRegion, MaskAnchor } from './images/mask.js';
 export { indexDicomFolder } from './images/indexer.js';
 export type { IndexSummary } from './images/indexer.js';
-export { convertKeyImages } from './images/convert.js';
+export { convertKeyImages, convertedKeyImagePaths } from './images/convert.js';
 export type { ConvertOptions, ConvertSummary } from './images/convert.js';
 export { exportKeyImages } from './images/export.js';
 export type { ExportOptions, ExportSummary } from './images/export.js';

@@ -13,6 +13,7 @@ import { Rejects } from '../store/rejects.js';
 import { IMAGES_SCHEMA } from './schema.js';
 import { DEFAULT_MAX_PIXELS } from './pixels.js';
 import { codeDigest } from '../util/code-digest.js';
+import { MissingStageError } from '../util/errors.js';
 
 /** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
 const CODE = (): string => codeDigest('images', 'store', 'util');
@@ -47,6 +48,17 @@ export function imagesToConvert(ws: Workspace, all: boolean): ImageInput[] {
     : `SELECT DISTINCT i.sop_instance_uid AS sopInstanceUid, i.location, i.source FROM links l JOIN images i ON i.sop_instance_uid = l.sop_instance_uid
        WHERE i.source <> 'collection' ORDER BY i.sop_instance_uid`;
   return ws.db.prepare(sql).all() as ImageInput[];
+}
+
+/**
+ * The PNGs `images convert` recorded in the workspace (key_image_png), in SOP Instance UID order:
+ * what `classify` / `keywords --all-key-images` run over, in process or on the queue.
+ */
+export function convertedKeyImagePaths(ws: Workspace): string[] {
+  ws.db.exec(IMAGES_SCHEMA);
+  const paths = ws.db.prepare('SELECT path FROM key_image_png ORDER BY sop_instance_uid').pluck().all() as string[];
+  if (paths.length === 0) throw new MissingStageError('no converted key images in the workspace', { stage: 'images convert' });
+  return paths;
 }
 
 /** The workspace's key-image folder (artifacts/key-images). */

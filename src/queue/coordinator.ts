@@ -1,6 +1,6 @@
 /**
  * The coordinator of a queued `images convert`: it reads the workspace (which stays on this
- * machine), adds one job per image to Redis, and while workers elsewhere convert them into the
+ * machine), adds one job per study to Redis (its images' UIDs and locations), and while workers elsewhere convert them into the
  * shared output folder it commits their results in batches (rows, rejects and the marks that say
  * which jobs are committed, in one transaction), then records the stage. Jobs are keyed
  * (convertJobId) and committed jobs are marked (QueueCommits), so a coordinator stopped at any point
@@ -16,7 +16,7 @@ import { CONVERT_STAGE, imagesToConvert, keyImageDir, recordConvertStage, saveCo
 import { DEFAULT_MAX_PIXELS } from '../images/pixels.js';
 import type { RunControl } from '../util/progress.js';
 import { QueueCommits } from './commits.js';
-import { CONVERT_ATTEMPTS, CONVERT_BACKOFF_MS, CONVERT_QUEUE, convertJobId, type ConvertJob, type ConvertJobResult } from './jobs.js';
+import { CONVERT_ATTEMPTS, CONVERT_BACKOFF_MS, CONVERT_QUEUE, convertJobId, groupByStudy, type ConvertJob, type ConvertJobResult } from './jobs.js';
 import { runJobs, type QueuedJob } from './run-jobs.js';
 
 export interface QueueRunOptions extends RunControl {
@@ -50,10 +50,11 @@ export async function enqueueConvert(ws: Workspace, options: EnqueueConvertOptio
   const rejects = new Rejects(ws, CONVERT_STAGE, ws.dir);
   const { resumed, done } = commits.open();
   if (!resumed) rejects.clear();
-  // One job per image key: a UID listed twice is one job.
+  // One job per study; a UID listed twice is converted once.
+  const studyOf = new Map((ws.db.prepare('SELECT sop_instance_uid AS uid, study_uid AS study FROM images').all() as Array<{ uid: string; study: string | null }>).map((r) => [r.uid, r.study]));
   const jobs = new Map<string, QueuedJob<ConvertJob>>();
-  for (const image of images) {
-    const data: ConvertJob = { image, outDir, options: png };
+  for (const study of groupByStudy(images.map((i) => ({ ...i, studyUid: studyOf.get(i.sopInstanceUid) ?? null })))) {
+    const data: ConvertJob = { ...study, outDir, options: png };
     const id = convertJobId(data);
     if (!done.has(id)) jobs.set(id, { id, data });
   }
@@ -62,21 +63,23 @@ export async function enqueueConvert(ws: Workspace, options: EnqueueConvertOptio
     queue: CONVERT_QUEUE,
     name: 'convert',
     stage: CONVERT_STAGE,
-    unit: 'images',
+    unit: 'studies',
     jobs: [...jobs.values()],
     alreadyDone: [...done],
     attempts: CONVERT_ATTEMPTS,
     backoffMs: CONVERT_BACKOFF_MS,
     // A result whose PNG has gone since (an earlier run's, a cleaned folder) is converted again.
-    stale: (_job, result) => result.ok && !existsSync(result.row.path),
+    stale: (_job, result) => result.outcomes.some((o) => o.ok && !existsSync(o.row.path)),
     commit: (batch) => {
       ws.db.transaction(() => {
-        saveConvertedRows(ws, batch.flatMap((j) => (j.ok && j.result.ok ? [j.result.row] : [])));
+        // Rows are keyed by SOP Instance UID (an upsert): a study committed twice writes the same rows.
+        saveConvertedRows(ws, batch.flatMap((j) => (j.ok ? j.result.outcomes.flatMap((o) => (o.ok ? [o.row] : [])) : [])));
         for (const j of batch) {
-          if (!j.ok) rejects.add(j.data.image.location, 'job-failed', `failed after ${j.attempts} attempts: ${j.reason}`);
-          else if (!j.result.ok) rejects.add(j.result.recordId, j.result.code, j.result.reason);
+          // Every attempt threw, or its worker died twice: each of the study's images is a reject with the reason.
+          if (!j.ok) for (const image of j.data.images) rejects.add(image.location, 'job-failed', `failed after ${j.attempts} attempts: ${j.reason}`);
+          else for (const o of j.result.outcomes) if (!o.ok) rejects.add(o.recordId, o.code, o.reason);
         }
-        commits.mark(batch.map((j) => ({ id: j.id, ok: j.ok && j.result.ok, item: j.data.image.sopInstanceUid })));
+        commits.mark(batch.map((j) => ({ id: j.id, ok: j.ok, item: j.data.study })));
       })();
     },
     ...(options.redisTimeoutMs !== undefined ? { redisTimeoutMs: options.redisTimeoutMs } : {}),
@@ -84,8 +87,12 @@ export async function enqueueConvert(ws: Workspace, options: EnqueueConvertOptio
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  // The run's rows as committed (this coordinator's and any earlier one's), for the summary and its digest.
-  const uids = new Set(commits.okItems());
+  // The run's rows as committed (this coordinator's and any earlier one's), for the summary and its
+  // digest: every image of the run is committed by now, as a row or as a reject (by its location),
+  // so its rows are the run's images less the rejected ones (a row an earlier run left for an image
+  // rejected now does not count).
+  const rejectedAt = new Set(ws.db.prepare('SELECT record_id FROM rejects WHERE stage = ? AND source = ?').pluck().all(CONVERT_STAGE, ws.dir) as string[]);
+  const uids = new Set(images.filter((i) => !rejectedAt.has(i.location)).map((i) => i.sopInstanceUid));
   const converted = (ws.db.prepare(`SELECT sop_instance_uid AS sopInstanceUid, path, window_center AS windowCenter, window_width AS windowWidth,
     window_from AS windowFrom, source_rows AS sourceRows, source_columns AS sourceColumns FROM key_image_png ORDER BY sop_instance_uid`).all() as ConvertedRow[])
     .filter((r) => uids.has(r.sopInstanceUid));

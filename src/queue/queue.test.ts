@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -16,7 +16,6 @@ import { REDIS_SERVER, startRedis } from '../../testing/redis.js';
 import { withWorkspace } from '../store/workspace.js';
 import { listRejects } from '../store/rejects.js';
 import { parseRedisUrl } from './connection.js';
-import { convertJobId } from './jobs.js';
 import { queueStatus } from './status.js';
 
 const skip = needsExecutable(REDIS_SERVER, 'apt-get install redis-server');
@@ -56,6 +55,16 @@ async function checkWorkspace(ws: string): Promise<void> {
   }, { access: 'read' });
 }
 
+/** The workspace's studies (a conversion job each). */
+function studiesIn(ws: string): number {
+  const db = new Database(path.join(ws, 'workspace.db'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT COUNT(DISTINCT study_uid) FROM images').pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
 /** Jobs the coordinator has committed so far (read beside it, as a second reader of the SQLite file). */
 function committedIn(ws: string): number {
   const db = new Database(path.join(ws, 'workspace.db'), { readonly: true, fileMustExist: true });
@@ -91,9 +100,6 @@ test('a Redis URL parses into connection options; its password is used but never
   assert.deepEqual([t.connection.host, t.connection.port, t.connection.username, t.connection.password, t.connection.db], ['db.example', 6380, 'user', 's3cr@t', 2]);
   assert.ok(!t.label.includes('s3cr'), t.label);
   assert.throws(() => parseRedisUrl('http://:pw@x'), (e: Error) => /redis:\/\//.test(e.message) && !e.message.includes('pw'));
-  const job = { image: { sopInstanceUid: '1.2.3', location: '/a.dcm', source: 'file' }, outDir: '/out', options: { size: 256 } };
-  assert.equal(convertJobId(job), convertJobId({ ...job }), 'the same work has the same job id');
-  assert.notEqual(convertJobId(job), convertJobId({ ...job, options: { size: 128 } }));
 });
 
 test('three worker processes drain the conversion; the workspace equals the single-process run, and the password is never printed', { skip, timeout: 120_000 }, async () => {
@@ -119,12 +125,52 @@ test('three worker processes drain the conversion; the workspace equals the sing
     assert.equal((JSON.parse(printed.stdout) as { workers: number }).workers, 3);
     assert.ok(!printed.stdout.includes(password));
     assert.equal(s.waiting + s.active + s.completed, 0, 'committed jobs leave Redis');
+    // The same run again (every study job added again, converted again): nothing changes.
+    const again = start(['images', 'convert', '--all', '-w', ws, '--queue', redis.url, '--json']);
+    assert.equal(await again.done, 0, again.out());
+    assert.equal(again.out().trim().split('\n').at(-1), r.out.trim().split('\n').at(-1));
+    await checkWorkspace(ws);
     await stopAll(workers);
     for (const p of workers) {
       assert.match(p.out(), /taking jobs from redis:\/\/\*\*\*@127\.0\.0\.1/);
       assert.ok(!p.out().includes(password), 'a worker printed the password');
     }
     assert.ok(!r.out.includes(password));
+  } finally {
+    await stopAll(workers);
+    await redis.stop();
+  }
+});
+
+test('a study with an undecodable image: that image is a reject with its reason, the study\'s other images are committed; output and rejects equal the single-process run', { skip, timeout: 120_000 }, async () => {
+  const broken = path.join(dir, 'archive-broken');
+  cpSync(archive, broken, { recursive: true });
+  const index = (): string => {
+    const ws = path.join(dir, `ws${++n}`);
+    const r = run('images', 'index', broken, '-w', ws, '--json');
+    assert.equal(r.status, 0, r.stderr);
+    return ws;
+  };
+  const [wsA, wsB] = [index(), index()];
+  // Broken after indexing: the conversion meets it.
+  const victim = (await withWorkspace(wsA, (w) => w.db.prepare('SELECT location FROM images ORDER BY sop_instance_uid LIMIT 1 OFFSET 3').pluck().get() as string, { access: 'read' }));
+  writeFileSync(victim, 'not a DICOM file any more');
+  const inProcess = run('images', 'convert', '--all', '-w', wsA, '--json');
+  assert.equal(inProcess.status, 0, inProcess.stderr);
+  const redis = await startRedis();
+  const workers = [worker(redis.url), worker(redis.url)];
+  try {
+    const q = start(['images', 'convert', '--all', '-w', wsB, '--queue', redis.url, '--json']);
+    assert.equal(await q.done, 0, q.out());
+    const queued = { stdout: q.out() };
+    const line = (o: string) => { const { outDir: _, ...rest } = JSON.parse(o.trim().split('\n').at(-1) as string) as Record<string, unknown>; return rest; };
+    assert.deepEqual(line(queued.stdout), line(inProcess.stdout));
+    assert.deepEqual(line(queued.stdout)['rejected'], 1);
+    assert.equal(line(queued.stdout)['converted'], expected.images - 1);
+    const rejectsOf = (ws: string) => withWorkspace(ws, (w) => listRejects(w, 'images-convert').map((x) => [x.recordId, x.code, x.reason]), { access: 'read' });
+    const rejects = await rejectsOf(wsB);
+    assert.deepEqual(rejects, await rejectsOf(wsA));
+    assert.equal(rejects[0]?.[0], victim);
   } finally {
     await stopAll(workers);
     await redis.stop();
@@ -141,6 +187,8 @@ test('a worker killed with SIGKILL mid-job: its job is taken back and every imag
     const coordinator = start(['images', 'convert', '--all', '-w', ws, '--queue', redis.url, '--json']);
     procs.push(coordinator);
     await until('the slow worker to take a job', async () => (await statusOf(redis.url)).active === 1);
+    const st = await statusOf(redis.url);
+    assert.equal(st.waiting + st.active, studiesIn(ws), 'one job per study');
     slow.child.kill('SIGKILL');
     await slow.done;
     procs.push(worker(redis.url));
@@ -161,7 +209,7 @@ test('Redis restarted mid-run: workers and coordinator reconnect and the run com
     const ws = workspace();
     const coordinator = start(['images', 'convert', '--all', '-w', ws, '--queue', redis.url, '--json']);
     procs.push(coordinator);
-    await until('some jobs to finish', async () => (await statusOf(redis.url)).completed >= 2);
+    await until('a study job to finish', async () => (await statusOf(redis.url)).completed >= 1 || committedIn(ws) >= 1);
     await redis.restart();
     assert.equal(await coordinator.done, 0, coordinator.out());
     const summary = JSON.parse(coordinator.out().trim().split('\n').at(-1) as string) as typeof expected;
@@ -177,7 +225,8 @@ test('Redis gone mid-run: the coordinator stops after --redis-timeout with a mes
   const password = 'pw-gone-4k';
   const redis = await startRedis({ password }); // no persistence: what Redis held is lost
   const slow = ['--concurrency', '1'];
-  const procs = [worker(redis.url, slow, { PACSMINE_QUEUE_JOB_DELAY_MS: '600' }), worker(redis.url, slow, { PACSMINE_QUEUE_JOB_DELAY_MS: '600' })];
+  // Slow enough that the first study is committed while another is still in hand.
+  const procs = [worker(redis.url, slow, { PACSMINE_QUEUE_JOB_DELAY_MS: '1500' }), worker(redis.url, slow, { PACSMINE_QUEUE_JOB_DELAY_MS: '1500' })];
   try {
     const ws = workspace();
     const args = ['images', 'convert', '--all', '-w', ws, '--queue', redis.url, '--json', '--redis-timeout', '2'];
@@ -191,7 +240,7 @@ test('Redis gone mid-run: the coordinator stops after --redis-timeout with a mes
     assert.match(first.out(), /Redis at redis:\/\/\*\*\*@127\.0\.0\.1:\d+ has not answered for 2 s while [a-z ]+; the results committed so far are kept: run the same command again/);
     assert.ok(!first.out().includes(password), 'the message names Redis without its password');
     const committed = committedIn(ws);
-    assert.ok(committed > 0 && committed < expected.images, `${committed} of ${expected.images} committed before Redis went`);
+    assert.ok(committed > 0 && committed < studiesIn(ws), `${committed} of ${studiesIn(ws)} study jobs committed before Redis went`);
     await redis.resume();
     const second = start(args);
     procs.push(second);

@@ -1,6 +1,6 @@
 /**
- * A queue worker: takes jobs from Redis and runs them until told to stop: conversions
- * (convertOneImage) and inference batches (runInferJob). It never opens a workspace: a conversion's
+ * A queue worker: takes jobs from Redis and runs them until told to stop: conversions, one study
+ * a job (convertStudy) and inference batches (runInferJob). It never opens a workspace: a conversion's
  * input is a DICOM path (or PACS location) and its output a PNG in the shared folder plus the row;
  * an inference batch reads images and the networks' folders (a shared mount) and returns outputs.
  * Results go back to the coordinator through Redis.
@@ -11,16 +11,16 @@
  * jobs in hand go back to the queue when their locks expire (released, not lost).
  */
 import { Worker, type Job, type Processor } from 'bullmq';
-import { convertOneImage } from '../images/convert-one.js';
 import type { DicomwebClient } from '../pacs/dicomweb.js';
 import { parseRedisUrl } from './connection.js';
+import { convertStudy } from './convert-study.js';
 import { CONVERT_QUEUE, QUEUE_PREFIX, type ConvertJob, type ConvertJobResult } from './jobs.js';
 import { INFER_QUEUE, runInferJob, type InferJob, type InferResult } from './infer-jobs.js';
 
 export interface QueueWorkerOptions {
   /** redis://[user:password@]host:port */
   redis: string;
-  /** Conversion jobs run at once in this process (default 4: sharp overlaps well). */
+  /** Conversion jobs (studies) run at once in this process (default 4; each converts a few images at once). */
   concurrency?: number;
   /** Inference batches run at once (default 1: onnxruntime already uses every core). */
   inferConcurrency?: number;
@@ -69,8 +69,8 @@ export function runQueueWorker(options: QueueWorkerOptions): QueueWorkerHandle {
   };
   const processor = async (job: Job<ConvertJob, ConvertJobResult>): Promise<ConvertJobResult> => {
     if (options.jobDelayMs) await new Promise((r) => setTimeout(r, options.jobDelayMs));
-    const { image, outDir, options: png } = job.data;
-    return convertOneImage(image, outDir, { ...png, ...(options.client ? { client: options.client } : {}) });
+    // attemptsMade counts the attempts that already failed: this one is attemptsMade + 1.
+    return convertStudy(job.data, { attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1, ...(options.client ? { client: options.client } : {}) });
   };
   const common = {
     connection,
