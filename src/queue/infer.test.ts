@@ -14,6 +14,8 @@ import { killAllProcs, startCli, stopProcs, type CliProc } from '../../testing/c
 import { REDIS_SERVER, startRedis, type TestRedis } from '../../testing/redis.js';
 import { buildTinyDemo, type TinyDemo } from '../../testing/tiny-demo.js';
 import { queueStatus } from './status.js';
+import { withWorkspace } from '../store/workspace.js';
+import { convertedKeyImagePaths } from '../images/convert.js';
 
 const skip = needsExecutable(REDIS_SERVER, 'apt-get install redis-server');
 const cli = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
@@ -75,3 +77,24 @@ for (const command of ['classify', 'keywords'] as const) {
     assert.deepEqual(s.queues['pacsmine-infer'], { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0 }, 'the results left Redis once printed');
   });
 }
+
+test('--all-key-images: classify and keywords run over the workspace\'s converted key images, the same as listing them, in process and on the queue', { skip, timeout: 180_000 }, async () => {
+  const paths = await withWorkspace(demo!.dir, (w) => convertedKeyImagePaths(w), { access: 'read' });
+  assert.ok(paths.length > 10);
+  for (const command of ['classify', 'keywords'] as const) {
+    const listed = run(command, '-w', demo!.dir, ...paths, '--json');
+    assert.equal(listed.status, 0, listed.stderr);
+    const all = run(command, '-w', demo!.dir, '--all-key-images', '--json');
+    assert.equal(all.status, 0, all.stderr);
+    assert.equal(all.stdout, listed.stdout);
+    const queued = await runAsync([command, '-w', demo!.dir, '--all-key-images', '--json', '--queue', redis!.url, '--batch', '40']);
+    assert.equal(queued.status, 0, queued.stderr);
+    assert.equal(queued.stdout, listed.stdout);
+    const neither = run(command, '-w', demo!.dir, '--json');
+    assert.equal(neither.status, 2);
+    assert.match(neither.stderr, /give IMAGE arguments, or --all-key-images/);
+    const both = run(command, '-w', demo!.dir, paths[0]!, '--all-key-images');
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /not both/);
+  }
+});
