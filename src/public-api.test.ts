@@ -14,9 +14,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 
 /**
  * The most values index.ts may export (60 before the image model classes ImageClassifier and
- * ImageRegressor joined). Raise it only for a value users need, in its group.
+ * ImageRegressor joined; 63 with convertedKeyImagePaths, the images `classify`/`keywords
+ * --all-key-images` run over). Raise it only for a value users need, in its group.
  */
-const MAX_VALUES = 62;
+const MAX_VALUES = 63;
 
 test(`src/index.ts exports at most ${MAX_VALUES} values`, () => {
   const names = Object.keys(api);
