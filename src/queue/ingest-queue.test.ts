@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -142,6 +142,71 @@ test('a worker killed with SIGKILL mid-shard: the shard is redone and every reco
     const want = expected.get(csv)!;
     assert.deepEqual(withoutTime(lastJson(coordinator.out())), withoutTime(want.json));
     assert.deepEqual(dump(ws), want.rows);
+  } finally {
+    await stopAll(procs);
+    await redis.stop();
+  }
+});
+
+/** Shards the coordinator has committed so far (read beside it, as a second reader of the SQLite file). */
+function committedIn(ws: string): number {
+  try {
+    const db = new Database(path.join(ws, 'workspace.db'), { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare('SELECT COUNT(*) FROM queue_commits').pluck().get() as number;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return 0;
+  }
+}
+
+test('the coordinator killed mid-run: run again, it adds only the shards not committed and ends with the in-process rows', { skip, timeout: 120_000 }, async () => {
+  const redis = await startRedis();
+  const slow = { PACSMINE_QUEUE_JOB_DELAY_MS: '300' };
+  const procs = [worker(redis.url, slow), worker(redis.url, slow)];
+  try {
+    const ws = newWorkspace();
+    const first = ingestQueued(csv, ws, redis.url);
+    procs.push(first);
+    await until('some shards to be committed', async () => committedIn(ws) >= 2);
+    first.child.kill('SIGKILL');
+    await first.done;
+    const committed = committedIn(ws);
+    const second = ingestQueued(csv, ws, redis.url);
+    procs.push(second);
+    assert.equal(await second.done, 0, second.out());
+    const want = expected.get(csv)!;
+    const got = lastJson(second.out());
+    assert.ok((got['resumedFrom'] as number) > 0, `resumed after ${committed} committed shards: ${JSON.stringify(got)}`);
+    assert.deepEqual({ ...withoutTime(got), resumedFrom: 0 }, withoutTime(want.json));
+    assert.deepEqual(dump(ws), want.rows);
+    assert.equal(committedIn(ws), 0, 'the marks go with the stage record');
+  } finally {
+    await stopAll(procs);
+    await redis.stop();
+  }
+});
+
+test('a shard whose every attempt fails (the file changed under the workers) becomes a job-failed reject naming its lines', { skip, timeout: 120_000 }, async () => {
+  const redis = await startRedis();
+  const procs = [1, 2, 3].map(() => worker(redis.url, { PACSMINE_QUEUE_JOB_DELAY_MS: '2000' }));
+  const file = path.join(dir, 'changing.jsonl');
+  writeFileSync(file, messyJsonl(120));
+  try {
+    const ws = newWorkspace();
+    const run = start(['ingest', file, '-w', ws, '--queue', redis.url, '--json', '--shard-records', '50']);
+    procs.push(run);
+    await until('the shards to be taken', async () => (await queueStatus(redis.url)).queues['pacsmine-ingest']!.active > 0);
+    appendFileSync(file, `${JSON.stringify({ id: 'late', report: 'added later' })}\n`);
+    assert.equal(await run.done, 0, run.out());
+    const got = lastJson(run.out());
+    assert.deepEqual(got['rejectsByCode'], { 'job-failed': 3 });
+    assert.equal(got['ingested'], 0);
+    const rows = dump(ws) as { rejects: Array<{ record_id: string; code: string; reason: string }> };
+    assert.deepEqual(rows.rejects.map((r) => r.record_id), ['@changing.jsonl:lines 1-50', '@changing.jsonl:lines 101-end', '@changing.jsonl:lines 51-100']);
+    for (const r of rows.rejects) assert.match(r.reason, /records not ingested: the job failed after 3 attempts: .*not the same file/);
   } finally {
     await stopAll(procs);
     await redis.stop();
