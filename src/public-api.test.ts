@@ -13,10 +13,11 @@ import * as api from './index.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
- * The most values index.ts may export (60 before the image model classes ImageClassifier and
- * ImageRegressor joined). Raise it only for a value users need, in its group.
+ * The most values index.ts may export: 60, then the image model classes ImageClassifier and
+ * ImageRegressor (62), then classification and keywords as queue jobs, enqueueClassify and
+ * enqueueKeywords (64). Raise it only for a value users need, in its group.
  */
-const MAX_VALUES = 62;
+const MAX_VALUES = 64;
 
 test(`src/index.ts exports at most ${MAX_VALUES} values`, () => {
   const names = Object.keys(api);
