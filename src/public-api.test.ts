@@ -15,9 +15,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 /**
  * The most values index.ts may export: 60, then the image model classes ImageClassifier and
  * ImageRegressor (62), then classification and keywords as queue jobs, enqueueClassify and
- * enqueueKeywords (64). Raise it only for a value users need, in its group.
+ * enqueueKeywords (64), then report ingest as queue jobs, enqueueIngest (65). Raise it only for a
+ * value users need, in its group.
  */
-const MAX_VALUES = 64;
+const MAX_VALUES = 65;
 
 test(`src/index.ts exports at most ${MAX_VALUES} values`, () => {
   const names = Object.keys(api);
