@@ -14,6 +14,7 @@
  * `queue_commits` mark: a coordinator stopped at any point and run again skips the committed
  * shards (a prefix, since commits follow source order), restores the counts and adds only the rest.
  */
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Workspace } from '../store/workspace.js';
 import { digestStrings, stableJson } from '../store/workspace.js';
@@ -62,7 +63,7 @@ export async function enqueueIngest(ws: Workspace, file: string, options: Enqueu
   await head.next();
   await head.return(undefined);
   const shards = await splitShards(source, format, { ...resolved, delimiter }, { ...(shardRecords !== undefined ? { records: shardRecords } : {}), ...(shardBytes !== undefined ? { bytes: shardBytes } : {}) });
-  const size = (await import('node:fs/promises').then((fs) => fs.stat(source))).size;
+  const { size } = await stat(source);
 
   const runKey = digestStrings('ingest-queue', digest, stableJson(params), code, stableJson([shardRecords ?? null, shardBytes ?? null]));
   const commits = new QueueCommits(ws, stage, runKey.slice(0, 16));
@@ -108,7 +109,8 @@ export async function enqueueIngest(ws: Workspace, file: string, options: Enqueu
         for await (const item of readReportShard(source, sourceOptions, j.data.range)) slots.push(item);
         const same = slots.length === items.length && slots.every((s, i) => {
           const w = items[i]!;
-          return s.ok === w.ok && (s.ok ? s.record.recordId === (w as { record: { recordId: string } }).record.recordId && s.record.location === (w as { record: { location: string } }).record.location : true);
+          if (!s.ok || !w.ok) return s.ok === w.ok;
+          return s.record.recordId === w.record.recordId && s.record.location === w.record.location;
         });
         if (!same) throw new InputError(`${name}: shard ${shard.index} reads differently here than on the worker (the file changed, or the mount differs): run again once the file is the same everywhere`);
       } else {
