@@ -136,12 +136,9 @@ export async function* readCsv(file: string, options: Resolved, range?: CsvRange
       stream.destroy();
     }
   }
-  if (!range) {
-    yield* scan(0, 1);
-    return;
-  }
-  yield* scan(0, 1); // the header only: it stops once the columns are known
-  if (columns === undefined) return;
+  // The whole file; for a shard, its header only (the scan stops once the columns are known).
+  yield* scan(0, 1);
+  if (!range || columns === undefined) return;
   headerOnly = false;
   stopLine = range.endLine ?? Infinity;
   yield* scan(range.start, range.line);
