@@ -2,7 +2,11 @@
  * `npm run bench -- queue`: images converted per second on the Redis queue (BullMQ) with 1 and 2
  * `pacsmine worker` processes, against the in-process `images convert`, on a generated archive;
  * one job is one study ("jobs" counts them, "images" the images); the queue's overhead per job
- * ((1-worker time − in-process time) / jobs) and per image, and a worker's peak RSS. Needs /usr/bin/redis-server (a private one is started).
+ * ((1-worker time − in-process time) / jobs) and per image, and a worker's peak RSS. Needs
+ * /usr/bin/redis-server (a private one is started).
+ * Then report ingest of a generated CSV (--reports N, 20,000): in-process (a thread per core)
+ * against 2 workers on the queue (shards of 1,000 records), and the coordinator's own passes over
+ * the file (the split, and reading back originals), which bound what more workers can give.
  * No Python anchor: nothing in Debian's python3 packages does this job. Flags: --studies N (8), --size PX (128).
  * On a shared 2-core machine, workers compete with the coordinator and each other: more workers
  * pay off with more machines, not here.
@@ -18,6 +22,10 @@ import { indexDicomFolder } from '../src/images/indexer.js';
 import { convertKeyImages, imagesToConvert } from '../src/images/convert.js';
 import { groupByStudy } from '../src/queue/jobs.js';
 import { enqueueConvert } from '../src/queue/coordinator.js';
+import { enqueueIngest } from '../src/queue/ingest-coordinator.js';
+import { splitShards } from '../src/queue/ingest-split.js';
+import { ingestReports } from '../src/reports/ingest.js';
+import { readReports, resolveSource } from '../src/ingest/source.js';
 import { queueStatus } from '../src/queue/status.js';
 import { startRedis } from '../testing/redis.js';
 import { finish } from './lib/report.js';
@@ -28,6 +36,7 @@ const arg = (name: string, fallback: number): number => {
 };
 const studies = arg('studies', 8);
 const size = arg('size', 128);
+const reports = arg('reports', 20_000);
 const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
 const CONCURRENCY = 4;
 
@@ -80,10 +89,44 @@ try {
   const overheadMs = (((times[0] as number) - inProcessS) / jobs) * 1000;
   const perImageMs = (((times[0] as number) - inProcessS) / images) * 1000;
   process.stdout.write(`queue overhead ${overheadMs.toFixed(2)} ms/study job (${perImageMs.toFixed(2)} ms/image); worker peak RSS ${workerPeak} MiB; 2 shared cores: timings are noisy\n`);
-  // The *_per_s figures are images per second.
+
+  // Report ingest: in-process against 2 queue workers, and the coordinator's own passes over the file.
+  const text = await generateArchive({ outDir: path.join(dir, 'reports'), studies: reports, seed: 2, size: 32, slices: 8, reportsOnly: true });
+  const file = text.reportsCsv;
+  ws = Workspace.open(path.join(dir, 'ingest-in-process'));
+  t = performance.now();
+  const inProc = await ingestReports(ws, file);
+  const ingestInS = (performance.now() - t) / 1000;
+  ws.close();
+  const { resolved, delimiter } = await resolveSource(file, {});
+  t = performance.now();
+  const shards = await splitShards(file, 'csv', { ...resolved, delimiter }, {});
+  const splitS = (performance.now() - t) / 1000;
+  t = performance.now();
+  for await (const _ of readReports(file)) { /* the read-back's parse, over the whole file */ }
+  const readS = (performance.now() - t) / 1000;
+  const ingestWorkers: ChildProcess[] = [];
+  for (let i = 0; i < 2; i++) ingestWorkers.push(spawn(process.execPath, [cli, 'worker', '--redis', redis.url], { stdio: 'ignore' }));
+  children.push(...ingestWorkers);
+  while ((await queueStatus(redis.url)).workers < 2) await new Promise((r) => setTimeout(r, 50));
+  ws = Workspace.open(path.join(dir, 'ingest-queue'));
+  t = performance.now();
+  const queued = await enqueueIngest(ws, file, { redis: redis.url });
+  const ingestQS = (performance.now() - t) / 1000;
+  ws.close();
+  if (queued.digest !== inProc.digest) throw new Error('ingest: the queue\'s output differs from the in-process run');
+  let ingestPeak = 0;
+  for (const c of ingestWorkers) ingestPeak = Math.max(ingestPeak, peakOf(c.pid as number));
+  for (const c of ingestWorkers) c.kill('SIGTERM');
+  const per = (s: number): number => Math.round(inProc.seen / s);
+  process.stdout.write(`ingest ${inProc.seen} reports: in-process ${per(ingestInS)}/s; 2 workers on the queue (${shards.length} shards) ${per(ingestQS)}/s (same digest); ` +
+    `coordinator: split ${per(splitS)}/s, read-back parse ${per(readS)}/s; worker peak RSS ${ingestPeak} MiB\n`);
   finish({
+    // The *_per_s figures of the conversion are images per second.
     bench: 'queue', jobs, images, in_process_per_s: Math.round(images / inProcessS), workers_1_per_s: Math.round(rates[0] as number), workers_2_per_s: Math.round(rates[1] as number),
     overhead_ms_per_job: Math.round(overheadMs * 100) / 100, overhead_ms_per_image: Math.round(perImageMs * 100) / 100, worker_peak_rss_mb: workerPeak,
+    ingest_reports: inProc.seen, ingest_in_process_per_s: per(ingestInS), ingest_workers_2_per_s: per(ingestQS),
+    ingest_split_per_s: per(splitS), ingest_read_back_per_s: per(readS), ingest_worker_peak_rss_mb: ingestPeak,
   });
 } finally {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');

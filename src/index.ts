@@ -153,6 +153,8 @@ export { enqueueConvert } from './queue/coordinator.js';
 export type { EnqueueConvertOptions } from './queue/coordinator.js';
 export { enqueueClassify, enqueueKeywords } from './queue/infer-coordinator.js';
 export type { EnqueueInferOptions } from './queue/infer-coordinator.js';
+export { enqueueIngest } from './queue/ingest-coordinator.js';
+export type { EnqueueIngestOptions } from './queue/ingest-coordinator.js';
 export { queueStatus } from './queue/status.js';
 export type { QueueStatus } from './queue/status.js';
 

@@ -13,11 +13,13 @@ import * as api from './index.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
- * The most values index.ts may export (60 before the image model classes ImageClassifier and
- * ImageRegressor joined; 63 with convertedKeyImagePaths, the images `classify`/`keywords
- * --all-key-images` run over). Raise it only for a value users need, in its group.
+ * The most values index.ts may export: 60, then the image model classes ImageClassifier and
+ * ImageRegressor (62), then classification and keywords as queue jobs, enqueueClassify and
+ * enqueueKeywords (64), then report ingest as queue jobs, enqueueIngest (65), then
+ * convertedKeyImagePaths, the images `classify`/`keywords --all-key-images` run over (66). Raise it
+ * only for a value users need, in its group.
  */
-const MAX_VALUES = 63;
+const MAX_VALUES = 66;
 
 test(`src/index.ts exports at most ${MAX_VALUES} values`, () => {
   const names = Object.keys(api);

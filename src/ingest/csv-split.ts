@@ -50,7 +50,11 @@ export class CsvRecordSplitter {
   #pending: Buffer[] = [];
   #ended = false;
 
-  constructor(private readonly delimiter: number, private readonly maxRecordBytes: number, private readonly sink: RecordSink) {}
+  /** `firstLine`: the number of the input's first line (a queued shard starts inside a file). */
+  constructor(private readonly delimiter: number, private readonly maxRecordBytes: number, private readonly sink: RecordSink, firstLine = 1) {
+    this.#line = firstLine;
+    this.#startLine = firstLine;
+  }
 
   /** Scans a chunk (and what it makes to be read again) at once. */
   push(chunk: Buffer): void {

@@ -44,7 +44,20 @@ interface Columns {
   date: number;
 }
 
-export async function* readCsv(file: string, options: Resolved): AsyncGenerator<SourceItem> {
+/**
+ * A queued shard of a CSV file (src/queue/ingest-split.ts): the records that start at byte `start`
+ * (line `line`, a record boundary of the whole file) and before line `endLine` (absent: to the end).
+ * The header is read from the file's start. Scanning goes on past `endLine` only to settle the last
+ * record as a whole-file scan would (a quote that never closes), so the shard's records are the
+ * whole file's, byte for byte.
+ */
+export interface CsvRange {
+  start: number;
+  line: number;
+  endLine?: number;
+}
+
+export async function* readCsv(file: string, options: Resolved, range?: CsvRange): AsyncGenerator<SourceItem> {
   const name = path.basename(file);
   const delimiter = options.delimiter;
   if (delimiter.length !== 1 || delimiter.charCodeAt(0) > 127 || '"\r\n'.includes(delimiter)) {
@@ -82,26 +95,53 @@ export async function* readCsv(file: string, options: Resolved): AsyncGenerator<
         : reject(recordId, location, 'CSV_QUOTE', 'record is badly quoted (a quote inside an unquoted field, or text after a closing quote)'));
   }
 
-  const splitter = new CsvRecordSplitter(delimiter.charCodeAt(0), options.maxRecordBytes, onRecord);
-  const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      splitter.add(chunk);
-      while (splitter.step()) {
+  // A shard: records from its start line up to (not including) its end line.
+  let stopLine = Infinity;
+  let stopped = false;
+  let headerOnly = range !== undefined;
+  const sink = (bytes: Buffer, start: number, end: number, startLine: number, problem: RecordProblem): void => {
+    if (stopped) return;
+    if (columns !== undefined && startLine >= stopLine) {
+      stopped = true;
+      return;
+    }
+    onRecord(bytes, start, end, startLine, problem);
+    // The header of a shard's file: read, then on to the shard itself.
+    if (headerOnly && columns !== undefined) stopped = true;
+  };
+  async function* scan(start: number, firstLine: number): AsyncGenerator<SourceItem> {
+    stopped = false;
+    const splitter = new CsvRecordSplitter(delimiter.charCodeAt(0), options.maxRecordBytes, sink, firstLine);
+    const stream = createReadStream(file, { highWaterMark: 1024 * 1024, start });
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        splitter.add(chunk);
+        while (!stopped && splitter.step()) {
+          if (fatal) throw fatal;
+          for (let i = 0; i < queue.length; i++) yield queue[i]!;
+          queue.length = 0;
+        }
+        if (stopped) break;
+      }
+      if (!stopped) splitter.finish();
+      while (!stopped && splitter.step()) {
         if (fatal) throw fatal;
         for (let i = 0; i < queue.length; i++) yield queue[i]!;
         queue.length = 0;
       }
-    }
-    splitter.finish();
-    while (splitter.step()) {
       if (fatal) throw fatal;
       for (let i = 0; i < queue.length; i++) yield queue[i]!;
       queue.length = 0;
+    } finally {
+      stream.destroy();
     }
-  } finally {
-    stream.destroy();
   }
+  // The whole file; for a shard, its header only (the scan stops once the columns are known).
+  yield* scan(0, 1);
+  if (!range || columns === undefined) return;
+  headerOnly = false;
+  stopLine = range.endLine ?? Infinity;
+  yield* scan(range.start, range.line);
 }
 
 function toItem(fields: string[], c: Columns, location: string, maxReportBytes: number): SourceItem {

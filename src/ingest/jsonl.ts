@@ -4,7 +4,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
-import { readLines, isBlank } from './lines.js';
+import { readLines, isBlank, type ByteRange } from './lines.js';
 import { finishRecord, joinSections, reject, withMeta } from './record.js';
 import { jsonSyntaxProblem } from './json-error.js';
 import type { ResolvedSourceOptions, SourceItem, SourceRecord } from './source.js';
@@ -20,12 +20,13 @@ export const DEFAULT_META_FIELDS = {
   date: ['exam_date', 'examDate', 'study_date', 'studyDate', 'date'],
 } as const;
 
-export async function* readJsonl(file: string, options: Resolved): AsyncGenerator<SourceItem> {
+/** The records of the file, or of the lines in `range` (a queued shard: src/queue/ingest-split.ts). */
+export async function* readJsonl(file: string, options: Resolved, range?: ByteRange): AsyncGenerator<SourceItem> {
   const name = path.basename(file);
   const idField = options.idColumn;
   const textFields = options.textColumns;
   const limit = options.maxRecordBytes;
-  for await (const line of readLines(file, limit)) {
+  for await (const line of readLines(file, limit, false, range)) {
     const location = `${name}:line ${line.lineNo}`;
     if (line.oversize) {
       yield reject('', location, 'TOO_LARGE', `line is over ${limit} bytes (maxRecordBytes)`);

@@ -19,15 +19,27 @@ const CR = 13;
 const EMPTY = Buffer.alloc(0);
 
 /**
- * Lines of a file. With `crIsBreak` a lone CR also ends a line (HL7 segments); CRLF then gives an
- * extra empty line, which HL7 skips anyway.
+ * A part of a file that starts at a line: bytes [start, end) (end: the file's end when absent),
+ * its first line numbered `line`. A queued ingest shard (src/queue/ingest-split.ts).
  */
-export async function* readLines(file: string, maxLineBytes: number, crIsBreak = false): AsyncGenerator<Line> {
+export interface ByteRange {
+  start: number;
+  end?: number;
+  line: number;
+}
+
+/**
+ * Lines of a file (or of a range of it that starts at a line). With `crIsBreak` a lone CR also
+ * ends a line (HL7 segments); CRLF then gives an extra empty line, which HL7 skips anyway.
+ */
+export async function* readLines(file: string, maxLineBytes: number, crIsBreak = false, range?: ByteRange): AsyncGenerator<Line> {
   let carry: Buffer[] = [];
   let carryBytes = 0;
   let oversize = false;
-  let lineNo = 0;
-  const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
+  let lineNo = range ? range.line - 1 : 0;
+  // createReadStream's end is inclusive; an empty range reads nothing.
+  if (range?.end !== undefined && range.end <= range.start) return;
+  const stream = createReadStream(file, { highWaterMark: 1024 * 1024, ...(range ? { start: range.start, ...(range.end !== undefined ? { end: range.end - 1 } : {}) } : {}) });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     let pos = 0;
     let nextLf = -2;

@@ -84,6 +84,35 @@ export const DEFAULT_MAX_REPORT_BYTES = 1024 * 1024;
 
 /** Reads any supported export as a stream of items, one per input record, in source order. */
 export async function* readReports(file: string, options: SourceOptions = {}): AsyncGenerator<SourceItem> {
+  const { format, resolved, delimiter } = await resolveSource(file, options);
+  switch (format) {
+    case 'csv': yield* readCsv(file, { ...resolved, delimiter }); return;
+    case 'jsonl': yield* readJsonl(file, resolved); return;
+    case 'txt': yield* readTxtFiles(file, resolved); return;
+    case 'fhir': yield* readFhir(file, resolved); return;
+    case 'hl7': yield* readHl7(file, resolved); return;
+    default:
+      throw new OptionsError(`unknown report format '${String(format)}'; expected csv, jsonl, txt, fhir, hl7 or auto`);
+  }
+}
+
+/** The formats whose files split into byte ranges at record boundaries (queued ingest shards). */
+export const SHARDABLE_FORMATS = ['csv', 'jsonl'] as const;
+
+/**
+ * A shard of a CSV or JSON Lines file: the records from byte `start` (line `line`, a record boundary
+ * of the whole file) to byte `end` / before line `endLine` (absent: the file's end). They are the
+ * items a whole-file read gives for those records, locations included (src/queue/ingest-split.ts).
+ */
+export interface SourceShard {
+  start: number;
+  line: number;
+  end?: number;
+  endLine?: number;
+}
+
+/** The format a file reads as, with the options after defaults (shared by readReports and the shard reader). */
+export async function resolveSource(file: string, options: SourceOptions): Promise<{ format: ReportFormat; resolved: ResolvedSourceOptions; delimiter: string }> {
   const maxReportBytes = options.maxReportBytes ?? DEFAULT_MAX_REPORT_BYTES;
   if (!Number.isFinite(maxReportBytes) || maxReportBytes <= 0) {
     throw new OptionsError(`maxReportBytes must be a positive number of bytes, got ${String(options.maxReportBytes)}`);
@@ -98,18 +127,14 @@ export async function* readReports(file: string, options: SourceOptions = {}): A
   if (!Number.isFinite(maxRecordBytes) || maxRecordBytes <= 0) {
     throw new OptionsError(`maxRecordBytes must be a positive number of bytes, got ${String(options.maxRecordBytes)}`);
   }
-  const resolved: ResolvedSourceOptions = { ...options, maxReportBytes, maxRecordBytes };
-  switch (format) {
-    case 'csv': {
-      const delimiter = options.delimiter ?? (path.extname(file).toLowerCase() === '.tsv' ? '\t' : ',');
-      yield* readCsv(file, { ...resolved, delimiter });
-      return;
-    }
-    case 'jsonl': yield* readJsonl(file, resolved); return;
-    case 'txt': yield* readTxtFiles(file, resolved); return;
-    case 'fhir': yield* readFhir(file, resolved); return;
-    case 'hl7': yield* readHl7(file, resolved); return;
-    default:
-      throw new OptionsError(`unknown report format '${String(format)}'; expected csv, jsonl, txt, fhir, hl7 or auto`);
-  }
+  const delimiter = options.delimiter ?? (path.extname(file).toLowerCase() === '.tsv' ? '\t' : ',');
+  return { format, resolved: { ...options, maxReportBytes, maxRecordBytes }, delimiter };
+}
+
+/** The items of one shard of a CSV or JSON Lines file (`format` as resolveSource gave it). */
+export async function* readReportShard(file: string, options: SourceOptions, shard: SourceShard): AsyncGenerator<SourceItem> {
+  const { format, resolved, delimiter } = await resolveSource(file, options);
+  if (format === 'csv') yield* readCsv(file, { ...resolved, delimiter }, { start: shard.start, line: shard.line, ...(shard.endLine !== undefined ? { endLine: shard.endLine } : {}) });
+  else if (format === 'jsonl') yield* readJsonl(file, resolved, { start: shard.start, line: shard.line, ...(shard.end !== undefined ? { end: shard.end } : {}) });
+  else throw new OptionsError(`a ${format} source does not split into shards; the queue takes ${SHARDABLE_FORMATS.join(' and ')} files`);
 }

@@ -126,9 +126,12 @@ export async function runJobs<D, R>(o: RunJobsOptions<D, R>): Promise<void> {
    */
   const collect = async (ids: readonly string[], first: boolean): Promise<void> => {
     for (const page of chunks(ids, pageSize)) {
+      // The state first, then the job: a job read while active and finished before its state was
+      // asked would look completed without its result.
       const found = await withTimeout('reading finished jobs', Promise.all(page.map(async (id) => {
-        const job = await Job.fromId(queue, id);
-        return { id, job, state: job ? await job.getState() : 'unknown' };
+        const state = await queue.getJobState(id);
+        const job = state === 'unknown' ? undefined : await Job.fromId(queue, id);
+        return { id, job, state: job ? state : 'unknown' };
       })));
       const lost: Array<QueuedJob<D>> = [];
       for (const { id, job, state } of found) {

@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import { parseRedisUrl } from './connection.js';
 import { CONVERT_QUEUE, QUEUE_PREFIX } from './jobs.js';
 import { INFER_QUEUE } from './infer-jobs.js';
+import { INGEST_QUEUE } from './ingest-jobs.js';
 
 export interface JobCounts {
   waiting: number;
@@ -22,7 +23,7 @@ export interface QueueStatus extends JobCounts {
   queues: Record<string, JobCounts>;
 }
 
-const QUEUES = [CONVERT_QUEUE, INFER_QUEUE];
+const QUEUES = [CONVERT_QUEUE, INFER_QUEUE, INGEST_QUEUE];
 
 export async function queueStatus(redis: string): Promise<QueueStatus> {
   const { connection, label } = parseRedisUrl(redis);

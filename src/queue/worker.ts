@@ -16,6 +16,7 @@ import { parseRedisUrl } from './connection.js';
 import { convertStudy } from './convert-study.js';
 import { CONVERT_QUEUE, QUEUE_PREFIX, type ConvertJob, type ConvertJobResult } from './jobs.js';
 import { INFER_QUEUE, runInferJob, type InferJob, type InferResult } from './infer-jobs.js';
+import { INGEST_QUEUE, runIngestJob, type IngestJob, type IngestJobResult } from './ingest-jobs.js';
 
 export interface QueueWorkerOptions {
   /** redis://[user:password@]host:port */
@@ -24,6 +25,8 @@ export interface QueueWorkerOptions {
   concurrency?: number;
   /** Inference batches run at once (default 1: onnxruntime already uses every core). */
   inferConcurrency?: number;
+  /** Ingest shards run at once (default 1: a shard keeps one core busy; run a worker per core). */
+  ingestConcurrency?: number;
   /** How long a job's lock lasts without renewal: a dead worker's job is taken back after about this long (default 30 s). */
   lockDurationMs?: number;
   /** How often workers look for stalled jobs (default 30 s). */
@@ -87,6 +90,10 @@ export function runQueueWorker(options: QueueWorkerOptions): QueueWorkerHandle {
   const workers = [
     new Worker<ConvertJob, ConvertJobResult>(CONVERT_QUEUE, (job) => counted(() => processor(job)), { ...common, concurrency: Math.max(1, options.concurrency ?? 4) }),
     new Worker<InferJob, InferResult>(INFER_QUEUE, ((job: Job<InferJob, InferResult>) => counted(() => infer(job))) as Processor<InferJob, InferResult>, { ...common, concurrency: Math.max(1, options.inferConcurrency ?? 1) }),
+    new Worker<IngestJob, IngestJobResult>(INGEST_QUEUE, ((job: Job<IngestJob, IngestJobResult>) => counted(async () => {
+      if (options.jobDelayMs) await new Promise((r) => setTimeout(r, options.jobDelayMs));
+      return runIngestJob(job.data);
+    })) as Processor<IngestJob, IngestJobResult>, { ...common, concurrency: Math.max(1, options.ingestConcurrency ?? 1) }),
   ];
   for (const worker of workers as Array<Worker>) {
     worker.on('completed', (job) => options.onJob?.({ id: job.id ?? '', ok: true }));

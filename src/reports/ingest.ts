@@ -26,7 +26,7 @@ import { ingestOutputDigest } from './ingest-digest.js';
 import { IngestProgress as SavedProgress, type IngestCounts } from './ingest-resume.js';
 
 /** The code this stage's output depends on (the src folders it imports): a change there makes its record stale. */
-const CODE = (): string => codeDigest('ingest', 'refs', 'reports', 'store', 'util');
+export const INGEST_CODE = (): string => codeDigest('ingest', 'refs', 'reports', 'store', 'util');
 
 export interface IngestOptions extends SourceOptions {
   /** Worker threads for de-identification, splitting and reference extraction: 0 = the calling thread, N = N threads, default one per core (resolveWorkers). */
@@ -74,7 +74,7 @@ export interface IngestSummary extends IngestProgress {
   digest: string;
 }
 
-const STAGE_PREFIX = 'ingest:';
+export const STAGE_PREFIX = 'ingest:';
 
 /** Ingests a report file or folder into the workspace (see SourceOptions for the formats); resumes an interrupted run of the same input. */
 export async function ingestReports(ws: Workspace, file: string, options: IngestOptions = {}): Promise<IngestSummary> {
@@ -82,7 +82,7 @@ export async function ingestReports(ws: Workspace, file: string, options: Ingest
   const params = sourceParams(options);
   const digest = await inputDigest(source);
   const stage = STAGE_PREFIX + source;
-  const code = CODE();
+  const code = INGEST_CODE();
   const rejectStage = options.rejectStage ?? 'ingest';
   if (!options.force && ws.isUpToDate(stage, params, digest, code)) {
     const prev = ws.stageRecord(stage)?.summary as IngestSummary;
@@ -101,12 +101,12 @@ export async function ingestReports(ws: Workspace, file: string, options: Ingest
 }
 
 /** The options that change what ingest stores (progress callbacks, worker counts and batch sizes do not). */
-function sourceParams(o: IngestOptions): Record<string, unknown> {
+export function sourceParams(o: IngestOptions): Record<string, unknown> {
   const { workers: _w, batchSize: _b, onProgress: _p, force: _f, strict: _s, resumeKey: _k, signal: _g, ...rest } = o;
   return { ...rest, packageVersion };
 }
 
-async function inputDigest(source: string): Promise<string> {
+export async function inputDigest(source: string): Promise<string> {
   const { stat, readdir } = await import('node:fs/promises');
   const st = await stat(source);
   if (st.isFile()) return digestFile(source);
@@ -195,8 +195,11 @@ export async function ingestItems(ws: Workspace, source: string, items: AsyncIte
   return { ...writer.summary(), source, seconds: (performance.now() - started) / 1000, upToDate: false, resumedFrom, digest };
 }
 
-/** Writes processed batches to the store; owns the prepared statements, the counts and the resume position. */
-class ReportWriter {
+/**
+ * Writes processed batches to the store; owns the prepared statements, the counts and the resume
+ * position. Shared with the queued ingest (src/queue/ingest-coordinator.ts), which commits shards through it.
+ */
+export class ReportWriter {
   private counts: IngestCounts = { seen: 0, ingested: 0, rejected: 0, references: 0, keyImages: 0, phiReplaced: 0, controlCharsReplaced: 0, rejectsByCode: {} };
   private readonly insertReport;
   private readonly insertRaw;
