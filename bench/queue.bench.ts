@@ -20,7 +20,7 @@ import { generateArchive } from '../src/sample/generate.js';
 import { Workspace } from '../src/store/workspace.js';
 import { indexDicomFolder } from '../src/images/indexer.js';
 import { convertKeyImages, imagesToConvert } from '../src/images/convert.js';
-import { groupByStudy } from '../src/queue/jobs.js';
+import { groupByStudy, STUDY_IMAGES_IN_FLIGHT } from '../src/queue/jobs.js';
 import { enqueueConvert } from '../src/queue/coordinator.js';
 import { enqueueIngest } from '../src/queue/ingest-coordinator.js';
 import { splitShards } from '../src/queue/ingest-split.js';
@@ -39,6 +39,9 @@ const size = arg('size', 128);
 const reports = arg('reports', 20_000);
 const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
 const CONCURRENCY = 4;
+// A worker runs CONCURRENCY study jobs, each with STUDY_IMAGES_IN_FLIGHT images at once: the
+// in-process run gets as many images in flight, so the difference is the queue's cost.
+const IN_FLIGHT = CONCURRENCY * STUDY_IMAGES_IN_FLIGHT;
 
 /** Peak RSS (VmHWM) of a running process, MiB. */
 const peakOf = (pid: number): number => {
@@ -58,14 +61,14 @@ try {
   };
   let ws = workspace('in-process');
   let t = performance.now();
-  const base = await convertKeyImages(ws, { all: true, size: 256, concurrency: CONCURRENCY });
+  const base = await convertKeyImages(ws, { all: true, size: 256, concurrency: IN_FLIGHT });
   const inProcessS = (performance.now() - t) / 1000;
   // The study jobs the coordinator will add (the same grouping it uses).
   const studyOf = new Map((ws.db.prepare('SELECT sop_instance_uid AS uid, study_uid AS study FROM images').all() as Array<{ uid: string; study: string | null }>).map((r) => [r.uid, r.study]));
   const jobs = groupByStudy(imagesToConvert(ws, true).map((i) => ({ ...i, studyUid: studyOf.get(i.sopInstanceUid) ?? null }))).length;
   ws.close();
   const images = base.images;
-  process.stdout.write(`in-process: ${images} images in ${inProcessS.toFixed(2)} s: ${(images / inProcessS).toFixed(0)} images/s\n`);
+  process.stdout.write(`in-process (${IN_FLIGHT} in flight): ${images} images in ${inProcessS.toFixed(2)} s: ${(images / inProcessS).toFixed(0)} images/s\n`);
 
   const rates: number[] = [];
   let times: number[] = [];
