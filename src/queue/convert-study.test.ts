@@ -2,17 +2,18 @@
  * One study job on its own (no Redis): its images come back in order as rows or rejects; an image
  * whose conversion throws makes an early attempt throw (so BullMQ retries the study) and on the last
  * attempt becomes a `job-failed` reject with its reason while the study's other images are kept;
- * images are grouped into studies once each.
+ * a retry converts only what the failed attempt did not keep; images are grouped into studies once each.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateArchive } from '../sample/generate.js';
 import { UnreachableError } from '../util/errors.js';
 import type { DicomwebClient } from '../pacs/dicomweb.js';
 import { convertStudy } from './convert-study.js';
+import type { ConvertOutcome } from '../images/convert-one.js';
 import { convertJobId, groupByStudy, type ConvertJob } from './jobs.js';
 
 let dir = '';
@@ -70,4 +71,21 @@ test('images group into one job per study, sorted, each SOP Instance UID once; t
   assert.equal(convertJobId(job), convertJobId(structuredClone(job)), 'the same work has the same job id');
   assert.notEqual(convertJobId(job), convertJobId({ ...job, options: { size: 128 } }));
   assert.notEqual(convertJobId(job), convertJobId({ ...job, images: job.images.slice(1) }));
+});
+
+test('a retried study converts only the images its failed attempt did not keep', async () => {
+  const source = path.join(dir, 'copy.dcm');
+  copyFileSync(files[2]!, source);
+  const base = study();
+  const job: ConvertJob = { ...base, images: [{ sopInstanceUid: '1.2.3.5', location: source, source: 'file' }, base.images[2]!] };
+  let saved: Array<ConvertOutcome | null> = [];
+  await assert.rejects(convertStudy(job, { attempt: 1, attempts: 2, client: pacsDown, save: async (o) => { saved = o; } }), /1 of 2 images of the study failed/);
+  assert.equal(saved.length, 2);
+  assert.ok(saved[0]?.ok, 'the converted image was kept');
+  assert.equal(saved[1], null);
+  // Gone now: a retry that read it again would reject it.
+  rmSync(source);
+  const { outcomes } = await convertStudy(job, { attempt: 2, attempts: 2, client: pacsDown, previous: saved });
+  assert.deepEqual(outcomes[0], saved[0]);
+  assert.ok(!outcomes[1]!.ok && outcomes[1]!.code === 'job-failed');
 });

@@ -14,6 +14,7 @@ import { Worker, type Job, type Processor } from 'bullmq';
 import type { DicomwebClient } from '../pacs/dicomweb.js';
 import { parseRedisUrl } from './connection.js';
 import { convertStudy } from './convert-study.js';
+import type { ConvertOutcome } from '../images/convert-one.js';
 import { CONVERT_QUEUE, QUEUE_PREFIX, type ConvertJob, type ConvertJobResult } from './jobs.js';
 import { INFER_QUEUE, runInferJob, type InferJob, type InferResult } from './infer-jobs.js';
 import { INGEST_QUEUE, runIngestJob, type IngestJob, type IngestJobResult } from './ingest-jobs.js';
@@ -73,7 +74,15 @@ export function runQueueWorker(options: QueueWorkerOptions): QueueWorkerHandle {
   const processor = async (job: Job<ConvertJob, ConvertJobResult>): Promise<ConvertJobResult> => {
     if (options.jobDelayMs) await new Promise((r) => setTimeout(r, options.jobDelayMs));
     // attemptsMade counts the attempts that already failed: this one is attemptsMade + 1.
-    return convertStudy(job.data, { attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1, ...(options.client ? { client: options.client } : {}) });
+    // What an earlier attempt of this study saved: its images are not converted again.
+    const saved = job.progress as { outcomes?: Array<ConvertOutcome | null> } | number;
+    return convertStudy(job.data, {
+      attempt: job.attemptsMade + 1,
+      attempts: job.opts.attempts ?? 1,
+      ...(options.client ? { client: options.client } : {}),
+      ...(typeof saved === 'object' && Array.isArray(saved.outcomes) && saved.outcomes.length === job.data.images.length ? { previous: saved.outcomes } : {}),
+      save: (outcomes) => job.updateProgress({ outcomes }),
+    });
   };
   const common = {
     connection,
