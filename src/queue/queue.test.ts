@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -171,6 +172,37 @@ test('a study with an undecodable image: that image is a reject with its reason,
     const rejects = await rejectsOf(wsB);
     assert.deepEqual(rejects, await rejectsOf(wsA));
     assert.equal(rejects[0]?.[0], victim);
+  } finally {
+    await stopAll(workers);
+    await redis.stop();
+  }
+});
+
+test('a study with an image on a PACS that does not answer: the study is retried with back-off, then that image is a job-failed reject with its reason and the rest is committed', { skip, timeout: 120_000 }, async () => {
+  const ws = workspace();
+  // One image moved to a PACS on a port nothing listens on.
+  const closed = await new Promise<number>((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+  const pacs = `http://127.0.0.1:${closed}/dicom-web`;
+  const db = new Database(path.join(ws, 'workspace.db'));
+  const moved = db.prepare('SELECT sop_instance_uid AS uid, study_uid AS study, series_uid AS series FROM images ORDER BY sop_instance_uid LIMIT 1').get() as { uid: string; study: string; series: string };
+  const url = `${pacs}/studies/${moved.study}/series/${moved.series}/instances/${moved.uid}`;
+  db.prepare("UPDATE images SET source = 'dicomweb', location = ? WHERE sop_instance_uid = ?").run(url, moved.uid);
+  db.close();
+  const redis = await startRedis();
+  const workers = [worker(redis.url, ['--url', pacs])];
+  try {
+    const c = start(['images', 'convert', '--all', '-w', ws, '--queue', redis.url, '--json']);
+    assert.equal(await c.done, 0, c.out());
+    const summary = JSON.parse(c.out().trim().split('\n').at(-1) as string) as { images: number; converted: number; rejected: number };
+    assert.deepEqual([summary.images, summary.converted, summary.rejected], [expected.images, expected.images - 1, 1]);
+    const rejects = await withWorkspace(ws, (w) => listRejects(w, 'images-convert'), { access: 'read' });
+    assert.deepEqual(rejects.map((r) => [r.recordId, r.code]), [[url, 'job-failed']]);
+    assert.match(rejects[0]!.reason, /^failed after 4 attempts: .*PACS/);
   } finally {
     await stopAll(workers);
     await redis.stop();
