@@ -56,7 +56,7 @@ export async function enqueueIngest(ws: Workspace, file: string, options: Enqueu
   }
   const { format, resolved, delimiter } = await resolveSource(source, sourceOptions);
   if (format !== 'csv' && format !== 'jsonl') {
-    throw new OptionsError(`${path.basename(source)} reads as ${format}: the queue takes ${SHARDABLE_FORMATS.join(' and ')} files (one machine ingests the other formats: drop --queue)`);
+    throw new OptionsError(`${path.basename(source)} reads as ${format}: the queue takes ${SHARDABLE_FORMATS.join(' and ')} files (one machine ingests the other formats: without option \`queue\`)`);
   }
   // The header and the options are checked here, with the in-process messages, before any job exists.
   const head = readReports(source, sourceOptions);
@@ -89,7 +89,7 @@ export async function enqueueIngest(ws: Workspace, file: string, options: Enqueu
   const writer = new ReportWriter(ws, source, REJECT_STAGE, runKey);
   const resumedFrom = writer.begin((force ?? false) || !consistent);
   if (resumedFrom === 0 && next > 0) restart();
-  if (resumedFrom > 0 && next === 0) throw new InputError(`${path.basename(source)}: a resume position without the queue marks that go with it: run again with --force`);
+  if (resumedFrom > 0 && next === 0) throw new InputError(`${path.basename(source)}: a resume position without the queue marks that go with it: run again with option \`force\``);
 
   const waiting = new Map<number, FinishedJob<IngestJob, IngestJobResult>>();
   const name = path.basename(source);
