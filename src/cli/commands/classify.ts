@@ -1,21 +1,12 @@
 import type { Command } from 'commander';
-import { OPTION_VALUES, classifyImages, enqueueClassify, type ClassifyResult } from '../../index.js';
-import { inWorkspace, printResult, type WorkspaceFlags } from '../output.js';
+import { classifyImages, enqueueClassify, type ClassifyResult } from '../../index.js';
+import { printResult } from '../output.js';
 import { integerFlag } from '../numbers.js';
-import { addQueueOptions, workspaceOption } from '../flags.js';
-import { progressReporter } from '../progress.js';
-import { ALL_KEY_IMAGES_HELP, imageChoice } from '../image-args.js';
+import { addInferenceOptions, addInferenceRunOptions, runInference, type InferenceFlags } from '../image-args.js';
 
-interface ClassifyFlags extends WorkspaceFlags {
+interface ClassifyFlags extends InferenceFlags {
   top: number;
   keywords: number;
-  threads?: number;
-  json?: boolean;
-  queue?: string;
-  redisTimeout: number;
-  batch: number;
-  progress?: boolean;
-  allKeyImages?: boolean;
 }
 
 function format(r: ClassifyResult): string {
@@ -34,32 +25,16 @@ function format(r: ClassifyResult): string {
 }
 
 export function registerClassify(program: Command): void {
-  addQueueOptions(program
-    .command('classify'), 'the networks')
+  addInferenceRunOptions(addInferenceOptions(program.command('classify'))
     .description('each image\'s top topics at every trained level, with the topics\' keywords')
-    .argument('[images...]', 'image files (any format sharp reads)')
-    .option('--all-key-images', ALL_KEY_IMAGES_HELP)
-    .addOption(workspaceOption())
     .option('--top <n>', 'topics per level', integerFlag('top', { min: 1, max: 1000 }), 5)
-    .option('--keywords <n>', 'keywords per topic', integerFlag('keywords', { min: 0, max: 50 }), 10)
-    .option('--threads <n>', `onnxruntime threads, at most ${OPTION_VALUES.maxWorkers} (default: all cores)`, integerFlag('threads', { min: 1, max: OPTION_VALUES.maxWorkers }))
-    .option('--batch <n>', 'with --queue: images per job', integerFlag('batch', { min: 1, max: 100_000 }), 256)
-    .option('--no-progress', 'no progress bar (with --queue)')
+    .option('--keywords <n>', 'keywords per topic', integerFlag('keywords', { min: 0, max: 50 }), 10))
     .option('--json', 'print JSON')
     .action(async (images: string[], f: ClassifyFlags) => {
-      const pick = imageChoice(images, f.allKeyImages);
-      const options = { top: f.top, keywords: f.keywords, ...(f.threads !== undefined ? { threads: f.threads } : {}) };
-      let r: ClassifyResult;
-      if (f.queue !== undefined) {
-        const reporter = progressReporter(f.progress !== false && !f.json);
-        try {
-          r = await inWorkspace('classify', f, 'read', (ws) => enqueueClassify(ws, pick(ws), { ...options, redis: f.queue!, redisTimeoutMs: f.redisTimeout * 1000, batch: f.batch, onProgress: reporter.onProgress }));
-        } finally {
-          reporter.stop();
-        }
-      } else {
-        r = await inWorkspace('classify', f, 'read', (ws) => classifyImages(ws, pick(ws), options));
-      }
+      const options = { top: f.top, keywords: f.keywords };
+      const r: ClassifyResult = await runInference('classify', images, f,
+        (ws, files, threads) => classifyImages(ws, files, { ...options, ...threads }),
+        (ws, files, queue) => enqueueClassify(ws, files, { ...options, ...queue }));
       printResult(r, f.json, format);
       if (r.images.length === 0) process.exitCode = 1;
     });
